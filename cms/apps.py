@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CmsConfig(AppConfig):
+    """The project package is an app too, so it owns shared models, hooks and commands."""
+
+    name = "cms"
+    verbose_name = "PSG CMS"

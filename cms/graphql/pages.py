@@ -1,0 +1,124 @@
+"""Root queries over all pages: by path or id, redirects, search and the sitemap."""
+
+import graphene
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.models import Page
+
+from cms.graphql.errors import UserInputError
+from cms.graphql.interfaces import PageInterface
+from cms.graphql.pagination import PaginationInfo, paginate, pagination_arguments
+from cms.paths import frontend_path, frontend_url, site_root_paths
+from cms.search import matching_ids, validate_search_term
+from cms.visibility import public_pages
+
+
+def _normalise_path(path):
+    path = (path or "").strip()
+    if not path.startswith("/") or len(path) > 1024:
+        raise UserInputError("`path` must be a site path starting with `/`, e.g. `/news/`.", argument="path")
+    return path if path.endswith("/") else path + "/"
+
+
+class RedirectType(graphene.ObjectType):
+    """Where an old path now lives."""
+
+    class Meta:
+        name = "Redirect"
+
+    old_path = graphene.String(required=True, description="The path that was asked for.")
+    location = graphene.String(required=True, description="Frontend path or external URL to send visitors to.")
+    is_permanent = graphene.Boolean(required=True, description="301 if true, 302 otherwise.")
+
+
+class SearchResults(graphene.ObjectType):
+    """One page of search results with totals."""
+
+    items = graphene.List(graphene.NonNull(PageInterface), required=True, description="Best match first.")
+    pagination = graphene.Field(PaginationInfo, required=True, description="Totals and position.")
+
+
+class SitemapEntry(graphene.ObjectType):
+    """One public page for sitemap.xml."""
+
+    path = graphene.String(required=True, description="Frontend path.")
+    url = graphene.String(required=True, description="Absolute frontend URL.")
+    last_modified = graphene.DateTime(description="When it was last published.")
+
+
+class PagesQuery(graphene.ObjectType):
+    page = graphene.Field(
+        PageInterface,
+        path=graphene.String(description="Frontend path, e.g. `/news/loreto-oil-spills-conflict-continues/`."),
+        id=graphene.ID(description="The page's id."),
+        description="One public page by path or id, as its specific type; null if there is none.",
+    )
+    redirect = graphene.Field(
+        RedirectType,
+        path=graphene.String(required=True, description="The path that was not found."),
+        description="The redirect editors set up for an old path (e.g. of a moved page), if any.",
+    )
+    search = graphene.Field(
+        SearchResults,
+        required=True,
+        query=graphene.String(required=True, description="What to look for (at most 100 characters)."),
+        **pagination_arguments(),
+        description="Full-text search across all public pages.",
+    )
+    sitemap = graphene.List(
+        graphene.NonNull(SitemapEntry), required=True, description="Every public page, for sitemap.xml."
+    )
+
+    @staticmethod
+    def resolve_page(root, info, path=None, id=None):  # noqa: A002 - the argument clients use
+        if (path is None) == (id is None):
+            raise UserInputError("Give exactly one of `path` or `id`.")
+        qs = public_pages()
+        if id is not None:
+            if not str(id).isdigit():
+                raise UserInputError("`id` must be a page id (digits).", argument="id")
+            qs = qs.filter(pk=int(id))
+        else:
+            path = _normalise_path(path)
+            roots = [root.root_path for root in site_root_paths()]
+            qs = qs.filter(url_path__in=[root.rstrip("/") + path for root in roots])
+        page = qs.specific().first()
+        return page
+
+    @staticmethod
+    def resolve_redirect(root, info, path):
+        path = _normalise_path(path)
+        redirect = (
+            Redirect.objects.filter(old_path=Redirect.normalise_path(path))
+            .select_related("redirect_page")
+            .first()
+        )
+        if redirect is None:
+            return None
+        if redirect.redirect_page_id:
+            target = public_pages().filter(pk=redirect.redirect_page_id).first()
+            if target is None:
+                return None
+            location = frontend_path(target)
+        else:
+            location = redirect.redirect_link
+        return RedirectType(old_path=path, location=location, is_permanent=redirect.is_permanent)
+
+    @staticmethod
+    def resolve_search(root, info, query, page, page_size):
+        term = validate_search_term(query)
+        if not term:
+            raise UserInputError("`query` must not be empty.", argument="query")
+        ids = matching_ids(Page.objects.live(), term)
+        public = set(public_pages().filter(pk__in=ids).values_list("pk", flat=True))
+        ranked = [pk for pk in ids if pk in public]
+        ids_page, pagination = paginate(ranked, page, page_size)
+        pages = Page.objects.filter(pk__in=ids_page).specific().in_bulk()
+        return SearchResults(items=[pages[pk] for pk in ids_page if pk in pages], pagination=pagination)
+
+    @staticmethod
+    def resolve_sitemap(root, info):
+        pages = public_pages().order_by("path").only("id", "url_path", "last_published_at")
+        return [
+            SitemapEntry(path=frontend_path(p), url=frontend_url(frontend_path(p)), last_modified=p.last_published_at)
+            for p in pages
+        ]

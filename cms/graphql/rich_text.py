@@ -1,0 +1,87 @@
+"""Rich text as the frontend needs it: links to frontend paths, no Wagtail markup, hidden pages unlinked."""
+
+import re
+
+import graphene
+from django.conf import settings
+from wagtail.documents import get_document_model
+from wagtail.rich_text import RichText, features
+from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
+
+from cms.paths import frontend_path, frontend_url
+
+_UNLINK_MARK = '<a data-psg-unlink="">'
+_UNLINK_RE = re.compile(r'<a data-psg-unlink="">(.*?)</a>', re.DOTALL)
+
+
+def _page_links(attrs_list):
+    from cms.visibility import public_pages
+
+    ids = [attrs.get("id") for attrs in attrs_list]
+    valid = [int(pk) for pk in ids if str(pk).isdigit()]
+    pages = {str(p.pk): p for p in public_pages().filter(pk__in=valid).only("id", "url_path")}
+    tags = []
+    for pk in ids:
+        page = pages.get(str(pk))
+        if page is None:
+            tags.append(_UNLINK_MARK)
+        else:
+            href = frontend_url(frontend_path(page))
+            tags.append(f'<a href="{href}">')
+    return tags
+
+
+def _document_links(attrs_list):
+    ids = [attrs.get("id") for attrs in attrs_list]
+    valid = [int(pk) for pk in ids if str(pk).isdigit()]
+    documents = get_document_model().objects.in_bulk(valid)
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    tags = []
+    for pk in ids:
+        document = documents.get(int(pk)) if str(pk).isdigit() else None
+        tags.append(f'<a href="{base}{document.url}">' if document else _UNLINK_MARK)
+    return tags
+
+
+def _embeds(attrs_list):
+    return features.get_embed_types()["media"].expand_db_attributes_many(attrs_list)
+
+
+class _ApiLinkRewriter(LinkRewriter):
+    def get_tag_replacements(self, tag_type, attrs_list):
+        # Wagtail turns unknown link types into a bare <a>; the API drops the link instead.
+        if tag_type and tag_type not in self.bulk_rules and tag_type not in ("email", "external", "anchor"):
+            return [_UNLINK_MARK] * len(attrs_list)
+        return super().get_tag_replacements(tag_type, attrs_list)
+
+
+_rewriter = MultiRuleRewriter(
+    [
+        _ApiLinkRewriter(bulk_rules={"page": _page_links, "document": _document_links}),
+        EmbedRewriter(bulk_rules={"media": _embeds}),
+    ]
+)
+
+
+def render_rich_text(value):
+    """Database rich text (str or RichText) to the HTML the API serves."""
+    if value is None:
+        return None
+    source = value.source if isinstance(value, RichText) else str(value)
+    return _UNLINK_RE.sub(r"\1", _rewriter(source))
+
+
+class RichTextHTML(graphene.Scalar):
+    """Rich text as HTML: internal links point at the frontend, links to non-public pages are plain text."""
+
+    @staticmethod
+    def serialize(value):
+        return render_rich_text(value)
+
+    @staticmethod
+    def parse_value(value):
+        return value
+
+    @staticmethod
+    def parse_literal(node, _variables=None):
+        return getattr(node, "value", None)

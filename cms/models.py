@@ -1,0 +1,118 @@
+"""What every app shares: the abstract base page, site settings and the navigation menu."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Orderable, Page
+from django.conf import settings
+from wagtail_headless_preview.models import HeadlessPreviewMixin
+
+from cms.paths import frontend_path
+
+
+class BasePage(HeadlessPreviewMixin, Page):
+    """Every PSG page type: previewed on the headless frontend, or rendered here when none is configured."""
+
+    # Used only for the admin preview when no frontend is configured: editors are never blocked.
+    template = "cms/page_preview.html"
+
+    class Meta:
+        abstract = True
+
+    def serve_preview(self, request, preview_mode):
+        if settings.FRONTEND_URL:
+            return super().serve_preview(request, preview_mode)
+        return Page.serve_preview(self, request, preview_mode)
+
+    @property
+    def frontend_path(self):
+        return frontend_path(self)
+
+
+class SocialLink(Orderable):
+    """One of PSG's social media profiles, shown in the frontend's footer."""
+
+    PLATFORMS = [
+        ("facebook", "Facebook"),
+        ("x", "X (Twitter)"),
+        ("bluesky", "Bluesky"),
+        ("instagram", "Instagram"),
+        ("youtube", "YouTube"),
+        ("linkedin", "LinkedIn"),
+        ("mastodon", "Mastodon"),
+        ("other", "Other"),
+    ]
+    settings = ParentalKey("cms.SiteSettings", related_name="social_links", on_delete=models.CASCADE)
+    platform = models.CharField(max_length=20, choices=PLATFORMS)
+    url = models.URLField("URL")
+
+    panels = [FieldPanel("platform"), FieldPanel("url")]
+
+    def __str__(self):
+        return f"{self.get_platform_display()}: {self.url}"
+
+
+@register_setting(icon="cog")
+class SiteSettings(ClusterableModel, BaseSiteSetting):
+    """Organisation-wide facts the frontend shows on every page (name, contact, footer)."""
+
+    organisation_name = models.CharField(max_length=255, default="Peru Support Group")
+    contact_email = models.EmailField(blank=True, help_text="Shown in the footer and on contact links.")
+    footer_text = models.TextField(blank=True, help_text="A short line shown in the footer of every page.")
+
+    panels = [
+        FieldPanel("organisation_name"),
+        FieldPanel("contact_email"),
+        FieldPanel("footer_text"),
+        InlinePanel("social_links", label="Social links", heading="Social media profiles"),
+    ]
+
+    class Meta:
+        verbose_name = "Site settings"
+
+
+class NavigationMenu(ClusterableModel):
+    """A menu the frontend queries by its handle (`main`, `footer`), so editors change navigation, not code."""
+
+    name = models.CharField(max_length=100, help_text="What editors call this menu.")
+    handle = models.SlugField(
+        max_length=50, unique=True, help_text="How the frontend asks for the menu, e.g. “main”."
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("handle"), InlinePanel("items", label="Menu items")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MenuItem(Orderable):
+    """One link in a navigation menu: to a page of the site or to an external URL."""
+
+    menu = ParentalKey(NavigationMenu, related_name="items", on_delete=models.CASCADE)
+    label = models.CharField(max_length=100, blank=True, help_text="Leave blank to use the page's title.")
+    page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    url = models.URLField("external URL", blank=True)
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("label"), PageChooserPanel("page"), FieldPanel("url")],
+            heading="Link",
+            help_text="Choose a page or enter an external URL.",
+        )
+    ]
+
+    def clean(self):
+        super().clean()
+        if bool(self.page_id) == bool(self.url):
+            raise ValidationError({"url": "Choose a page or enter an external URL, not both or neither."})
+
+    def __str__(self):
+        return self.label or (self.page.title if self.page_id else self.url)

@@ -1,0 +1,25 @@
+"""Frontend paths and URLs of pages, computed without a query per page."""
+
+from django.conf import settings
+from wagtail.models import Site
+
+
+def site_root_paths():
+    """(site id, root url_path, root url) for every site, cached by Wagtail across requests."""
+    return Site.get_site_root_paths()
+
+
+def frontend_path(page):
+    """The path a page has on the public frontend: `/news/loreto-oil-spills-conflict-continues/`."""
+    url_path = page.url_path
+    for root in site_root_paths():
+        if url_path.startswith(root.root_path):
+            return "/" + url_path[len(root.root_path) :]
+    return None
+
+
+def frontend_url(path):
+    """An absolute URL on the frontend for a frontend path (the path alone when none is configured)."""
+    if path is None:
+        return None
+    return f"{settings.FRONTEND_URL}{path}" if settings.FRONTEND_URL else path

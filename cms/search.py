@@ -1,0 +1,21 @@
+"""Full-text search over public pages with Wagtail's search backend."""
+
+from django.conf import settings
+
+from cms.graphql.errors import UserInputError
+
+MAX_SEARCH_RESULTS = 500
+
+
+def validate_search_term(term):
+    term = (term or "").strip()
+    limit = getattr(settings, "API_MAX_SEARCH_LENGTH", 100)
+    if len(term) > limit:
+        raise UserInputError(f"Search terms are limited to {limit} characters.", argument="search")
+    return term
+
+
+def matching_ids(queryset, term):
+    """Ids of pages in `queryset` that match `term`, best match first (at most MAX_SEARCH_RESULTS)."""
+    results = queryset.search(term, operator="and")[:MAX_SEARCH_RESULTS]
+    return [page.pk for page in results]

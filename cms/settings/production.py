@@ -1,0 +1,26 @@
+"""Production: every secret required, HTTPS behind a TLS-terminating proxy."""
+
+from cms.env import get_env, get_env_bool, get_env_int, get_env_list
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = get_env("SECRET_KEY", required=True)
+get_env("ALLOWED_HOSTS", required=True)
+ALLOWED_HOSTS = get_env_list("ALLOWED_HOSTS")
+get_env("DATABASE_URL", required=True)
+
+# The proxy terminates TLS and says so in X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = get_env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = get_env_int("SECURE_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = get_env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+CSRF_TRUSTED_ORIGINS = get_env_list(
+    "CSRF_TRUSTED_ORIGINS", ",".join(f"https://{h}" for h in ALLOWED_HOSTS if "*" not in h)
+)
+X_FRAME_OPTIONS = "DENY"
+DATABASES["default"]["CONN_MAX_AGE"] = get_env_int("DB_CONN_MAX_AGE", 60)  # noqa: F405

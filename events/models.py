@@ -1,0 +1,219 @@
+"""Events: venues PSG returns to, the events index and the events themselves."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from cms.blocks import BodyBlock
+from cms.graphql.fields import graphql_field
+from cms.models import BasePage
+from cms.validation import validate_money
+
+
+class Venue(index.Indexed, models.Model):
+    """A place PSG holds events; a snippet because PSG returns to the same venues."""
+
+    name = models.CharField(max_length=255, help_text="E.g. “UCL Global Governance Institute”.")
+    address_line_1 = models.CharField(max_length=255, blank=True, help_text="E.g. “29–31 Tavistock Square”.")
+    address_line_2 = models.CharField(max_length=255, blank=True)
+    city = models.CharField(max_length=100, blank=True, default="London")
+    postcode = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=100, default="United Kingdom")
+    url = models.URLField("website", blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        MultiFieldPanel(
+            [
+                FieldPanel("address_line_1"),
+                FieldPanel("address_line_2"),
+                FieldRowPanel([FieldPanel("city"), FieldPanel("postcode")]),
+                FieldPanel("country"),
+            ],
+            "Address",
+        ),
+        FieldPanel("url"),
+    ]
+    search_fields = [index.SearchField("name"), index.SearchField("city"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}, {self.city}" if self.city else self.name
+
+    @property
+    def address_lines(self):
+        return [line for line in (self.address_line_1, self.address_line_2) if line]
+
+
+register_snippet(Venue)
+
+
+class EventIndexPage(BasePage):
+    """The events section; its children are the events."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"], help_text="Shown above the events list.")
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["events.EventPage"]
+    max_count = 1
+
+    graphql_fields = [
+        graphql_field("intro", "cms.graphql.rich_text.RichTextHTML", "Shown above the events list, as HTML."),
+    ]
+
+    class Meta:
+        verbose_name = "events index"
+
+
+class EventPage(BasePage):
+    """An event such as PSG's annual conference: when, where, prices, registration and programme."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        POSTPONED = "postponed", "Postponed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    starts_at = models.DateTimeField(help_text="Date and time the event starts (London time).")
+    ends_at = models.DateTimeField(
+        null=True, blank=True, help_text="Date and time it ends (London time). Leave blank if not announced."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    summary = models.TextField(
+        max_length=300, help_text="Plain text, at most 300 characters: what event lists show."
+    )
+    venue = models.ForeignKey(
+        Venue, null=True, blank=True, on_delete=models.PROTECT, related_name="events",
+        help_text="Choose a venue, or add one. Leave blank for online-only events.",
+    )
+    online_url = models.URLField("online URL", blank=True, help_text="Where to join online, if it is streamed.")
+    registration_required = models.BooleanField(
+        default=False, help_text="Tick if people must register. Then give an email address or a URL."
+    )
+    registration_email = models.EmailField(blank=True, help_text="Where to send registrations…")
+    registration_url = models.URLField("registration URL", blank=True, help_text="…or a registration form.")
+    registration_deadline = models.DateTimeField(
+        null=True, blank=True, help_text="Last moment to register (London time); before the event starts."
+    )
+    registration_note = models.CharField(
+        max_length=255, blank=True, help_text="E.g. “Please register your attendance in advance if possible.”"
+    )
+    body = StreamField(BodyBlock(), blank=True, help_text="Agenda, speakers and anything else.")
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]), FieldPanel("status")], "When"
+        ),
+        MultiFieldPanel([FieldPanel("venue"), FieldPanel("online_url")], "Where"),
+        FieldPanel("summary"),
+        InlinePanel("prices", label="Ticket price", heading="Ticket prices"),
+        MultiFieldPanel(
+            [
+                FieldPanel("registration_required"),
+                FieldRowPanel([FieldPanel("registration_email"), FieldPanel("registration_url")]),
+                FieldPanel("registration_deadline"),
+                FieldPanel("registration_note"),
+            ],
+            "Registration",
+        ),
+        InlinePanel("programme", label="Programme item", heading="Programme"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("starts_at"),
+    ]
+
+    parent_page_types = ["events.EventIndexPage"]
+    subpage_types = []
+
+    graphql_fields = [
+        graphql_field("starts_at", "graphene.DateTime", "Start, ISO 8601 with its London offset.", required=True, source="starts_at_local"),
+        graphql_field("ends_at", "graphene.DateTime", "End, ISO 8601 with its London offset; null if not announced.", source="ends_at_local"),
+        graphql_field("status", "events.schema.EventStatus", "Whether the event goes ahead as scheduled.", required=True, source="status_enum"),
+        graphql_field("summary", "graphene.String", "Plain-text summary, at most 300 characters.", required=True),
+        graphql_field("venue", "events.schema.VenueType", "Where it takes place; null for online-only events."),
+        graphql_field("online_url", "graphene.String", "Where to join online, if streamed.", source="online_url_or_none"),
+        graphql_field("prices", "events.schema.TicketPriceType", "Ticket prices, in order.", is_list=True),
+        graphql_field("registration", "events.schema.RegistrationType", "How to register.", required=True, source="registration"),
+        graphql_field("programme", "events.schema.ProgrammeItemType", "The programme, in order.", is_list=True),
+        graphql_field("body", "cms.graphql.streamfield.BodyBlockInterface", "Details as typed blocks.", is_list=True),
+    ]
+
+    class Meta:
+        verbose_name = "event"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = "The event must end after it starts."
+        if self.starts_at and self.registration_deadline and self.registration_deadline > self.starts_at:
+            errors["registration_deadline"] = "The registration deadline must be before the event starts."
+        if self.registration_required and not (self.registration_email or self.registration_url):
+            errors["registration_email"] = "Registration is required: give an email address or a URL."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def starts_at_local(self):
+        return timezone.localtime(self.starts_at) if self.starts_at else None
+
+    @property
+    def ends_at_local(self):
+        return timezone.localtime(self.ends_at) if self.ends_at else None
+
+    @property
+    def status_enum(self):
+        return self.status
+
+    @property
+    def online_url_or_none(self):
+        return self.online_url or None
+
+    @property
+    def registration(self):
+        return self
+
+
+class TicketPrice(Orderable):
+    """One ticket price: “Members and concessions” 8.00 GBP."""
+
+    page = ParentalKey(EventPage, related_name="prices", on_delete=models.CASCADE)
+    label = models.CharField(max_length=100, help_text="Who pays this, e.g. “Non-members”.")
+    amount = models.DecimalField(max_digits=8, decimal_places=2, help_text="E.g. 13.00. Use 0 for free.")
+    currency = models.CharField(max_length=3, default="GBP", help_text="ISO 4217 code, e.g. GBP.")
+
+    panels = [FieldRowPanel([FieldPanel("label"), FieldPanel("amount"), FieldPanel("currency")])]
+
+    def clean(self):
+        super().clean()
+        validate_money(self.amount, self.currency)
+
+    def __str__(self):
+        return f"{self.label}: {self.amount} {self.currency}"
+
+
+class ProgrammeItem(Orderable):
+    """A moment in the programme: “10:30 Registration and coffee”."""
+
+    page = ParentalKey(EventPage, related_name="programme", on_delete=models.CASCADE)
+    time = models.TimeField(help_text="London time, e.g. 10:30.")
+    title = models.CharField(max_length=255)
+    detail = models.TextField(blank=True, help_text="Optional: speakers, room, a line of description.")
+
+    panels = [FieldRowPanel([FieldPanel("time"), FieldPanel("title")]), FieldPanel("detail")]
+
+    def __str__(self):
+        return f"{self.time:%H:%M} {self.title}"

@@ -1,0 +1,37 @@
+"""Public events: upcoming (not yet ended) and past."""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from cms.visibility import public_pages
+from events.models import EventPage
+
+
+def events():
+    return public_pages(EventPage).select_related("venue").prefetch_related("prices", "programme")
+
+
+def _not_ended(now):
+    # An event with no announced end counts as running until the end of its start day (London).
+    start_of_today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return Q(ends_at__gt=now) | Q(ends_at__isnull=True, starts_at__gte=start_of_today)
+
+
+def upcoming_events(now=None):
+    now = now or timezone.now()
+    return events().filter(_not_ended(now)).order_by("starts_at", "pk")
+
+
+def past_events(now=None):
+    now = now or timezone.now()
+    return events().exclude(_not_ended(now)).order_by("-starts_at", "-pk")
+
+
+def london_day_bounds(day):
+    """The aware datetimes where a London calendar day starts and the next one starts."""
+    tz = timezone.get_default_timezone()
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return start, end

@@ -1,0 +1,200 @@
+"""The home page, standing pages and calls to join."""
+
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from cms.blocks import RICH_TEXT_FEATURES, BodyBlock
+from cms.graphql.fields import graphql_field
+from cms.models import BasePage
+
+SUMMARY_HELP = "One or two plain sentences: what listings, search results and social shares show."
+
+
+class HomePage(BasePage):
+    """The site's front page: a hero chosen by editors, with the latest news and next events derived."""
+
+    hero_heading = models.CharField(max_length=255, help_text="The large headline at the top of the home page.")
+    hero_text = RichTextField(
+        blank=True, features=["bold", "italic", "link"], help_text="A sentence or two under the headline."
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel([FieldPanel("hero_heading"), FieldPanel("hero_text"), FieldPanel("hero_image")], "Hero"),
+        InlinePanel("featured_pages", label="Featured page", heading="Featured pages", max_num=6),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["news.NewsIndexPage", "events.EventIndexPage", "home.StandardPage", "home.JoinPage"]
+    max_count = 1
+
+    graphql_fields = [
+        graphql_field("hero_heading", "graphene.String", "The large headline at the top.", required=True),
+        graphql_field("hero_text", "cms.graphql.rich_text.RichTextHTML", "Text under the headline, as HTML."),
+        graphql_field("hero_image", "cms.graphql.images.ImageType", "The hero image, if any."),
+        graphql_field(
+            "featured_pages",
+            "cms.graphql.interfaces.PageInterface",
+            "Pages the editors chose to feature, in their order. Pages that are not public are left out.",
+            is_list=True,
+            source="public_featured_pages",
+        ),
+        graphql_field(
+            "latest_news",
+            "news.schema.NewsPageType",
+            "The newest news items by publication date (derived, never hand-maintained).",
+            is_list=True,
+            source="resolve_latest_news",
+        ),
+        graphql_field(
+            "upcoming_events",
+            "events.schema.EventPageType",
+            "The next events that have not yet ended, soonest first.",
+            is_list=True,
+            source="resolve_upcoming_events",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "home page"
+
+    @property
+    def public_featured_pages(self):
+        from cms.visibility import public_pages
+
+        ids = [item.page_id for item in self.featured_pages.all()]
+        pages = public_pages().filter(id__in=ids).specific().in_bulk()
+        return [pages[pk] for pk in ids if pk in pages]
+
+    def resolve_latest_news(self, info, **kwargs):
+        from news.queries import news_items
+
+        return list(news_items()[:3])
+
+    def resolve_upcoming_events(self, info, **kwargs):
+        from events.queries import upcoming_events
+
+        return list(upcoming_events()[:3])
+
+
+class HomePageFeaturedPage(Orderable):
+    """A page editors chose to feature on the home page."""
+
+    home_page = ParentalKey(HomePage, related_name="featured_pages", on_delete=models.CASCADE)
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+
+    panels = [PageChooserPanel("page")]
+
+
+class StandardPage(BasePage):
+    """A standing page such as “PSG Aims”, “Historical Overview” or “Human Rights”."""
+
+    summary = models.TextField(max_length=300, help_text=SUMMARY_HELP)
+    body = StreamField(BodyBlock(), blank=True, help_text="The page content.")
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+
+    graphql_fields = [
+        graphql_field("summary", "graphene.String", "Plain-text summary (at most 300 characters).", required=True),
+        graphql_field("body", "cms.graphql.streamfield.BodyBlockInterface", "The page content as typed blocks.", is_list=True),
+    ]
+
+    class Meta:
+        verbose_name = "standing page"
+
+
+class JoinPage(BasePage):
+    """A call to join PSG: why, the membership options, and one clear call to action."""
+
+    intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True, help_text="Opening paragraph.")
+    cta_label = models.CharField(
+        "call to action label", max_length=80, default="Become a member", help_text="The button text."
+    )
+    cta_url = models.URLField("call to action URL", blank=True, help_text="Where the button goes (a sign-up form)…")
+    cta_email = models.EmailField("call to action email", blank=True, help_text="…or an email address to write to.")
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        InlinePanel("reasons", label="Reason", heading="Reasons to join"),
+        InlinePanel("membership_options", label="Membership option", heading="Membership options"),
+        MultiFieldPanel(
+            [FieldPanel("cta_label"), FieldPanel("cta_url"), FieldPanel("cta_email")],
+            "Call to action",
+            help_text="Give a URL or an email address (or both: the URL is used first).",
+        ),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+
+    graphql_fields = [
+        graphql_field("intro", "cms.graphql.rich_text.RichTextHTML", "Opening paragraph, as HTML."),
+        graphql_field("reasons", "home.schema.JoinReasonType", "Reasons to join, in order.", is_list=True),
+        graphql_field(
+            "membership_options", "home.schema.MembershipOptionType", "Membership options, in order.", is_list=True
+        ),
+        graphql_field("call_to_action", "home.schema.CallToActionType", "The join button.", source="call_to_action"),
+    ]
+
+    class Meta:
+        verbose_name = "join page"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if not (self.cta_url or self.cta_email):
+            raise ValidationError({"cta_url": "Give a URL or an email address for the call to action."})
+
+    @property
+    def call_to_action(self):
+        return {"label": self.cta_label, "url": self.cta_url or None, "email": self.cta_email or None}
+
+
+class JoinReason(Orderable):
+    """One reason to join, shown as a bullet."""
+
+    page = ParentalKey(JoinPage, related_name="reasons", on_delete=models.CASCADE)
+    text = models.CharField(max_length=255, help_text="One short sentence.")
+
+    panels = [FieldPanel("text")]
+
+    def __str__(self):
+        return self.text
+
+
+class MembershipOption(Orderable):
+    """A kind of membership with its price and period."""
+
+    PERIODS = [("year", "per year"), ("month", "per month"), ("life", "for life"), ("once", "one-off")]
+
+    page = ParentalKey(JoinPage, related_name="membership_options", on_delete=models.CASCADE)
+    name = models.CharField(max_length=100, help_text="E.g. “Individual”, “Concession”, “Organisation”.")
+    amount = models.DecimalField(max_digits=8, decimal_places=2, help_text="The price, e.g. 25.00.")
+    currency = models.CharField(max_length=3, default="GBP", help_text="ISO 4217 code, e.g. GBP.")
+    period = models.CharField(max_length=10, choices=PERIODS, default="year")
+    description = models.TextField(blank=True, max_length=500, help_text="What this option includes.")
+
+    panels = [FieldPanel("name"), FieldPanel("amount"), FieldPanel("currency"), FieldPanel("period"), FieldPanel("description")]
+
+    def clean(self):
+        from cms.validation import validate_money
+
+        super().clean()
+        validate_money(self.amount, self.currency)
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,66 @@
+"""GraphQL types for the join page's structured parts."""
+
+import graphene
+
+from home.models import MembershipOption
+
+
+class JoinReasonType(graphene.ObjectType):
+    """One reason to join."""
+
+    class Meta:
+        name = "JoinReason"
+
+    text = graphene.String(required=True, description="The reason, one sentence.")
+
+
+MembershipPeriod = graphene.Enum(
+    "MembershipPeriod",
+    [(value.upper(), value) for value, _label in MembershipOption.PERIODS],
+    description="How often a membership is paid: YEAR, MONTH, LIFE (once, for life) or ONCE.",
+)
+
+
+class MembershipOptionType(graphene.ObjectType):
+    """A kind of membership with its price."""
+
+    class Meta:
+        name = "MembershipOption"
+
+    name = graphene.String(required=True, description="E.g. “Individual”.")
+    amount = graphene.Decimal(required=True, description="Price as a decimal string, e.g. \"25.00\".")
+    currency = graphene.String(required=True, description="ISO 4217 currency code.")
+    period = graphene.Field(MembershipPeriod, required=True, description="How often it is paid.")
+    description = graphene.String(description="What it includes.")
+
+    @staticmethod
+    def resolve_description(option, info):
+        return option.description or None
+
+
+class CallToActionType(graphene.ObjectType):
+    """A button with where it goes."""
+
+    class Meta:
+        name = "CallToAction"
+
+    label = graphene.String(required=True, description="Button text.")
+    url = graphene.String(description="Web address, if any.")
+    email = graphene.String(description="Email address, if any.")
+    href = graphene.String(required=True, description="What to link to: the URL, else a `mailto:`.")
+
+    @staticmethod
+    def resolve_label(cta, info):
+        return cta["label"]
+
+    @staticmethod
+    def resolve_url(cta, info):
+        return cta["url"]
+
+    @staticmethod
+    def resolve_email(cta, info):
+        return cta["email"]
+
+    @staticmethod
+    def resolve_href(cta, info):
+        return cta["url"] or f"mailto:{cta['email']}"

@@ -1,0 +1,119 @@
+"""News: the index that lists it and the dated news items."""
+
+import datetime
+
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import ItemBase, TagBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from cms.blocks import BodyBlock
+from cms.graphql.fields import graphql_field
+from cms.models import BasePage
+
+SUMMARY_MAX_LENGTH = 300
+
+
+class Topic(TagBase):
+    """A subject news is filed under (“Mining”, “Human rights”); a snippet so editors can curate them."""
+
+    free_tagging = False
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "topic"
+        verbose_name_plural = "topics"
+
+
+class TaggedNewsPage(ItemBase):
+    """Links a news item to a topic."""
+
+    tag = models.ForeignKey(Topic, related_name="tagged_news", on_delete=models.CASCADE)
+    content_object = ParentalKey("news.NewsPage", related_name="tagged_topics", on_delete=models.CASCADE)
+
+
+register_snippet(Topic)
+
+
+class NewsIndexPage(BasePage):
+    """The news section; its children are the news items."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"], help_text="Shown above the news list.")
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["news.NewsPage"]
+    max_count = 1
+
+    graphql_fields = [
+        graphql_field("intro", "cms.graphql.rich_text.RichTextHTML", "Shown above the news list, as HTML."),
+    ]
+
+    class Meta:
+        verbose_name = "news index"
+
+
+class NewsPage(BasePage):
+    """A dated news item on human rights, mining conflicts or politics in Peru."""
+
+    publication_date = models.DateField(
+        default=datetime.date.today,
+        help_text="The date readers see. Independent of when the page is published or edited.",
+    )
+    summary = models.TextField(
+        max_length=SUMMARY_MAX_LENGTH,
+        validators=[MaxLengthValidator(SUMMARY_MAX_LENGTH)],
+        help_text=f"Plain text, at most {SUMMARY_MAX_LENGTH} characters: what news lists, feeds and "
+        "partner sites show.",
+    )
+    body = StreamField(BodyBlock(), blank=True, help_text="The full story.")
+    main_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Optional; shown at the top of the story and in lists.",
+    )
+    topics = ClusterTaggableManager(
+        through=TaggedNewsPage, blank=True, help_text="Choose one or more topics, e.g. Mining, Human rights."
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel([FieldPanel("publication_date"), FieldPanel("topics")], "Filing"),
+        FieldPanel("summary"),
+        FieldPanel("main_image"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("publication_date"),
+    ]
+
+    parent_page_types = ["news.NewsIndexPage"]
+    subpage_types = []
+
+    graphql_fields = [
+        graphql_field("publication_date", "graphene.Date", "The date readers see (ISO 8601).", required=True),
+        graphql_field("summary", "graphene.String", "Plain-text summary, at most 300 characters.", required=True),
+        graphql_field("body", "cms.graphql.streamfield.BodyBlockInterface", "The story as typed blocks.", is_list=True),
+        graphql_field("main_image", "cms.graphql.images.ImageType", "The main image, if any."),
+        graphql_field("topics", "news.schema.TopicType", "Topics the item is filed under.", is_list=True, source="topic_list"),
+    ]
+
+    class Meta:
+        verbose_name = "news item"
+        verbose_name_plural = "news items"
+
+    @property
+    def topic_list(self):
+        return sorted(self.topics.all(), key=lambda topic: topic.name)
