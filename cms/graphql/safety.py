@@ -25,5 +25,7 @@ def restrict_page_types():
         for name in list(node._meta.fields):
             if name not in allowed:
                 del node._meta.fields[name]
+        # grapple redeclares `id` as nullable; the interface's declarations win.
+        node._meta.fields.update(PageInterface._meta.fields)
         # graphene freezes type options once built; the description is still ours to set.
         object.__setattr__(node._meta, "description", (model.__doc__ or model._meta.verbose_name).strip())

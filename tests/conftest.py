@@ -1,0 +1,50 @@
+import json
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded and generated files go to a temporary directory, never the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+class GraphQLClient:
+    """Speaks GraphQL over HTTP to /graphql/, as a frontend does."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def post(self, query, variables=None, **headers):
+        body = {"query": query}
+        if variables is not None:
+            body["variables"] = variables
+        return self.client.post("/graphql/", data=json.dumps(body), content_type="application/json", **headers)
+
+    def __call__(self, query, variables=None):
+        """Run a query that must succeed; return its `data`."""
+        response = self.post(query, variables)
+        payload = response.json()
+        assert response.status_code == 200, payload
+        assert "errors" not in payload, payload["errors"]
+        return payload["data"]
+
+    def errors(self, query, variables=None):
+        """Run a query that must fail; return (status, errors)."""
+        response = self.post(query, variables)
+        payload = response.json()
+        assert payload.get("errors"), payload
+        return response.status_code, payload["errors"]
+
+
+@pytest.fixture
+def gql(client):
+    return GraphQLClient(client)
