@@ -16,11 +16,16 @@ from cms.paths import frontend_path
 class BasePage(HeadlessPreviewMixin, Page):
     """Every PSG page type: previewed on the headless frontend, or rendered here when none is configured."""
 
-    # Used only for the admin preview when no frontend is configured: editors are never blocked.
-    template = "cms/page_preview.html"
-
     class Meta:
         abstract = True
+
+    def get_client_root_url(self, request):
+        # Read at request time so FRONTEND_URL can differ per environment (and per test).
+        return f"{settings.FRONTEND_URL}/preview/"
+
+    def get_template(self, request, *args, **kwargs):
+        # Only the admin preview renders here (when no frontend is configured): one plain template.
+        return "cms/page_preview.html"
 
     def serve_preview(self, request, preview_mode):
         if settings.FRONTEND_URL:

@@ -11,21 +11,20 @@ from cms.graphql.interfaces import PageInterface
 
 
 def declared_field_names(model):
-    names = set()
+    names = []
     for declaration in getattr(model, "graphql_fields", ()):
         field = declaration() if callable(declaration) else declaration
-        names.add(field.field_name)
+        names.append(field.field_name)
     return names
 
 
 def restrict_page_types():
-    interface_fields = set(PageInterface._meta.fields)
     for model, node in registry.pages.items():
-        allowed = interface_fields | declared_field_names(model)
-        for name in list(node._meta.fields):
-            if name not in allowed:
-                del node._meta.fields[name]
-        # grapple redeclares `id` as nullable; the interface's declarations win.
-        node._meta.fields.update(PageInterface._meta.fields)
+        fields = node._meta.fields
+        # The interface's declarations win (grapple redeclares `id` as nullable); then the
+        # model's own fields in the order the model declares them; nothing else.
+        kept = {**PageInterface._meta.fields, **{name: fields[name] for name in declared_field_names(model)}}
+        fields.clear()
+        fields.update(kept)
         # graphene freezes type options once built; the description is still ours to set.
         object.__setattr__(node._meta, "description", (model.__doc__ or model._meta.verbose_name).strip())

@@ -171,8 +171,11 @@ GRAPPLE = {
 GRAPHENE = {"SCHEMA": "cms.graphql.schema.schema"}
 GRAPHIQL_ENABLED = False
 
+# Seconds a preview link works for.
+PREVIEW_TOKEN_MAX_AGE = get_env_int("PREVIEW_TOKEN_MAX_AGE", 3600)
 WAGTAIL_HEADLESS_PREVIEW = {
-    "CLIENT_URLS": {"default": f"{FRONTEND_URL}/preview" if FRONTEND_URL else ""},
+    # The preview URL is built by BasePage.get_client_root_url from FRONTEND_URL.
+    "CLIENT_URLS": {"default": ""},
     "SERVE_BASE_URL": None,
     "REDIRECT_ON_PREVIEW": False,
     "ENFORCE_TRAILING_SLASH": True,
