@@ -1,4 +1,4 @@
-"""The one StreamField block library every page body uses; GraphQL types for it are in cms.graphql.streamfield."""
+"""The one StreamField block library every page body uses (GraphQL types: cms.graphql.streamfield)."""
 
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
@@ -84,7 +84,9 @@ class ButtonBlock(blocks.StructBlock):
         if len(targets) != 1:
             message = "Choose exactly one of a page, a URL or an email address."
             raise blocks.StructBlockValidationError(
-                block_errors={name: ErrorList([ValidationError(message)]) for name in ("page", "url", "email")}
+                block_errors={
+                    name: ErrorList([ValidationError(message)]) for name in ("page", "url", "email")
+                }
             )
         return value
 

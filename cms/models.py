@@ -1,5 +1,6 @@
 """What every app shares: the abstract base page, site settings and the navigation menu."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from modelcluster.fields import ParentalKey
@@ -7,7 +8,6 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable, Page
-from django.conf import settings
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from cms.paths import frontend_path
@@ -80,7 +80,7 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
 
 
 class NavigationMenu(ClusterableModel):
-    """A menu the frontend queries by its handle (`main`, `footer`), so editors change navigation, not code."""
+    """A menu the frontend asks for by handle (`main`, `footer`): editors change navigation, not code."""
 
     name = models.CharField(max_length=100, help_text="What editors call this menu.")
     handle = models.SlugField(

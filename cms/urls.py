@@ -4,7 +4,8 @@ from django.views.static import serve
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.views import graphql_view, healthz
+from cms.graphql.view import graphql_view
+from cms.views import healthz
 
 # Wagtail's own page serving is not mounted: the public site is the headless frontend.
 urlpatterns = [

@@ -59,7 +59,9 @@ register_snippet(Venue)
 class EventIndexPage(BasePage):
     """The events section; its children are the events."""
 
-    intro = RichTextField(blank=True, features=["bold", "italic", "link"], help_text="Shown above the events list.")
+    intro = RichTextField(
+        blank=True, features=["bold", "italic", "link"], help_text="Shown above the events list."
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["home.HomePage"]
@@ -91,10 +93,16 @@ class EventPage(BasePage):
         max_length=300, help_text="Plain text, at most 300 characters: what event lists show."
     )
     venue = models.ForeignKey(
-        Venue, null=True, blank=True, on_delete=models.PROTECT, related_name="events",
+        Venue,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
         help_text="Choose a venue, or add one. Leave blank for online-only events.",
     )
-    online_url = models.URLField("online URL", blank=True, help_text="Where to join online, if it is streamed.")
+    online_url = models.URLField(
+        "online URL", blank=True, help_text="Where to join online, if it is streamed."
+    )
     registration_required = models.BooleanField(
         default=False, help_text="Tick if people must register. Then give an email address or a URL."
     )
@@ -139,16 +147,49 @@ class EventPage(BasePage):
     subpage_types = []
 
     graphql_fields = [
-        graphql_field("starts_at", "graphene.DateTime", "Start, ISO 8601 with its London offset.", required=True, source="starts_at_local"),
-        graphql_field("ends_at", "graphene.DateTime", "End, ISO 8601 with its London offset; null if not announced.", source="ends_at_local"),
-        graphql_field("status", "events.schema.EventStatus", "Whether the event goes ahead as scheduled.", required=True, source="status_enum"),
-        graphql_field("summary", "graphene.String", "Plain-text summary, at most 300 characters.", required=True),
-        graphql_field("venue", "events.schema.VenueType", "Where it takes place; null for online-only events."),
-        graphql_field("online_url", "graphene.String", "Where to join online, if streamed.", source="online_url_or_none"),
+        graphql_field(
+            "starts_at",
+            "graphene.DateTime",
+            "Start, ISO 8601 with its London offset.",
+            required=True,
+            source="starts_at_local",
+        ),
+        graphql_field(
+            "ends_at",
+            "graphene.DateTime",
+            "End, ISO 8601 with its London offset; null if not announced.",
+            source="ends_at_local",
+        ),
+        graphql_field(
+            "status",
+            "events.schema.EventStatus",
+            "Whether the event goes ahead as scheduled.",
+            required=True,
+            source="status_enum",
+        ),
+        graphql_field(
+            "summary", "graphene.String", "Plain-text summary, at most 300 characters.", required=True
+        ),
+        graphql_field(
+            "venue", "events.schema.VenueType", "Where it takes place; null for online-only events."
+        ),
+        graphql_field(
+            "online_url", "graphene.String", "Where to join online, if streamed.", source="online_url_or_none"
+        ),
         graphql_field("prices", "events.schema.TicketPriceType", "Ticket prices, in order.", is_list=True),
-        graphql_field("registration", "events.schema.RegistrationType", "How to register.", required=True, source="registration"),
-        graphql_field("programme", "events.schema.ProgrammeItemType", "The programme, in order.", is_list=True),
-        graphql_field("body", "cms.graphql.streamfield.BodyBlockInterface", "Details as typed blocks.", is_list=True),
+        graphql_field(
+            "registration",
+            "events.schema.RegistrationType",
+            "How to register.",
+            required=True,
+            source="registration",
+        ),
+        graphql_field(
+            "programme", "events.schema.ProgrammeItemType", "The programme, in order.", is_list=True
+        ),
+        graphql_field(
+            "body", "cms.graphql.streamfield.BodyBlockInterface", "Details as typed blocks.", is_list=True
+        ),
     ]
 
     class Meta:

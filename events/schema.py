@@ -47,7 +47,7 @@ class TicketPriceType(graphene.ObjectType):
         name = "TicketPrice"
 
     label = graphene.String(required=True, description="Who pays this, e.g. “Non-members”.")
-    amount = graphene.Decimal(required=True, description="The amount as a decimal string, e.g. \"13.00\".")
+    amount = graphene.Decimal(required=True, description='The amount as a decimal string, e.g. "13.00".')
     currency = graphene.String(required=True, description="ISO 4217 currency code, e.g. GBP.")
 
 
@@ -91,7 +91,9 @@ class ProgrammeItemType(graphene.ObjectType):
         name = "ProgrammeItem"
 
     time = graphene.String(required=True, description="London time of day, `HH:MM`.")
-    starts_at = graphene.DateTime(required=True, description="The same moment as a full ISO 8601 datetime with offset.")
+    starts_at = graphene.DateTime(
+        required=True, description="The same moment as a full ISO 8601 datetime with offset."
+    )
     title = graphene.String(required=True, description="E.g. “Registration and coffee”.")
     detail = graphene.String(description="Speakers, room or a line of description.")
 
@@ -134,7 +136,9 @@ class EventsQuery(graphene.ObjectType):
         EventConnection,
         required=True,
         description="Public events: upcoming ones soonest first, or past ones most recent first.",
-        timeframe=graphene.Argument(EventTimeframe, default_value="upcoming", description="UPCOMING (default) or PAST."),
+        timeframe=graphene.Argument(
+            EventTimeframe, default_value="upcoming", description="UPCOMING (default) or PAST."
+        ),
         starts_from=graphene.Date(description="Only events starting on or after this day (London)."),
         starts_until=graphene.Date(description="Only events starting on or before this day (London)."),
         **pagination_arguments(),

@@ -17,7 +17,9 @@ SUMMARY_HELP = "One or two plain sentences: what listings, search results and so
 class HomePage(BasePage):
     """The site's front page: a hero chosen by editors, with the latest news and next events derived."""
 
-    hero_heading = models.CharField(max_length=255, help_text="The large headline at the top of the home page.")
+    hero_heading = models.CharField(
+        max_length=255, help_text="The large headline at the top of the home page."
+    )
     hero_text = RichTextField(
         blank=True, features=["bold", "italic", "link"], help_text="A sentence or two under the headline."
     )
@@ -27,7 +29,9 @@ class HomePage(BasePage):
 
     content_panels = [
         *Page.content_panels,
-        MultiFieldPanel([FieldPanel("hero_heading"), FieldPanel("hero_text"), FieldPanel("hero_image")], "Hero"),
+        MultiFieldPanel(
+            [FieldPanel("hero_heading"), FieldPanel("hero_text"), FieldPanel("hero_image")], "Hero"
+        ),
         InlinePanel("featured_pages", label="Featured page", heading="Featured pages", max_num=6),
     ]
 
@@ -106,8 +110,15 @@ class StandardPage(BasePage):
     subpage_types = ["home.StandardPage"]
 
     graphql_fields = [
-        graphql_field("summary", "graphene.String", "Plain-text summary (at most 300 characters).", required=True),
-        graphql_field("body", "cms.graphql.streamfield.BodyBlockInterface", "The page content as typed blocks.", is_list=True),
+        graphql_field(
+            "summary", "graphene.String", "Plain-text summary (at most 300 characters).", required=True
+        ),
+        graphql_field(
+            "body",
+            "cms.graphql.streamfield.BodyBlockInterface",
+            "The page content as typed blocks.",
+            is_list=True,
+        ),
     ]
 
     class Meta:
@@ -121,8 +132,12 @@ class JoinPage(BasePage):
     cta_label = models.CharField(
         "call to action label", max_length=80, default="Become a member", help_text="The button text."
     )
-    cta_url = models.URLField("call to action URL", blank=True, help_text="Where the button goes (a sign-up form)…")
-    cta_email = models.EmailField("call to action email", blank=True, help_text="…or an email address to write to.")
+    cta_url = models.URLField(
+        "call to action URL", blank=True, help_text="Where the button goes (a sign-up form)…"
+    )
+    cta_email = models.EmailField(
+        "call to action email", blank=True, help_text="…or an email address to write to."
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -144,9 +159,14 @@ class JoinPage(BasePage):
         graphql_field("intro", "cms.graphql.rich_text.RichTextHTML", "Opening paragraph, as HTML."),
         graphql_field("reasons", "home.schema.JoinReasonType", "Reasons to join, in order.", is_list=True),
         graphql_field(
-            "membership_options", "home.schema.MembershipOptionType", "Membership options, in order.", is_list=True
+            "membership_options",
+            "home.schema.MembershipOptionType",
+            "Membership options, in order.",
+            is_list=True,
         ),
-        graphql_field("call_to_action", "home.schema.CallToActionType", "The join button.", source="call_to_action"),
+        graphql_field(
+            "call_to_action", "home.schema.CallToActionType", "The join button.", source="call_to_action"
+        ),
     ]
 
     class Meta:
@@ -188,7 +208,13 @@ class MembershipOption(Orderable):
     period = models.CharField(max_length=10, choices=PERIODS, default="year")
     description = models.TextField(blank=True, max_length=500, help_text="What this option includes.")
 
-    panels = [FieldPanel("name"), FieldPanel("amount"), FieldPanel("currency"), FieldPanel("period"), FieldPanel("description")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("amount"),
+        FieldPanel("currency"),
+        FieldPanel("period"),
+        FieldPanel("description"),
+    ]
 
     def clean(self):
         from cms.validation import validate_money

@@ -28,7 +28,7 @@ class MembershipOptionType(graphene.ObjectType):
         name = "MembershipOption"
 
     name = graphene.String(required=True, description="E.g. “Individual”.")
-    amount = graphene.Decimal(required=True, description="Price as a decimal string, e.g. \"25.00\".")
+    amount = graphene.Decimal(required=True, description='Price as a decimal string, e.g. "25.00".')
     currency = graphene.String(required=True, description="ISO 4217 currency code.")
     period = graphene.Field(MembershipPeriod, required=True, description="How often it is paid.")
     description = graphene.String(description="What it includes.")

@@ -44,7 +44,9 @@ register_snippet(Topic)
 class NewsIndexPage(BasePage):
     """The news section; its children are the news items."""
 
-    intro = RichTextField(blank=True, features=["bold", "italic", "link"], help_text="Shown above the news list.")
+    intro = RichTextField(
+        blank=True, features=["bold", "italic", "link"], help_text="Shown above the news list."
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["home.HomePage"]
@@ -104,10 +106,20 @@ class NewsPage(BasePage):
 
     graphql_fields = [
         graphql_field("publication_date", "graphene.Date", "The date readers see (ISO 8601).", required=True),
-        graphql_field("summary", "graphene.String", "Plain-text summary, at most 300 characters.", required=True),
-        graphql_field("body", "cms.graphql.streamfield.BodyBlockInterface", "The story as typed blocks.", is_list=True),
+        graphql_field(
+            "summary", "graphene.String", "Plain-text summary, at most 300 characters.", required=True
+        ),
+        graphql_field(
+            "body", "cms.graphql.streamfield.BodyBlockInterface", "The story as typed blocks.", is_list=True
+        ),
         graphql_field("main_image", "cms.graphql.images.ImageType", "The main image, if any."),
-        graphql_field("topics", "news.schema.TopicType", "Topics the item is filed under.", is_list=True, source="topic_list"),
+        graphql_field(
+            "topics",
+            "news.schema.TopicType",
+            "Topics the item is filed under.",
+            is_list=True,
+            source="topic_list",
+        ),
     ]
 
     class Meta:

@@ -19,7 +19,9 @@ def topics_with_counts():
 
     public_ids = public_pages(NewsPage).values("pk")
     return (
-        Topic.objects.annotate(count=Count("tagged_news", filter=Q(tagged_news__content_object__in=public_ids)))
+        Topic.objects.annotate(
+            count=Count("tagged_news", filter=Q(tagged_news__content_object__in=public_ids))
+        )
         .filter(count__gt=0)
         .order_by("-count", "name")
     )

@@ -76,7 +76,9 @@ class NewsQuery(graphene.ObjectType):
         year=graphene.Int(description="Only items published in this year."),
         month=graphene.Int(description="With `year`: only items of this month (1–12)."),
         search=graphene.String(description="Full-text search in titles, summaries and bodies."),
-        order=graphene.Argument(NewsOrder, description="Ordering; defaults to NEWEST_FIRST, or RELEVANCE with `search`."),
+        order=graphene.Argument(
+            NewsOrder, description="Ordering; defaults to NEWEST_FIRST, or RELEVANCE with `search`."
+        ),
         **pagination_arguments(),
     )
     news_topics = graphene.List(

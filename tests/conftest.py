@@ -27,7 +27,9 @@ class GraphQLClient:
         body = {"query": query}
         if variables is not None:
             body["variables"] = variables
-        return self.client.post("/graphql/", data=json.dumps(body), content_type="application/json", **headers)
+        return self.client.post(
+            "/graphql/", data=json.dumps(body), content_type="application/json", **headers
+        )
 
     def __call__(self, query, variables=None):
         """Run a query that must succeed; return its `data`."""

@@ -17,10 +17,16 @@ class PageInterface(graphene.Interface):
     path = graphene.String(
         required=True, description="Path on the frontend, e.g. `/news/loreto-oil-spills-conflict-continues/`."
     )
-    url = graphene.String(required=True, description="Absolute URL on the frontend (the path alone if none is set).")
+    url = graphene.String(
+        required=True, description="Absolute URL on the frontend (the path alone if none is set)."
+    )
     page_type = graphene.String(required=True, description="The concrete type name, e.g. `NewsPage`.")
-    seo_title = graphene.String(required=True, description="Title for <title> and social cards (falls back to the title).")
-    search_description = graphene.String(required=True, description="Meta description for search engines; may be empty.")
+    seo_title = graphene.String(
+        required=True, description="Title for <title> and social cards (falls back to the title)."
+    )
+    search_description = graphene.String(
+        required=True, description="Meta description for search engines; may be empty."
+    )
     first_published_at = graphene.DateTime(description="When the page was first published.")
     last_published_at = graphene.DateTime(description="When the page was last published.")
 

@@ -26,7 +26,9 @@ class RedirectType(graphene.ObjectType):
         name = "Redirect"
 
     old_path = graphene.String(required=True, description="The path that was asked for.")
-    location = graphene.String(required=True, description="Frontend path or external URL to send visitors to.")
+    location = graphene.String(
+        required=True, description="Frontend path or external URL to send visitors to."
+    )
     is_permanent = graphene.Boolean(required=True, description="301 if true, 302 otherwise.")
 
 
@@ -48,7 +50,9 @@ class SitemapEntry(graphene.ObjectType):
 class PagesQuery(graphene.ObjectType):
     page = graphene.Field(
         PageInterface,
-        path=graphene.String(description="Frontend path, e.g. `/news/loreto-oil-spills-conflict-continues/`."),
+        path=graphene.String(
+            description="Frontend path, e.g. `/news/loreto-oil-spills-conflict-continues/`."
+        ),
         id=graphene.ID(description="The page's id."),
         description="One public page by path or id, as its specific type; null if there is none.",
     )
@@ -119,6 +123,8 @@ class PagesQuery(graphene.ObjectType):
     def resolve_sitemap(root, info):
         pages = public_pages().order_by("path").only("id", "url_path", "last_published_at")
         return [
-            SitemapEntry(path=frontend_path(p), url=frontend_url(frontend_path(p)), last_modified=p.last_published_at)
+            SitemapEntry(
+                path=frontend_path(p), url=frontend_url(frontend_path(p)), last_modified=p.last_published_at
+            )
             for p in pages
         ]

@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 # One message and code for forged, expired, mismatched and unknown tokens alike, so an
 # answer never tells an attacker whether a page or a preview exists.
-INVALID_TOKEN_MESSAGE = "This preview link is invalid or has expired. Press Preview in the admin again."
+INVALID_TOKEN_MESSAGE = "This preview link is invalid or has expired. Press Preview in the admin again."  # noqa: S105 - a message, not a secret
 
 
 def invalid_token_error():

@@ -69,8 +69,11 @@ class MenuType(graphene.ObjectType):
 
     handle = graphene.String(required=True, description="E.g. `main`.")
     name = graphene.String(required=True, description="Editors' name for it.")
-    items = graphene.List(graphene.NonNull(MenuItemType), required=True, description="Links, in order; "
-                          "links to pages that are not public are left out.")
+    items = graphene.List(
+        graphene.NonNull(MenuItemType),
+        required=True,
+        description="Links, in order; links to pages that are not public are left out.",
+    )
 
     @staticmethod
     def resolve_items(menu, info):
@@ -84,14 +87,18 @@ class MenuType(graphene.ObjectType):
                 if page is None:
                     continue
                 path = frontend_path(page)
-                result.append(MenuItemType(label=item.label or page.title, url=frontend_url(path), path=path, page=page))
+                result.append(
+                    MenuItemType(label=item.label or page.title, url=frontend_url(path), path=path, page=page)
+                )
             else:
                 result.append(MenuItemType(label=item.label or item.url, url=item.url, path=None, page=None))
         return result
 
 
 def _default_site():
-    return Site.objects.select_related("root_page").filter(is_default_site=True).first() or Site.objects.first()
+    return (
+        Site.objects.select_related("root_page").filter(is_default_site=True).first() or Site.objects.first()
+    )
 
 
 class SiteQuery(graphene.ObjectType):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from cms.env import get_env, get_env_int, get_env_list
+from cms.env import get_env, get_env_bool, get_env_int, get_env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -91,6 +91,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A backstop for anything the query limits miss.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={get_env_int('DB_STATEMENT_TIMEOUT_MS', 5000)}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------------
@@ -170,6 +175,20 @@ GRAPPLE = {
 }
 GRAPHENE = {"SCHEMA": "cms.graphql.schema.schema"}
 GRAPHIQL_ENABLED = False
+# Introspection feeds codegen; production turns it off unless GRAPHQL_INTROSPECTION says so.
+GRAPHQL_INTROSPECTION = get_env_bool("GRAPHQL_INTROSPECTION", True)
+GRAPHQL_FIELD_SUGGESTIONS = get_env_bool("GRAPHQL_FIELD_SUGGESTIONS", True)
+# Refused with 400/413 before any resolver runs (see docs/security.md).
+GRAPHQL_LIMITS = {
+    "MAX_BODY_BYTES": get_env_int("GRAPHQL_MAX_BODY_BYTES", 20_000),
+    "MAX_QUERY_CHARS": get_env_int("GRAPHQL_MAX_QUERY_CHARS", 10_000),
+    "MAX_TOKENS": get_env_int("GRAPHQL_MAX_TOKENS", 2_000),
+    "MAX_DEPTH": get_env_int("GRAPHQL_MAX_DEPTH", 10),
+    "MAX_ROOT_FIELDS": get_env_int("GRAPHQL_MAX_ROOT_FIELDS", 10),
+    "MAX_ALIASES": get_env_int("GRAPHQL_MAX_ALIASES", 20),
+}
+API_MAX_PAGE_SIZE = 50
+API_MAX_SEARCH_LENGTH = 100
 
 # Seconds a preview link works for.
 PREVIEW_TOKEN_MAX_AGE = get_env_int("PREVIEW_TOKEN_MAX_AGE", 3600)

@@ -23,4 +23,6 @@ CSRF_TRUSTED_ORIGINS = get_env_list(
     "CSRF_TRUSTED_ORIGINS", ",".join(f"https://{h}" for h in ALLOWED_HOSTS if "*" not in h)
 )
 X_FRAME_OPTIONS = "DENY"
+GRAPHQL_INTROSPECTION = get_env_bool("GRAPHQL_INTROSPECTION", False)
+GRAPHQL_FIELD_SUGGESTIONS = get_env_bool("GRAPHQL_FIELD_SUGGESTIONS", False)
 DATABASES["default"]["CONN_MAX_AGE"] = get_env_int("DB_CONN_MAX_AGE", 60)  # noqa: F405

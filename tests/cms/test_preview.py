@@ -58,7 +58,7 @@ def test_preview_round_trip_and_expiry(editor_client, gql, settings):
     assert data["preview"] == {"title": "Draft title", "summary": "Draft summary."}
 
     # The draft never reaches the public queries.
-    assert gql('{ page(id: "%d") { title } }' % page.id)["page"]["title"] == "Published title"
+    assert gql(f'{{ page(id: "{page.id}") {{ title }} }}')["page"]["title"] == "Published title"
 
     with freeze_time(now + datetime.timedelta(minutes=61)):
         _status, expired = gql.errors(PREVIEW_QUERY, {"token": token})
@@ -75,8 +75,15 @@ def test_preview_without_frontend_renders_the_draft_in_the_admin(editor_client, 
     _home, news_index, _events = make_site()
     page = NewsPageFactory(parent=news_index, title="Published title")
     url = f"/admin/pages/{page.id}/edit/preview/"
-    form = {"title": "Draft only title", "slug": page.slug, "publication_date": "2016-10-29",
-            "summary": "Draft summary.", "body-count": "0", "topics": "", "main_image": ""}
+    form = {
+        "title": "Draft only title",
+        "slug": page.slug,
+        "publication_date": "2016-10-29",
+        "summary": "Draft summary.",
+        "body-count": "0",
+        "topics": "",
+        "main_image": "",
+    }
     assert editor_client.post(url, form).json()["is_valid"] is True
     html = editor_client.get(url).content.decode()
     assert "Draft only title" in html

@@ -1,0 +1,249 @@
+"""GraphQL over HTTP: limits before parsing, clean errors with stable codes, nothing internal leaked."""
+
+import json
+import logging
+import re
+import uuid
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from graphql import (
+    GraphQLError,
+    GraphQLSyntaxError,
+    OperationType,
+    execute,
+    get_operation_ast,
+    parse,
+    validate,
+)
+
+from cms.graphql.limits import validation_rules
+
+logger = logging.getLogger("cms.graphql")
+
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_SUGGESTION_RE = re.compile(r" ?Did you mean .*\?$")
+
+# Codes a resolver raises on purpose, and the HTTP status each answers with.
+CLIENT_ERROR_STATUS = {"BAD_USER_INPUT": 400, "PREVIEW_TOKEN_INVALID": 400}
+
+
+class RequestError(Exception):
+    """A request refused before execution, with its HTTP status and error code."""
+
+    def __init__(self, status, code, message, headers=None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers or {}
+
+
+def _json_response(payload, status, request_id, headers=None):
+    response = HttpResponse(
+        json.dumps(payload, separators=(",", ":")), status=status, content_type="application/json"
+    )
+    response["X-Request-ID"] = request_id
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def _error(message, code, **extra):
+    return {"message": message, "extensions": {"code": code, **extra}}
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class GraphQLHTTPView(View):
+    """The public, read-only GraphQL endpoint."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        return _json_response(
+            {"errors": [_error("GraphQL is served over GET and POST.", "METHOD_NOT_ALLOWED")]},
+            405,
+            self.request_id(request),
+            {"Allow": "GET, POST, OPTIONS"},
+        )
+
+    def options(self, request, *args, **kwargs):
+        response = HttpResponse(status=204)
+        response["Allow"] = "GET, POST, OPTIONS"
+        return response
+
+    @staticmethod
+    def request_id(request):
+        if not hasattr(request, "_graphql_request_id"):
+            given = request.headers.get("X-Request-ID", "")
+            request._graphql_request_id = given if _REQUEST_ID_RE.match(given) else uuid.uuid4().hex
+        return request._graphql_request_id
+
+    def get(self, request, *args, **kwargs):
+        if (
+            settings.GRAPHIQL_ENABLED
+            and "query" not in request.GET
+            and "text/html" in request.headers.get("Accept", "")
+        ):
+            from django.shortcuts import render
+
+            return render(request, "cms/graphiql.html", {"endpoint": request.path})
+        return self.handle(request)
+
+    def post(self, request, *args, **kwargs):
+        return self.handle(request)
+
+    def handle(self, request):
+        request_id = self.request_id(request)
+        try:
+            query, variables, operation_name = self.read_params(request)
+            status, payload = self.run(request, query, variables, operation_name)
+        except RequestError as exc:
+            return _json_response(
+                {"errors": [_error(exc.message, exc.code)]}, exc.status, request_id, exc.headers
+            )
+        return _json_response(payload, status, request_id)
+
+    def read_params(self, request):
+        limits = settings.GRAPHQL_LIMITS
+        if request.method == "GET":
+            params = request.GET
+            variables = params.get("variables")
+            if variables:
+                try:
+                    variables = json.loads(variables)
+                except ValueError:
+                    raise RequestError(400, "BAD_REQUEST", "`variables` is not valid JSON.") from None
+            query, operation_name = params.get("query"), params.get("operationName")
+        else:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+            if length > limits["MAX_BODY_BYTES"]:
+                raise RequestError(
+                    413,
+                    "REQUEST_TOO_LARGE",
+                    f"Request bodies are limited to {limits['MAX_BODY_BYTES']} bytes.",
+                )
+            content_type = request.content_type
+            if content_type == "application/graphql":
+                return self.check_query(request.body.decode("utf-8", "replace")), None, None
+            if content_type != "application/json":
+                raise RequestError(
+                    415, "UNSUPPORTED_MEDIA_TYPE", "Send `application/json` (or `application/graphql`)."
+                )
+            try:
+                body = json.loads(request.body)
+            except ValueError:
+                raise RequestError(400, "BAD_REQUEST", "The request body is not valid JSON.") from None
+            if isinstance(body, list):
+                raise RequestError(
+                    400, "BATCH_NOT_SUPPORTED", "Batched requests are not supported: send one query."
+                )
+            if not isinstance(body, dict):
+                raise RequestError(400, "BAD_REQUEST", "The request body must be a JSON object.")
+            query, variables, operation_name = (
+                body.get("query"),
+                body.get("variables"),
+                body.get("operationName"),
+            )
+        if variables is not None and not isinstance(variables, dict):
+            raise RequestError(400, "BAD_REQUEST", "`variables` must be a JSON object.")
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise RequestError(400, "BAD_REQUEST", "`operationName` must be a string.")
+        return self.check_query(query), variables, operation_name
+
+    @staticmethod
+    def check_query(query):
+        if not isinstance(query, str) or not query.strip():
+            raise RequestError(400, "BAD_REQUEST", "Provide a GraphQL `query` string.")
+        if len(query) > settings.GRAPHQL_LIMITS["MAX_QUERY_CHARS"]:
+            raise RequestError(
+                413,
+                "REQUEST_TOO_LARGE",
+                f"Queries are limited to {settings.GRAPHQL_LIMITS['MAX_QUERY_CHARS']} characters.",
+            )
+        return query
+
+    def run(self, request, query, variables, operation_name):
+        from cms.graphql.schema import schema
+
+        graphql_schema = schema.graphql_schema
+        try:
+            document = parse(
+                query,
+                max_lexical_tokens=settings.GRAPHQL_LIMITS["MAX_TOKENS"],
+                max_comments=settings.GRAPHQL_LIMITS["MAX_TOKENS"],
+            )
+        except GraphQLSyntaxError as exc:
+            return 400, {"errors": [_error(exc.message, "GRAPHQL_PARSE_FAILED")]}
+        operation = get_operation_ast(document, operation_name)
+        if operation is not None and operation.operation != OperationType.QUERY:
+            raise RequestError(
+                405,
+                "METHOD_NOT_ALLOWED",
+                "This API is read-only: only queries are served.",
+                {"Allow": "GET, POST, OPTIONS"},
+            )
+        errors = validate(graphql_schema, document, validation_rules(), max_errors=10)
+        if errors:
+            return 400, {"errors": [self.format_validation_error(e) for e in errors]}
+        result = execute(
+            graphql_schema,
+            document,
+            context_value=request,
+            variable_values=variables,
+            operation_name=operation_name,
+        )
+        status = 200
+        formatted = []
+        for error in result.errors or ():
+            error_status, entry = self.format_execution_error(request, error)
+            status = max(status, error_status)
+            formatted.append(entry)
+        payload = {"data": result.data} if status < 500 or result.data else {}
+        if formatted:
+            payload["errors"] = formatted
+        if status >= 500:
+            payload.pop("data", None)
+        return status, payload
+
+    @staticmethod
+    def format_validation_error(error):
+        message = error.message
+        if not settings.GRAPHQL_FIELD_SUGGESTIONS:
+            message = _SUGGESTION_RE.sub("", message)
+        entry = {
+            "message": message,
+            "extensions": {"code": (error.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")},
+        }
+        if error.locations:
+            entry["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+        return entry
+
+    def format_execution_error(self, request, error):
+        original = error.original_error
+        code = (error.extensions or {}).get("code")
+        if error.path is None:
+            # Not from a field: graphql-core refusing the request itself (variable coercion, …).
+            return 400, {"message": error.message, "extensions": {"code": code or "BAD_USER_INPUT"}}
+        if isinstance(original, GraphQLError) or (original is None and code):
+            source = original if isinstance(original, GraphQLError) else error
+            extensions = dict(source.extensions or {})
+            entry = {"message": source.message, "extensions": extensions, "path": error.path}
+            return CLIENT_ERROR_STATUS.get(extensions.get("code"), 200), entry
+        request_id = self.request_id(request)
+        if isinstance(original, (OperationalError, InterfaceError)):
+            logger.error("Database unavailable [request %s]", request_id, exc_info=original)
+            return 503, _error(
+                "The service is temporarily unavailable. Try again shortly.",
+                "SERVICE_UNAVAILABLE",
+                requestId=request_id,
+            )
+        if isinstance(original, DatabaseError) and "statement timeout" in str(original).lower():
+            logger.error("Query timed out [request %s]", request_id, exc_info=original)
+            return 503, _error("The query took too long.", "QUERY_TIMEOUT", requestId=request_id)
+        logger.error("Unhandled error in GraphQL resolver [request %s]", request_id, exc_info=original)
+        return 500, _error("Internal server error.", "INTERNAL_SERVER_ERROR", requestId=request_id)
+
+
+graphql_view = GraphQLHTTPView.as_view()
