@@ -42,7 +42,12 @@ class HomePage(BasePage):
     graphql_fields = [
         graphql_field("hero_heading", "graphene.String", "The large headline at the top.", required=True),
         graphql_field("hero_text", "cms.graphql.rich_text.RichTextHTML", "Text under the headline, as HTML."),
-        graphql_field("hero_image", "cms.graphql.images.ImageType", "The hero image, if any."),
+        graphql_field(
+            "hero_image",
+            "cms.graphql.images.ImageType",
+            "The hero image, if any.",
+            source="public_hero_image",
+        ),
         graphql_field(
             "featured_pages",
             "cms.graphql.interfaces.PageInterface",
@@ -68,6 +73,12 @@ class HomePage(BasePage):
 
     class Meta:
         verbose_name = "home page"
+
+    @property
+    def public_hero_image(self):
+        from cms.visibility import public_media
+
+        return public_media(self.hero_image)
 
     @property
     def public_featured_pages(self):

@@ -16,6 +16,7 @@ from wagtail.snippets.models import register_snippet
 from cms.blocks import BodyBlock
 from cms.graphql.fields import graphql_field
 from cms.models import BasePage
+from cms.visibility import public_media
 
 SUMMARY_MAX_LENGTH = 300
 
@@ -112,7 +113,12 @@ class NewsPage(BasePage):
         graphql_field(
             "body", "cms.graphql.streamfield.BodyBlockInterface", "The story as typed blocks.", is_list=True
         ),
-        graphql_field("main_image", "cms.graphql.images.ImageType", "The main image, if any."),
+        graphql_field(
+            "main_image",
+            "cms.graphql.images.ImageType",
+            "The main image, if any.",
+            source="public_main_image",
+        ),
         graphql_field(
             "topics",
             "news.schema.TopicType",
@@ -125,6 +131,10 @@ class NewsPage(BasePage):
     class Meta:
         verbose_name = "news item"
         verbose_name_plural = "news items"
+
+    @property
+    def public_main_image(self):
+        return public_media(self.main_image)
 
     @property
     def topic_list(self):

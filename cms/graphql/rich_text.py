@@ -9,14 +9,13 @@ from wagtail.rich_text import RichText, features
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
 
 from cms.paths import frontend_path, frontend_url
+from cms.visibility import public_media, public_pages
 
 _UNLINK_MARK = '<a data-psg-unlink="">'
 _UNLINK_RE = re.compile(r'<a data-psg-unlink="">(.*?)</a>', re.DOTALL)
 
 
 def _page_links(attrs_list):
-    from cms.visibility import public_pages
-
     ids = [attrs.get("id") for attrs in attrs_list]
     valid = [int(pk) for pk in ids if str(pk).isdigit()]
     pages = {str(p.pk): p for p in public_pages().filter(pk__in=valid).only("id", "url_path")}
@@ -38,7 +37,7 @@ def _document_links(attrs_list):
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     tags = []
     for pk in ids:
-        document = documents.get(int(pk)) if str(pk).isdigit() else None
+        document = public_media(documents.get(int(pk))) if str(pk).isdigit() else None
         tags.append(f'<a href="{base}{document.url}">' if document else _UNLINK_MARK)
     return tags
 

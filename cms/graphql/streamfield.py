@@ -8,6 +8,7 @@ from cms.graphql.documents import DocumentType
 from cms.graphql.images import ImageType
 from cms.graphql.rich_text import RichTextHTML, render_rich_text
 from cms.paths import frontend_path, frontend_url
+from cms.visibility import public_media
 
 
 class BodyBlockInterface(graphene.Interface):
@@ -75,11 +76,11 @@ class ImageBlock(graphene.ObjectType):
 
     @staticmethod
     def resolve_image(child, info):
-        return child.value["image"]
+        return public_media(child.value["image"])
 
     @staticmethod
     def resolve_alt(child, info):
-        image = child.value["image"]
+        image = public_media(child.value["image"])
         return child.value["alt_text"] or (image.default_alt_text if image else "")
 
     @staticmethod
@@ -137,11 +138,11 @@ class DocumentBlock(graphene.ObjectType):
 
     @staticmethod
     def resolve_document(child, info):
-        return child.value["document"]
+        return public_media(child.value["document"])
 
     @staticmethod
     def resolve_label(child, info):
-        document = child.value["document"]
+        document = public_media(child.value["document"])
         return child.value["label"] or (document.title if document else "")
 
 

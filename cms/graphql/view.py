@@ -22,6 +22,7 @@ from graphql import (
 )
 
 from cms.graphql.limits import validation_rules
+from cms.visibility import request_scope
 
 logger = logging.getLogger("cms.graphql")
 
@@ -187,13 +188,14 @@ class GraphQLHTTPView(View):
         errors = validate(graphql_schema, document, validation_rules(), max_errors=10)
         if errors:
             return 400, {"errors": [self.format_validation_error(e) for e in errors]}
-        result = execute(
-            graphql_schema,
-            document,
-            context_value=request,
-            variable_values=variables,
-            operation_name=operation_name,
-        )
+        with request_scope():
+            result = execute(
+                graphql_schema,
+                document,
+                context_value=request,
+                variable_values=variables,
+                operation_name=operation_name,
+            )
         status = 200
         formatted = []
         for error in result.errors or ():
