@@ -35,7 +35,10 @@ def truncate_at_sentence(text, limit=SUMMARY_MAX_LENGTH):
             break
         summary = candidate
     if not summary:
-        summary = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+        cut = text[: limit - 1]
+        if not text[limit - 1].isspace():
+            cut = cut.rsplit(" ", 1)[0]  # drop the partial word
+        summary = cut.rstrip(" ,;:") + "…"
     return summary
 
 
