@@ -3,9 +3,34 @@
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
 from wagtail import blocks
-from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.documents import blocks as documents_blocks
 from wagtail.embeds.blocks import EmbedBlock
-from wagtail.images.blocks import ImageChooserBlock
+from wagtail.images import blocks as images_blocks
+
+
+class RequestCachedChooserMixin:
+    """Chooser blocks that read objects prefetched for the whole API response (cms.prefetch)."""
+
+    def bulk_to_python(self, values):
+        from cms.prefetch import objects_for_chooser
+        from cms.request_cache import store
+
+        if store() is None:
+            return super().bulk_to_python(values)
+        return objects_for_chooser(self.model_class, list(values))
+
+
+class ImageChooserBlock(RequestCachedChooserMixin, images_blocks.ImageChooserBlock):
+    """Wagtail's image chooser, batched across an API response."""
+
+
+class DocumentChooserBlock(RequestCachedChooserMixin, documents_blocks.DocumentChooserBlock):
+    """Wagtail's document chooser, batched across an API response."""
+
+
+class PageChooserBlock(RequestCachedChooserMixin, blocks.PageChooserBlock):
+    """Wagtail's page chooser, batched across an API response."""
+
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
 
@@ -70,7 +95,7 @@ class ButtonBlock(blocks.StructBlock):
     """A call-to-action button pointing at a page of the site, an external URL or an email address."""
 
     label = blocks.CharBlock(max_length=80, help_text="Button text, e.g. “Register now”.")
-    page = blocks.PageChooserBlock(required=False, help_text="Link to a page of this site…")
+    page = PageChooserBlock(required=False, help_text="Link to a page of this site…")
     url = blocks.URLBlock(required=False, help_text="…or to an external address…")
     email = blocks.EmailBlock(required=False, help_text="…or to an email address.")
 

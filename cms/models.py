@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -11,6 +12,17 @@ from wagtail.models import Orderable, Page
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from cms.paths import frontend_path
+
+SUMMARY_MAX_LENGTH = 300
+
+
+def summary_field(help_text):
+    """The plain-text summary lists, feeds and partner embeds show; its limit is enforced on save too."""
+    return models.TextField(
+        max_length=SUMMARY_MAX_LENGTH,
+        validators=[MaxLengthValidator(SUMMARY_MAX_LENGTH)],
+        help_text=f"{help_text} Plain text, at most {SUMMARY_MAX_LENGTH} characters.",
+    )
 
 
 class BasePage(HeadlessPreviewMixin, Page):

@@ -11,7 +11,13 @@ def site_root_paths():
 
 def frontend_path(page):
     """The path a page has on the public frontend: `/news/loreto-oil-spills-conflict-continues/`."""
-    url_path = page.url_path
+    return path_for_url_path(page.url_path)
+
+
+def path_for_url_path(url_path):
+    """The frontend path for a Wagtail `url_path` (which starts with the site root's slug)."""
+    if url_path is None:
+        return None
     for root in site_root_paths():
         if url_path.startswith(root.root_path):
             return "/" + url_path[len(root.root_path) :]

@@ -4,8 +4,6 @@ Within one API request (`request_scope()`), the facts these checks need (restric
 branches, restricted collections) are read once, so a check costs no query per item.
 """
 
-import contextvars
-from contextlib import contextmanager
 from functools import reduce
 from operator import or_
 
@@ -14,27 +12,7 @@ from django.utils import timezone
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
 from cms.paths import site_root_paths
-
-_memo = contextvars.ContextVar("visibility_memo", default=None)
-
-
-@contextmanager
-def request_scope():
-    """Share the visibility facts across one request; nothing outlives it, so nothing goes stale."""
-    token = _memo.set({})
-    try:
-        yield
-    finally:
-        _memo.reset(token)
-
-
-def _memoised(key, compute):
-    memo = _memo.get()
-    if memo is None:
-        return compute()
-    if key not in memo:
-        memo[key] = compute()
-    return memo[key]
+from cms.request_cache import memoised as _memoised
 
 
 def _now():
@@ -78,7 +56,32 @@ def public_pages(model=Page):
 
 
 def is_public(page):
-    return page is not None and public_pages().filter(pk=page.pk).exists()
+    if page is None:
+        return False
+    known = public_page_paths_known()
+    if known is not None and page.pk in known:
+        return known[page.pk] is not None
+    return public_pages().filter(pk=page.pk).exists()
+
+
+def public_page_paths_known():
+    """Public url_paths of pages prefetched for this request ({id: url_path or None}), if any."""
+    from cms.request_cache import store
+
+    memo = store()
+    return None if memo is None else memo.setdefault("public_page_paths", {})
+
+
+def load_public_page_paths(ids):
+    """Look up in one query which of `ids` are public, remembering the answer for this request."""
+    known = public_page_paths_known()
+    wanted = [pk for pk in ids if known is None or pk not in known]
+    found = dict(public_pages().filter(pk__in=wanted).values_list("pk", "url_path")) if wanted else {}
+    if known is None:
+        return {pk: found.get(pk) for pk in ids}
+    for pk in wanted:
+        known[pk] = found.get(pk)
+    return {pk: known[pk] for pk in ids}
 
 
 def restricted_collection_ids():

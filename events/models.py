@@ -12,7 +12,7 @@ from wagtail.snippets.models import register_snippet
 
 from cms.blocks import BodyBlock
 from cms.graphql.fields import graphql_field
-from cms.models import BasePage
+from cms.models import BasePage, summary_field
 from cms.validation import validate_money
 
 
@@ -89,9 +89,7 @@ class EventPage(BasePage):
         null=True, blank=True, help_text="Date and time it ends (London time). Leave blank if not announced."
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
-    summary = models.TextField(
-        max_length=300, help_text="Plain text, at most 300 characters: what event lists show."
-    )
+    summary = summary_field("What event lists show.")
     venue = models.ForeignKey(
         Venue,
         null=True,
@@ -145,6 +143,8 @@ class EventPage(BasePage):
 
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = []
+    # What API listings read, fetched for the whole list at once (cms.prefetch).
+    api_prefetch = ["venue", "prices", "programme"]
 
     graphql_fields = [
         graphql_field(

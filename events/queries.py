@@ -10,7 +10,7 @@ from events.models import EventPage
 
 
 def events():
-    return public_pages(EventPage).select_related("venue").prefetch_related("prices", "programme")
+    return public_pages(EventPage)
 
 
 def _not_ended(now):

@@ -8,6 +8,7 @@ from grapple.registry import registry
 
 from cms.graphql.errors import UserInputError
 from cms.graphql.pagination import PaginationInfo, paginate, pagination_arguments
+from cms.prefetch import prepare_pages
 from events.models import EventPage
 from events.queries import london_day_bounds, past_events, upcoming_events
 
@@ -155,4 +156,4 @@ class EventsQuery(graphene.ObjectType):
         if starts_until:
             qs = qs.filter(starts_at__lt=london_day_bounds(starts_until)[1])
         items, pagination = paginate(qs, page, page_size)
-        return EventConnection(items=items, pagination=pagination)
+        return EventConnection(items=prepare_pages(items), pagination=pagination)

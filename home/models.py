@@ -9,9 +9,8 @@ from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock
 from cms.graphql.fields import graphql_field
-from cms.models import BasePage
-
-SUMMARY_HELP = "One or two plain sentences: what listings, search results and social shares show."
+from cms.models import BasePage, summary_field
+from cms.prefetch import image_prefetch, prepare_pages
 
 
 class HomePage(BasePage):
@@ -35,6 +34,7 @@ class HomePage(BasePage):
         InlinePanel("featured_pages", label="Featured page", heading="Featured pages", max_num=6),
     ]
 
+    api_prefetch = [image_prefetch("hero_image"), "featured_pages"]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["news.NewsIndexPage", "events.EventIndexPage", "home.StandardPage", "home.JoinPage"]
     max_count = 1
@@ -86,17 +86,17 @@ class HomePage(BasePage):
 
         ids = [item.page_id for item in self.featured_pages.all()]
         pages = public_pages().filter(id__in=ids).specific().in_bulk()
-        return [pages[pk] for pk in ids if pk in pages]
+        return prepare_pages([pages[pk] for pk in ids if pk in pages])
 
     def resolve_latest_news(self, info, **kwargs):
         from news.queries import news_items
 
-        return list(news_items()[:3])
+        return prepare_pages(news_items()[:3])
 
     def resolve_upcoming_events(self, info, **kwargs):
         from events.queries import upcoming_events
 
-        return list(upcoming_events()[:3])
+        return prepare_pages(upcoming_events()[:3])
 
 
 class HomePageFeaturedPage(Orderable):
@@ -111,7 +111,7 @@ class HomePageFeaturedPage(Orderable):
 class StandardPage(BasePage):
     """A standing page such as “PSG Aims”, “Historical Overview” or “Human Rights”."""
 
-    summary = models.TextField(max_length=300, help_text=SUMMARY_HELP)
+    summary = summary_field("What listings, search results and social shares show.")
     body = StreamField(BodyBlock(), blank=True, help_text="The page content.")
 
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
@@ -165,6 +165,7 @@ class JoinPage(BasePage):
 
     parent_page_types = ["home.HomePage"]
     subpage_types = []
+    api_prefetch = ["reasons", "membership_options"]
 
     graphql_fields = [
         graphql_field("intro", "cms.graphql.rich_text.RichTextHTML", "Opening paragraph, as HTML."),

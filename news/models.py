@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -15,10 +14,9 @@ from wagtail.snippets.models import register_snippet
 
 from cms.blocks import BodyBlock
 from cms.graphql.fields import graphql_field
-from cms.models import BasePage
+from cms.models import BasePage, summary_field
+from cms.prefetch import image_prefetch
 from cms.visibility import public_media
-
-SUMMARY_MAX_LENGTH = 300
 
 
 class Topic(TagBase):
@@ -69,12 +67,7 @@ class NewsPage(BasePage):
         default=datetime.date.today,
         help_text="The date readers see. Independent of when the page is published or edited.",
     )
-    summary = models.TextField(
-        max_length=SUMMARY_MAX_LENGTH,
-        validators=[MaxLengthValidator(SUMMARY_MAX_LENGTH)],
-        help_text=f"Plain text, at most {SUMMARY_MAX_LENGTH} characters: what news lists, feeds and "
-        "partner sites show.",
-    )
+    summary = summary_field("What news lists, feeds and partner sites show.")
     body = StreamField(BodyBlock(), blank=True, help_text="The full story.")
     main_image = models.ForeignKey(
         "wagtailimages.Image",
@@ -104,6 +97,8 @@ class NewsPage(BasePage):
 
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []
+    # What API listings read, fetched for the whole list at once (cms.prefetch).
+    api_prefetch = [image_prefetch("main_image"), "topics"]
 
     graphql_fields = [
         graphql_field("publication_date", "graphene.Date", "The date readers see (ISO 8601).", required=True),

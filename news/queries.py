@@ -5,12 +5,7 @@ from news.models import NewsPage, Topic
 
 
 def news_items():
-    return (
-        public_pages(NewsPage)
-        .order_by("-publication_date", "-first_published_at", "-pk")
-        .select_related("main_image")
-        .prefetch_related("topics")
-    )
+    return public_pages(NewsPage).order_by("-publication_date", "-first_published_at", "-pk")
 
 
 def topics_with_counts():

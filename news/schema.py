@@ -5,6 +5,7 @@ from grapple.registry import registry
 
 from cms.graphql.errors import UserInputError
 from cms.graphql.pagination import PaginationInfo, paginate, pagination_arguments
+from cms.prefetch import prepare_pages
 from cms.search import matching_ids, validate_search_term
 from news.models import NewsPage
 from news.queries import news_items, topics_with_counts
@@ -110,10 +111,10 @@ class NewsQuery(graphene.ObjectType):
             ids = matching_ids(NewsPage.objects.live(), term)
             qs = qs.filter(pk__in=ids)
             if order_value in (None, "relevance"):
-                items = list(qs)
-                rank = {pk: position for position, pk in enumerate(ids)}
-                items.sort(key=lambda item: rank[item.pk])
-                return _connection(*paginate(items, page, page_size))
+                matching = set(qs.values_list("pk", flat=True))
+                page_ids, pagination = paginate([pk for pk in ids if pk in matching], page, page_size)
+                by_id = news_items().in_bulk(page_ids)
+                return _connection([by_id[pk] for pk in page_ids if pk in by_id], pagination)
         qs = qs.order_by(*ORDERINGS[order_value or "newest"])
         return _connection(*paginate(qs, page, page_size))
 
@@ -123,4 +124,4 @@ class NewsQuery(graphene.ObjectType):
 
 
 def _connection(items, pagination):
-    return NewsConnection(items=items, pagination=pagination)
+    return NewsConnection(items=prepare_pages(items), pagination=pagination)

@@ -8,6 +8,7 @@ from cms.graphql.errors import UserInputError
 from cms.graphql.interfaces import PageInterface
 from cms.graphql.pagination import PaginationInfo, paginate, pagination_arguments
 from cms.paths import frontend_path, frontend_url, site_root_paths
+from cms.prefetch import prepare_pages
 from cms.search import matching_ids, validate_search_term
 from cms.visibility import public_pages
 
@@ -86,7 +87,7 @@ class PagesQuery(graphene.ObjectType):
             roots = [root.root_path for root in site_root_paths()]
             qs = qs.filter(url_path__in=[root.rstrip("/") + path for root in roots])
         page = qs.specific().first()
-        return page
+        return prepare_pages([page])[0] if page else None
 
     @staticmethod
     def resolve_redirect(root, info, path):
@@ -117,7 +118,8 @@ class PagesQuery(graphene.ObjectType):
         ranked = [pk for pk in ids if pk in public]
         ids_page, pagination = paginate(ranked, page, page_size)
         pages = Page.objects.filter(pk__in=ids_page).specific().in_bulk()
-        return SearchResults(items=[pages[pk] for pk in ids_page if pk in pages], pagination=pagination)
+        items = prepare_pages(pages[pk] for pk in ids_page if pk in pages)
+        return SearchResults(items=items, pagination=pagination)
 
     @staticmethod
     def resolve_sitemap(root, info):

@@ -4,41 +4,38 @@ import re
 
 import graphene
 from django.conf import settings
+from django.utils.html import escape
 from wagtail.documents import get_document_model
 from wagtail.rich_text import RichText, features
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
 
-from cms.paths import frontend_path, frontend_url
-from cms.visibility import public_media, public_pages
+from cms.paths import frontend_url, path_for_url_path
+from cms.prefetch import prefetched_objects
+from cms.visibility import load_public_page_paths, public_media
 
 _UNLINK_MARK = '<a data-psg-unlink="">'
 _UNLINK_RE = re.compile(r'<a data-psg-unlink="">(.*?)</a>', re.DOTALL)
 
 
 def _page_links(attrs_list):
-    ids = [attrs.get("id") for attrs in attrs_list]
-    valid = [int(pk) for pk in ids if str(pk).isdigit()]
-    pages = {str(p.pk): p for p in public_pages().filter(pk__in=valid).only("id", "url_path")}
+    ids = [int(attrs["id"]) if str(attrs.get("id")).isdigit() else None for attrs in attrs_list]
+    url_paths = load_public_page_paths([pk for pk in ids if pk is not None])
     tags = []
     for pk in ids:
-        page = pages.get(str(pk))
-        if page is None:
-            tags.append(_UNLINK_MARK)
-        else:
-            href = frontend_url(frontend_path(page))
-            tags.append(f'<a href="{href}">')
+        url_path = url_paths.get(pk) if pk is not None else None
+        path = path_for_url_path(url_path)
+        tags.append(f'<a href="{escape(frontend_url(path))}">' if path else _UNLINK_MARK)
     return tags
 
 
 def _document_links(attrs_list):
-    ids = [attrs.get("id") for attrs in attrs_list]
-    valid = [int(pk) for pk in ids if str(pk).isdigit()]
-    documents = get_document_model().objects.in_bulk(valid)
+    ids = [int(attrs["id"]) if str(attrs.get("id")).isdigit() else None for attrs in attrs_list]
+    documents = prefetched_objects(get_document_model(), [pk for pk in ids if pk is not None])
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     tags = []
     for pk in ids:
-        document = public_media(documents.get(int(pk))) if str(pk).isdigit() else None
-        tags.append(f'<a href="{base}{document.url}">' if document else _UNLINK_MARK)
+        document = public_media(documents.get(pk))
+        tags.append(f'<a href="{escape(base + document.url)}">' if document else _UNLINK_MARK)
     return tags
 
 

@@ -22,7 +22,7 @@ from graphql import (
 )
 
 from cms.graphql.limits import validation_rules
-from cms.visibility import request_scope
+from cms.request_cache import request_scope
 
 logger = logging.getLogger("cms.graphql")
 
@@ -249,3 +249,43 @@ class GraphQLHTTPView(View):
 
 
 graphql_view = GraphQLHTTPView.as_view()
+
+
+def service_unavailable_response(request):
+    """The 503 a client gets while the database is down, the same wherever the failure happened."""
+    request_id = GraphQLHTTPView.request_id(request)
+    return _json_response(
+        {
+            "errors": [
+                _error(
+                    "The service is temporarily unavailable. Try again shortly.",
+                    "SERVICE_UNAVAILABLE",
+                    requestId=request_id,
+                )
+            ]
+        },
+        503,
+        request_id,
+    )
+
+
+class DatabaseUnavailableMiddleware:
+    """A database outage outside the resolvers (view, session, user) answers /graphql/ with 503 JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not request.path.startswith("/graphql/"):
+            return None
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.error(
+            "Database unavailable [request %s]",
+            GraphQLHTTPView.request_id(request),
+            exc_info=exception,
+        )
+        return service_unavailable_response(request)
