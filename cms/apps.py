@@ -6,3 +6,6 @@ class CmsConfig(AppConfig):
 
     name = "cms"
     verbose_name = "PSG CMS"
+
+    def ready(self):
+        from cms import checks  # noqa: F401  (registers the system checks)

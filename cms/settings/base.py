@@ -11,6 +11,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # --- Core -------------------------------------------------------------------------------------
 
 DEBUG = False
+# True only in cms/settings/production.py; the checks in cms/checks.py key on it, not on DEBUG.
+PRODUCTION = False
 SECRET_KEY = get_env("SECRET_KEY", "")
 ALLOWED_HOSTS = get_env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 
@@ -51,6 +53,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Right after CORS so a 429 still carries CORS headers (see cms/ratelimit.py).
+    "cms.ratelimit.RateLimitMiddleware",
+    "cms.graphql.view.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -199,6 +204,15 @@ WAGTAIL_HEADLESS_PREVIEW = {
     "REDIRECT_ON_PREVIEW": False,
     "ENFORCE_TRAILING_SLASH": True,
 }
+
+# Anonymous requests under these path prefixes are limited per client address (cms/ratelimit.py);
+# staff signed in to the admin are exempt. Counters live in the cache: Redis when REDIS_URL is set.
+RATE_LIMIT_ENABLED = get_env_bool("RATE_LIMIT_ENABLED", True)
+RATE_LIMIT_REQUESTS = get_env_int("RATE_LIMIT_REQUESTS", 300)
+RATE_LIMIT_WINDOW = get_env_int("RATE_LIMIT_WINDOW", 60)
+RATE_LIMIT_PATHS = get_env_list("RATE_LIMIT_PATHS", "/graphql/,/feeds/,/embed/")
+# Proxies (IPs or CIDRs) whose X-Forwarded-For is believed; empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = get_env_list("TRUSTED_PROXIES", "")
 
 CORS_ALLOWED_ORIGINS = get_env_list("CORS_ALLOWED_ORIGINS", "")
 CORS_URLS_REGEX = r"^/graphql/$"
