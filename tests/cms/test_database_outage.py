@@ -42,6 +42,7 @@ def post_query(client, query=NEWS_QUERY, **extra):
 # --- In process, any database -------------------------------------------------------------------
 
 
+@pytest.mark.django_db
 def test_database_error_in_a_resolver_is_503(client, monkeypatch):
     def down(*args, **kwargs):
         raise OperationalError(DB_ERROR)
@@ -51,6 +52,7 @@ def test_database_error_in_a_resolver_is_503(client, monkeypatch):
     assert_unavailable(response.status_code, response.content.decode())
 
 
+@pytest.mark.django_db
 def test_database_error_outside_the_resolvers_is_503(client, monkeypatch):
     def down(*args, **kwargs):
         raise OperationalError(DB_ERROR)
@@ -61,6 +63,7 @@ def test_database_error_outside_the_resolvers_is_503(client, monkeypatch):
     assert response.json()["errors"][0]["extensions"]["requestId"] == response["X-Request-ID"]
 
 
+@pytest.mark.django_db
 def test_database_error_in_a_middleware_is_503(monkeypatch):
     def down(*args, **kwargs):
         raise OperationalError(DB_ERROR)
@@ -70,6 +73,7 @@ def test_database_error_in_a_middleware_is_503(monkeypatch):
     assert_unavailable(response.status_code, response.content.decode())
 
 
+@pytest.mark.django_db
 def test_other_error_in_a_middleware_is_json_500(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
@@ -81,6 +85,7 @@ def test_other_error_in_a_middleware_is_json_500(monkeypatch):
     assert "secret internals" not in response.content.decode()
 
 
+@pytest.mark.django_db
 def test_session_store_down_still_serves_anonymous_queries(client, monkeypatch, settings):
     from django.contrib.sessions.backends.db import SessionStore
 

@@ -1,6 +1,7 @@
 """/healthz says the process is up; /readyz says whether it can serve (database and cache)."""
 
 import pytest
+from django.core.cache import cache
 from django.db import OperationalError
 
 from cms import views
@@ -20,12 +21,24 @@ def test_readyz_ok(client):
     assert "no-cache" in response["Cache-Control"]
 
 
+class DownCache:
+    def __getattr__(self, name):
+        def down(*args, **kwargs):
+            raise ConnectionError("Error 111 connecting to redis.internal:6379. Connection refused.")
+
+        return down
+
+
+class ForgetfulCache:
+    """Stores nothing: get() answers None whatever was set."""
+
+    def __getattr__(self, name):
+        return (lambda *args, **kwargs: None) if name == "get" else getattr(cache, name)
+
+
 @pytest.mark.django_db
 def test_readyz_503_when_cache_fails(client, monkeypatch, caplog):
-    def broken_set(*args, **kwargs):
-        raise ConnectionError("Error 111 connecting to redis.internal:6379. Connection refused.")
-
-    monkeypatch.setattr(views.cache, "set", broken_set)
+    monkeypatch.setattr(views, "cache", DownCache())
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "checks": {"database": "ok", "cache": "error"}}
@@ -35,7 +48,7 @@ def test_readyz_503_when_cache_fails(client, monkeypatch, caplog):
 
 @pytest.mark.django_db
 def test_readyz_503_when_cache_loses_values(client, monkeypatch):
-    monkeypatch.setattr(views.cache, "get", lambda *args, **kwargs: None)
+    monkeypatch.setattr(views, "cache", ForgetfulCache())
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": "ok", "cache": "error"}
