@@ -8,4 +8,6 @@ class CmsConfig(AppConfig):
     verbose_name = "PSG CMS"
 
     def ready(self):
-        from cms import checks  # noqa: F401  (registers the system checks)
+        from cms import checks, signals  # noqa: F401  (checks register themselves)
+
+        signals.connect()

@@ -85,6 +85,10 @@ def _bucket_key(address):
 
 
 def _is_staff(request):
+    # Without a session cookie nobody is signed in; not touching the session keeps `Vary: Cookie`
+    # off public answers, so shared caches can keep them.
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
     user = getattr(request, "user", None)
     try:
         return bool(user is not None and user.is_authenticated and user.is_staff)

@@ -21,6 +21,7 @@ from graphql import (
     validate,
 )
 
+from cms.graphql import response_cache
 from cms.graphql.limits import validation_rules
 from cms.request_cache import request_scope
 
@@ -98,13 +99,21 @@ class GraphQLHTTPView(View):
     def handle(self, request):
         request_id = self.request_id(request)
         try:
-            query, variables, operation_name = self.read_params(request)
-            status, payload = self.run(request, query, variables, operation_name)
+            params = self.read_params(request)
+            cacheable = response_cache.is_cacheable_request(request, params[0])
+            response = response_cache.cached_response(request, params) if cacheable else None
+            if response is None:
+                status, payload = self.run(request, *params)
+                response = _json_response(payload, status, request_id)
+                if cacheable and status == 200 and "errors" not in payload:
+                    response_cache.store_response(request, params, response)
         except RequestError as exc:
-            return _json_response(
+            response = _json_response(
                 {"errors": [_error(exc.message, exc.code)]}, exc.status, request_id, exc.headers
             )
-        return _json_response(payload, status, request_id)
+            cacheable = False
+        response["X-Request-ID"] = request_id
+        return response_cache.add_http_caching(request, response, cacheable)
 
     def read_params(self, request):
         limits = settings.GRAPHQL_LIMITS

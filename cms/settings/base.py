@@ -52,7 +52,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
+    "cms.cors.ApiCorsMiddleware",
     # Right after CORS so a 429 still carries CORS headers (see cms/ratelimit.py).
     "cms.ratelimit.RateLimitMiddleware",
     "cms.graphql.view.DatabaseUnavailableMiddleware",
@@ -194,6 +194,11 @@ GRAPHQL_LIMITS = {
 }
 API_MAX_PAGE_SIZE = 50
 API_MAX_SEARCH_LENGTH = 100
+# Anonymous answers are kept whole in the cache until content changes (cms/graphql/response_cache.py);
+# GET answers tell browsers and CDNs they may reuse them for GRAPHQL_CACHE_MAX_AGE seconds.
+GRAPHQL_RESPONSE_CACHE = get_env_bool("GRAPHQL_RESPONSE_CACHE", True)
+GRAPHQL_CACHE_MAX_AGE = get_env_int("GRAPHQL_CACHE_MAX_AGE", 60)
+GRAPHQL_CACHE_STALE_WHILE_REVALIDATE = get_env_int("GRAPHQL_CACHE_STALE_WHILE_REVALIDATE", 300)
 
 # Seconds a preview link works for.
 PREVIEW_TOKEN_MAX_AGE = get_env_int("PREVIEW_TOKEN_MAX_AGE", 3600)
@@ -214,9 +219,14 @@ RATE_LIMIT_PATHS = get_env_list("RATE_LIMIT_PATHS", "/graphql/,/feeds/,/embed/")
 # Proxies (IPs or CIDRs) whose X-Forwarded-For is believed; empty: REMOTE_ADDR is the client.
 TRUSTED_PROXIES = get_env_list("TRUSTED_PROXIES", "")
 
+# The frontend's origins may send credentials (preview); any other origin may read public answers.
 CORS_ALLOWED_ORIGINS = get_env_list("CORS_ALLOWED_ORIGINS", "")
-CORS_URLS_REGEX = r"^/graphql/$"
+CORS_ALLOWED_ORIGIN_REGEXES = get_env_list("CORS_ALLOWED_ORIGIN_REGEXES", "")  # matched whole
+CORS_ALLOW_CREDENTIALS = True
+CORS_URLS_REGEX = r"^/(graphql/|feeds/|embed/)"
 CORS_ALLOW_METHODS = ["GET", "POST", "OPTIONS"]
+CORS_PREFLIGHT_MAX_AGE = 86400
+CORS_EXPOSE_HEADERS = ["ETag", "X-Request-ID", "Retry-After"]
 
 # --- Logging ----------------------------------------------------------------------------------
 

@@ -1,0 +1,110 @@
+"""Whole-response cache for anonymous GraphQL queries, and the HTTP caching headers of the API.
+
+Entries are keyed by the query (whitespace-normalised), variables, operation and host, under a
+content *generation* that every content change bumps (see `bump_generation`), so a change is
+visible on the very next request. Answers that depend on the clock (scheduled go-live and
+expiry, events ending, the London day turning) expire at the next such moment.
+"""
+
+import hashlib
+import json
+import re
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Min, Q
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+
+GENERATION_KEY = "graphql:generation"
+_WHITESPACE = re.compile(r"\s+")
+
+
+def current_generation():
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        cache.add(GENERATION_KEY, generation, timeout=None)
+        generation = cache.get(GENERATION_KEY, generation)
+    return generation
+
+
+def bump_generation(**_kwargs):
+    """Forget every cached answer: called whenever content that answers can show changes."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _next_transition(now):
+    """The next moment the clock alone changes what the API shows, capped at one hour away."""
+    from wagtail.models import Page
+
+    from events.models import EventPage
+
+    moments = [now + timedelta(hours=1)]
+    pages = Page.objects.aggregate(
+        go_live=Min("go_live_at", filter=Q(go_live_at__gt=now)),
+        expire=Min("expire_at", filter=Q(expire_at__gt=now)),
+    )
+    events = EventPage.objects.aggregate(ends=Min("ends_at", filter=Q(ends_at__gt=now)))
+    moments += [moment for moment in (*pages.values(), *events.values()) if moment]
+    local = timezone.localtime(now)
+    moments.append((local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0))
+    return min(moments)
+
+
+def _cache_key(request, params):
+    query, variables, operation_name = params
+    material = json.dumps(
+        [_WHITESPACE.sub(" ", query).strip(), variables or {}, operation_name or "", request.get_host()],
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    digest = hashlib.sha256(material.encode()).hexdigest()
+    return f"graphql:response:{current_generation()}:{digest}"
+
+
+def is_cacheable_request(request, query):
+    """Anonymous requests only (no session, no credentials), and never preview answers."""
+    if not settings.GRAPHQL_RESPONSE_CACHE:
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    return "preview" not in query
+
+
+def cached_response(request, params):
+    entry = cache.get(_cache_key(request, params))
+    if entry is None:
+        return None
+    response = HttpResponse(entry, content_type="application/json")
+    response["X-Cache"] = "hit"
+    return response
+
+
+def store_response(request, params, response):
+    now = timezone.now()
+    timeout = max(1, int((_next_transition(now) - now).total_seconds()))
+    cache.set(_cache_key(request, params), response.content, timeout=timeout)
+    response["X-Cache"] = "miss"
+
+
+def add_http_caching(request, response, cacheable):
+    """Public answers to GET are cacheable by browsers and CDNs, with a strong ETag; others are not."""
+    if response.status_code != 200 or not cacheable or request.method != "GET":
+        response["Cache-Control"] = "no-store" if not cacheable else "no-cache"
+        return response
+    etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+    max_age = settings.GRAPHQL_CACHE_MAX_AGE
+    cache_control = (
+        f"public, max-age={max_age}, stale-while-revalidate={settings.GRAPHQL_CACHE_STALE_WHILE_REVALIDATE}"
+    )
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        not_modified = HttpResponseNotModified()
+        not_modified["ETag"] = etag
+        not_modified["Cache-Control"] = cache_control
+        return not_modified
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
+    return response
