@@ -7,11 +7,11 @@ from cms.graphql.errors import UserInputError
 MAX_SEARCH_RESULTS = 500
 
 
-def validate_search_term(term):
+def validate_search_term(term, argument):
     term = (term or "").strip()
-    limit = getattr(settings, "API_MAX_SEARCH_LENGTH", 100)
+    limit = settings.API_MAX_SEARCH_LENGTH
     if len(term) > limit:
-        raise UserInputError(f"Search terms are limited to {limit} characters.", argument="search")
+        raise UserInputError(f"Search terms are limited to {limit} characters.", argument=argument)
     return term
 
 

@@ -104,7 +104,7 @@ class NewsQuery(graphene.ObjectType):
                 raise UserInputError("`month` must be between 1 and 12.", argument="month")
             qs = qs.filter(publication_date__month=month)
         order_value = getattr(order, "value", order)
-        term = validate_search_term(search)
+        term = validate_search_term(search, "search")
         if order_value == "relevance" and not term:
             raise UserInputError("RELEVANCE ordering needs a `search` term.", argument="order")
         if term:

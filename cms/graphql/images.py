@@ -104,4 +104,8 @@ class ImageType(graphene.ObjectType):
     @staticmethod
     def resolve_srcset(image, info):
         renditions = image.get_renditions(*_width_filters())
-        return ", ".join(f"{_absolute(info, r.url)} {r.width}w" for r in renditions.values())
+        # Renditions never upscale: a small original gives the same width twice; list each once.
+        by_width = {}
+        for rendition in renditions.values():
+            by_width.setdefault(rendition.width, rendition)
+        return ", ".join(f"{_absolute(info, r.url)} {width}w" for width, r in sorted(by_width.items()))

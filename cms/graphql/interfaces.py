@@ -1,6 +1,7 @@
 """The fields every page type shares. Only public, non-editorial fields: see cms.graphql.safety."""
 
 import graphene
+from django.utils import timezone
 
 from cms.paths import frontend_path, frontend_url
 
@@ -11,7 +12,7 @@ class PageInterface(graphene.Interface):
     class Meta:
         name = "Page"
 
-    id = graphene.ID(required=True, description="The page's id.")
+    id = graphene.ID(required=True, description="The page's id (`preview` for a new page seen in preview).")
     title = graphene.String(required=True, description="The page title.")
     slug = graphene.String(required=True, description="The last segment of the page's path.")
     path = graphene.String(
@@ -27,8 +28,8 @@ class PageInterface(graphene.Interface):
     search_description = graphene.String(
         required=True, description="Meta description for search engines; may be empty."
     )
-    first_published_at = graphene.DateTime(description="When the page was first published.")
-    last_published_at = graphene.DateTime(description="When the page was last published.")
+    first_published_at = graphene.DateTime(description="When the page was first published (London offset).")
+    last_published_at = graphene.DateTime(description="When the page was last published (London offset).")
 
     @classmethod
     def resolve_type(cls, instance, info):
@@ -47,6 +48,19 @@ class PageInterface(graphene.Interface):
     @staticmethod
     def resolve_page_type(page, info):
         return type(page).__name__
+
+    @staticmethod
+    def resolve_id(page, info):
+        # A brand-new page seen through preview has no id yet.
+        return page.pk if page.pk is not None else "preview"
+
+    @staticmethod
+    def resolve_first_published_at(page, info):
+        return timezone.localtime(page.first_published_at) if page.first_published_at else None
+
+    @staticmethod
+    def resolve_last_published_at(page, info):
+        return timezone.localtime(page.last_published_at) if page.last_published_at else None
 
     @staticmethod
     def resolve_seo_title(page, info):

@@ -1,6 +1,7 @@
 """Root queries over all pages: by path or id, redirects, search and the sitemap."""
 
 import graphene
+from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page
 
@@ -45,7 +46,7 @@ class SitemapEntry(graphene.ObjectType):
 
     path = graphene.String(required=True, description="Frontend path.")
     url = graphene.String(required=True, description="Absolute frontend URL.")
-    last_modified = graphene.DateTime(description="When it was last published.")
+    last_modified = graphene.DateTime(description="When it was last published (London offset).")
 
 
 class PagesQuery(graphene.ObjectType):
@@ -110,7 +111,7 @@ class PagesQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_search(root, info, query, page, page_size):
-        term = validate_search_term(query)
+        term = validate_search_term(query, "query")
         if not term:
             raise UserInputError("`query` must not be empty.", argument="query")
         ids = matching_ids(Page.objects.live(), term)
@@ -126,7 +127,9 @@ class PagesQuery(graphene.ObjectType):
         pages = public_pages().order_by("path").only("id", "url_path", "last_published_at")
         return [
             SitemapEntry(
-                path=frontend_path(p), url=frontend_url(frontend_path(p)), last_modified=p.last_published_at
+                path=frontend_path(p),
+                url=frontend_url(frontend_path(p)),
+                last_modified=timezone.localtime(p.last_published_at) if p.last_published_at else None,
             )
             for p in pages
         ]

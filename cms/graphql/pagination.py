@@ -8,6 +8,8 @@ from django.conf import settings
 from cms.graphql.errors import UserInputError
 
 DEFAULT_PAGE_SIZE = 10
+# Deep offsets cost the database more than any reader needs.
+MAX_PAGE = 1000
 
 
 def max_page_size():
@@ -27,18 +29,23 @@ class PaginationInfo(graphene.ObjectType):
 
 def pagination_arguments():
     return {
-        "page": graphene.Int(default_value=1, description="Page number, from 1."),
+        "page": graphene.Int(default_value=1, description="Page number, from 1 to 1000; null means 1."),
         "page_size": graphene.Int(
-            default_value=DEFAULT_PAGE_SIZE, description="Items per page, from 1 to 50."
+            default_value=DEFAULT_PAGE_SIZE, description="Items per page, from 1 to 50; null means 10."
         ),
     }
 
 
 def paginate(items, page, page_size):
     """Slice a queryset (or list) and describe the slice; a page past the end is empty, not an error."""
-    if page is None or page < 1:
+    # An explicit null means the default, as the schema's nullable arguments promise codegen users.
+    page = 1 if page is None else page
+    page_size = DEFAULT_PAGE_SIZE if page_size is None else page_size
+    if page < 1:
         raise UserInputError("`page` must be 1 or more.", argument="page")
-    if page_size is None or not 1 <= page_size <= max_page_size():
+    if page > MAX_PAGE:
+        raise UserInputError(f"`page` must be at most {MAX_PAGE}.", argument="page")
+    if not 1 <= page_size <= max_page_size():
         raise UserInputError(f"`pageSize` must be between 1 and {max_page_size()}.", argument="pageSize")
     total = items.count() if hasattr(items, "count") and not isinstance(items, list) else len(items)
     total_pages = math.ceil(total / page_size)

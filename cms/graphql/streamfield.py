@@ -112,15 +112,17 @@ class EmbedBlock(graphene.ObjectType):
     class Meta:
         interfaces = (BodyBlockInterface,)
 
-    url = graphene.String(required=True, description="The URL of the embedded item.")
-    html = graphene.String(description="Provider's embed HTML, when it could be fetched.")
+    # Nullable, and `embedHtml` not `html`: one fragment over every block type must not meet
+    # two fields of the same name with different types (ButtonBlock.url, ParagraphBlock.html).
+    url = graphene.String(description="The URL of the embedded item (always set).")
+    embed_html = graphene.String(description="Provider's embed HTML, when it could be fetched.")
 
     @staticmethod
     def resolve_url(child, info):
         return child.value.url
 
     @staticmethod
-    def resolve_html(child, info):
+    def resolve_embed_html(child, info):
         try:
             return embeds.get_embed(child.value.url).html
         except EmbedException:
