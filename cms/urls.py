@@ -6,6 +6,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.graphql.view import graphql_view
 from cms.media import serve_rendition
 from cms.views import healthz, readyz
+from news import urls as news_urls
 
 # Wagtail's own page serving is not mounted: the public site is the headless frontend.
 urlpatterns = [
@@ -16,6 +17,9 @@ urlpatterns = [
     path("graphql", graphql_view),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    # Partner sites: news feeds and embeddable news (docs/partners.md).
+    path("feeds/", include(news_urls.feed_urlpatterns)),
+    path("embed/", include(news_urls.embed_urlpatterns)),
 ]
 
 # /graphql/ answers JSON even for errors outside the view (see cms.views.server_error).

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.syndication",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +228,8 @@ CORS_URLS_REGEX = r"^/(graphql/|feeds/|embed/)"
 CORS_ALLOW_METHODS = ["GET", "POST", "OPTIONS"]
 CORS_PREFLIGHT_MAX_AGE = 86400
 CORS_EXPOSE_HEADERS = ["ETag", "X-Request-ID", "Retry-After"]
+# Who may frame /embed/news/ (its Content-Security-Policy frame-ancestors): any site by default.
+EMBED_FRAME_ANCESTORS = get_env("EMBED_FRAME_ANCESTORS", "*")
 
 # --- Logging ----------------------------------------------------------------------------------
 

@@ -1,0 +1,160 @@
+"""What partner sites embed: an iframe page (`/embed/news/`) and a script widget (`/embed/news.js`).
+
+The iframe page is plain server-rendered HTML with its own stylesheet and no JavaScript; it may be
+framed by any site (EMBED_FRAME_ANCESTORS). The script is a static file served from a fixed URL.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils import translation
+from django.utils.dateformat import format as format_date
+from django.utils.http import http_date
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_safe
+
+from cms.request_cache import request_scope
+from news.feeds import conditional_get, latest_entries, news_page_url, public_caching
+from news.models import Topic
+
+WIDGET_JS = Path(__file__).resolve().parent / "static" / "news" / "embed" / "news.js"
+# The script's URL is fixed (partners paste it), so it cannot be cached forever: an hour.
+WIDGET_MAX_AGE = 3600
+
+MAX_COUNT = 20
+DEFAULT_COUNT = 5
+SRCSET_FILTERS = [spec for spec in settings.ALLOWED_IMAGE_FILTERS if spec.startswith("width-")]
+
+# Locale → (Django language for month names, date format, texts).
+LOCALES = {
+    "en-GB": {
+        "language": "en-gb",
+        "date_format": "j F Y",
+        "heading": "Latest news from the Peru Support Group",
+        "more": "More news from the Peru Support Group",
+        "empty": "No news yet.",
+        "feeds": "Feeds",
+    },
+    "es-PE": {
+        "language": "es",
+        "date_format": r"j \d\e F \d\e Y",
+        "heading": "Últimas noticias del Peru Support Group",
+        "more": "Más noticias del Peru Support Group",
+        "empty": "Todavía no hay noticias.",
+        "feeds": "Canales",
+    },
+}
+
+
+class BadParameter(ValueError):
+    pass
+
+
+def _parse_options(params):
+    count = params.get("count", str(DEFAULT_COUNT))
+    if not count.isdigit() or not 1 <= int(count) <= MAX_COUNT:
+        raise BadParameter(f"`count` must be a whole number from 1 to {MAX_COUNT}.")
+    images = params.get("images", "0")
+    if images not in ("0", "1", "true", "false"):
+        raise BadParameter("`images` must be 0 or 1.")
+    locale = params.get("locale", "en-GB")
+    by_lower = {name.lower(): name for name in LOCALES}
+    if locale.lower() not in by_lower:
+        raise BadParameter(f"`locale` must be one of: {', '.join(LOCALES)}.")
+    topic = None
+    slug = params.get("topic", "")
+    if slug:
+        topic = Topic.objects.filter(slug=slug).first()
+        if topic is None:
+            raise BadParameter("`topic` is not a known topic slug.")
+    return {
+        "count": int(count),
+        "images": images in ("1", "true"),
+        "locale": by_lower[locale.lower()],
+        "topic": topic,
+    }
+
+
+def frame_ancestors():
+    value = getattr(settings, "EMBED_FRAME_ANCESTORS", "*")
+    return " ".join(value) if isinstance(value, list | tuple) else value
+
+
+def _origin(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+def _content_security_policy():
+    # The page runs no script; it loads its stylesheet (same origin, or STATIC_URL's) and images.
+    style = " ".join(filter(None, ["'self'", _origin(settings.STATIC_URL)]))
+    return (
+        f"default-src 'none'; style-src {style}; img-src 'self' https:; base-uri 'none'; "
+        f"form-action 'none'; frame-ancestors {frame_ancestors()}"
+    )
+
+
+@require_safe
+@xframe_options_exempt
+@public_caching
+def news_iframe(request):
+    """The latest news as a page to put in an <iframe>; options in the query string."""
+    try:
+        options = _parse_options(request.GET)
+    except BadParameter as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    texts = LOCALES[options["locale"]]
+    with request_scope():
+        entries = latest_entries(
+            request,
+            options["topic"],
+            count=options["count"],
+            images=options["images"],
+            srcset_filters=SRCSET_FILTERS if options["images"] else (),
+        )
+        more_url = news_page_url()
+    with translation.override(texts["language"]):
+        for entry in entries:
+            entry.display_date = format_date(entry.date, texts["date_format"])
+    feed_query = "?" + urlencode({"topic": options["topic"].slug}) if options["topic"] else ""
+    response = render(
+        request,
+        "news/embed_news.html",
+        {
+            "entries": entries,
+            "texts": texts,
+            "locale": options["locale"],
+            "topic": options["topic"],
+            "more_url": more_url,
+            "feed_query": feed_query,
+            "stylesheet": request.build_absolute_uri(static("news/embed/news.css")),
+        },
+    )
+    response["Content-Security-Policy"] = _content_security_policy()
+    response["Content-Language"] = options["locale"]
+    return response
+
+
+@lru_cache(maxsize=1)
+def _widget_source():
+    return WIDGET_JS.read_bytes(), http_date(WIDGET_JS.stat().st_mtime)
+
+
+@require_safe
+def news_widget_js(request):
+    """The drop-in script, at a URL partners paste once: cached for an hour, revalidated by ETag."""
+    body, modified = _widget_source() if not settings.DEBUG else (WIDGET_JS.read_bytes(), None)
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = f"public, max-age={WIDGET_MAX_AGE}"
+    if modified:
+        response["Last-Modified"] = modified
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+news_widget_js = conditional_get(news_widget_js)

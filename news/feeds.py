@@ -1,0 +1,289 @@
+"""Feeds of the latest public news for partner sites and feed readers: RSS 2.0, Atom and JSON Feed 1.1.
+
+Every feed lists the newest `FEED_SIZE` public items (`news.queries.news_items()`), optionally of
+one topic (`?topic=<slug>`; an unknown slug is a 404). Links point at the public frontend; images
+are absolute URLs of a `width-800` rendition, and only of images anyone may see. The SQL a feed
+costs does not grow with the number of items (`prepare_pages` inside a `request_scope`).
+"""
+
+import datetime
+import json
+import mimetypes
+import zoneinfo
+from dataclasses import dataclass, field
+from functools import wraps
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpResponse
+from django.middleware.http import ConditionalGetMiddleware
+from django.utils.cache import patch_cache_control
+from django.utils.decorators import decorator_from_middleware
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+
+from cms.paths import frontend_path, frontend_url
+from cms.prefetch import prepare_pages
+from cms.request_cache import request_scope
+from cms.visibility import public_media, public_pages
+from news.models import NewsIndexPage, Topic
+from news.queries import news_items
+
+FEED_SIZE = 20
+AUTHOR = "Peru Support Group"
+FEED_LANGUAGE = "en-GB"
+FEED_IMAGE_FILTER = "width-800"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+JSON_FEED_CONTENT_TYPE = "application/feed+json; charset=utf-8"
+
+
+@dataclass
+class FeedImage:
+    url: str
+    width: int
+    height: int
+    alt: str
+    length: int
+    mime_type: str
+    srcset: str = ""
+
+
+@dataclass
+class FeedEntry:
+    id: str
+    title: str
+    url: str
+    summary: str
+    date: datetime.date
+    published: datetime.datetime
+    categories: list = field(default_factory=list)
+    topics: list = field(default_factory=list)
+    image: FeedImage | None = None
+
+
+def topic_from_slug(slug):
+    """The Topic for `?topic=`; None when absent; Http404 when no topic has that slug."""
+    if not slug:
+        return None
+    topic = Topic.objects.filter(slug=slug).first()
+    if topic is None:
+        raise Http404("No such topic.")
+    return topic
+
+
+def news_page_url():
+    """The frontend URL of the news section (FRONTEND_URL + "/news/" if it cannot be found)."""
+    index = public_pages(NewsIndexPage).only("url_path").first()
+    path = frontend_path(index) if index is not None else None
+    return frontend_url(path or "/news/")
+
+
+def london_midnight(date):
+    return datetime.datetime.combine(date, datetime.time.min, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
+def _tag_authority(request):
+    host = urlsplit(settings.FRONTEND_URL).hostname if settings.FRONTEND_URL else None
+    return host or request.get_host().split(":")[0]
+
+
+def entry_id(request, page):
+    """A `tag:` URI (RFC 4151) that survives retitling, moves and date changes: it names the page id."""
+    first = page.first_published_at
+    year = first.year if first else page.publication_date.year
+    return f"tag:{_tag_authority(request)},{year}:psg-news-{page.pk}"
+
+
+def _image(request, page, srcset_filters=()):
+    image = public_media(page.main_image) if page.main_image_id else None
+    if image is None:
+        return None
+    rendition = image.get_rendition(FEED_IMAGE_FILTER)
+    try:
+        length = rendition.file.size
+    except (OSError, ValueError):  # the file is gone from storage: still list the image
+        length = 0
+    mime_type = mimetypes.guess_type(rendition.file.name)[0] or "application/octet-stream"
+    srcset = ""
+    if srcset_filters:
+        by_width = {}
+        for other in image.get_renditions(*srcset_filters).values():
+            by_width.setdefault(other.width, other)
+        srcset = ", ".join(
+            f"{request.build_absolute_uri(r.url)} {width}w" for width, r in sorted(by_width.items())
+        )
+    return FeedImage(
+        url=request.build_absolute_uri(rendition.url),
+        width=rendition.width,
+        height=rendition.height,
+        alt=image.default_alt_text,
+        length=length,
+        mime_type=mime_type,
+        srcset=srcset,
+    )
+
+
+def latest_entries(request, topic=None, count=FEED_SIZE, images=True, srcset_filters=()):
+    """The newest public news items as FeedEntry objects. Call inside `request_scope()`."""
+    qs = news_items()
+    if topic is not None:
+        qs = qs.filter(topics=topic)
+    pages = prepare_pages(qs[:count])
+    entries = []
+    for page in pages:
+        topics = page.topic_list
+        entries.append(
+            FeedEntry(
+                id=entry_id(request, page),
+                title=page.title,
+                url=frontend_url(frontend_path(page)),
+                summary=page.summary,
+                date=page.publication_date,
+                published=london_midnight(page.publication_date),
+                categories=[t.name for t in topics],
+                topics=topics,
+                image=_image(request, page, srcset_filters) if images else None,
+            )
+        )
+    return entries
+
+
+# An ETag (and Last-Modified when set) on GET answers, and 304 for If-None-Match / If-Modified-Since.
+conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
+
+
+def public_caching(view):
+    """`Cache-Control: public, max-age=GRAPHQL_CACHE_MAX_AGE`, an ETag, and 304 for If-None-Match."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            patch_cache_control(response, public=True, max_age=settings.GRAPHQL_CACHE_MAX_AGE)
+        return response
+
+    return conditional_get(wrapped)
+
+
+class _FeedContext:
+    def __init__(self, request, topic):
+        self.request, self.topic = request, topic
+        self.entries = latest_entries(request, topic)
+        self.home = news_page_url()
+
+
+class NewsRssFeed(Feed):
+    feed_type = Rss201rev2Feed
+    language = FEED_LANGUAGE
+    author_name = AUTHOR
+    item_guid_is_permalink = False
+
+    def get_object(self, request, *args, **kwargs):
+        return _FeedContext(request, topic_from_slug(request.GET.get("topic")))
+
+    def title(self, obj):
+        return f"{AUTHOR}: news" + (f" on {obj.topic.name}" if obj.topic else "")
+
+    def description(self, obj):
+        about = f" on {obj.topic.name}" if obj.topic else ""
+        return f"The latest news{about} from the {AUTHOR}: human rights, development and justice in Peru."
+
+    subtitle = description
+
+    def link(self, obj):
+        return obj.home
+
+    def feed_url(self, obj):
+        return obj.request.build_absolute_uri()
+
+    def categories(self, obj):
+        return [obj.topic.name] if obj.topic else None
+
+    def items(self, obj):
+        return obj.entries
+
+    def item_title(self, item):
+        return item.title
+
+    def item_link(self, item):
+        return item.url
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_guid(self, item):
+        return item.id
+
+    def item_pubdate(self, item):
+        return item.published
+
+    def item_author_name(self, item):
+        return AUTHOR
+
+    def item_categories(self, item):
+        return item.categories
+
+    def item_enclosures(self, item):
+        if item.image is None:
+            return []
+        return [Enclosure(item.image.url, str(item.image.length), item.image.mime_type)]
+
+
+class NewsAtomFeed(NewsRssFeed):
+    feed_type = Atom1Feed
+
+    def feed_guid(self, obj):
+        return obj.request.build_absolute_uri()
+
+
+def _scoped(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with request_scope():
+            return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+rss_feed = public_caching(_scoped(NewsRssFeed()))
+atom_feed = public_caching(_scoped(NewsAtomFeed()))
+
+
+@public_caching
+@_scoped
+def json_feed(request):
+    """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
+    topic = topic_from_slug(request.GET.get("topic"))
+    feed = NewsRssFeed()
+    context = _FeedContext(request, topic)
+    author = {"name": AUTHOR, "url": settings.FRONTEND_URL or None}
+    author = {key: value for key, value in author.items() if value}
+    items = []
+    for entry in context.entries:
+        item = {
+            "id": entry.id,
+            "url": entry.url,
+            "title": entry.title,
+            "content_text": entry.summary,
+            "summary": entry.summary,
+            "date_published": entry.published.isoformat(),
+            "authors": [author],
+            "tags": entry.categories,
+        }
+        if entry.image is not None:
+            item["image"] = entry.image.url
+        items.append(item)
+    home = context.home
+    body = {
+        "version": JSON_FEED_VERSION,
+        "title": feed.title(context),
+        "home_page_url": home if "://" in home else request.build_absolute_uri(home),
+        "feed_url": request.build_absolute_uri(),
+        "description": feed.description(context),
+        "language": FEED_LANGUAGE,
+        "authors": [author],
+        "items": items,
+    }
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")), content_type=JSON_FEED_CONTENT_TYPE
+    )
