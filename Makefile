@@ -18,6 +18,7 @@ install: $(VENV)/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_content
+	$(PY) manage.py setup_workflows
 	$(PY) manage.py ensure_dev_admin
 	@echo "Admin: http://127.0.0.1:$(PORT)/admin/   GraphQL: http://127.0.0.1:$(PORT)/graphql/"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)

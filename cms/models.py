@@ -12,6 +12,7 @@ from wagtail.models import Orderable, Page
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from cms.paths import frontend_path
+from cms.webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: F401  (migrations live in cms)
 
 SUMMARY_MAX_LENGTH = 300
 
@@ -43,6 +44,13 @@ class BasePage(HeadlessPreviewMixin, Page):
         if settings.FRONTEND_URL:
             return super().serve_preview(request, preview_mode)
         return Page.serve_preview(self, request, preview_mode)
+
+    @property
+    def api_body(self):
+        """The body for the API, its chooser references loaded for the whole listing at once."""
+        from cms.prefetch import stream_for
+
+        return stream_for(self, "body")
 
     @property
     def frontend_path(self):

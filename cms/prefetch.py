@@ -78,10 +78,32 @@ def _collect_references(pages):
     return image_ids, document_ids, page_ids
 
 
-def prepare_pages(pages):
-    """Prefetch everything the API may read from `pages` (a list of specific pages); returns the list."""
-    from cms.visibility import load_public_page_paths
+def _prefetch_stream_references(pages):
+    from cms.visibility import public_page_paths_known, public_pages
 
+    image_ids, document_ids, page_ids = _collect_references(pages)
+    if image_ids:
+        prefetched_objects(get_image_model(), image_ids)
+    if document_ids:
+        prefetched_objects(get_document_model(), document_ids)
+    if page_ids:
+        # One query answers both what a page chooser holds and whether it may be shown: a chosen
+        # page that is not public reads as None, exactly what the API renders for it.
+        public = {page.pk: page for page in public_pages().filter(pk__in=page_ids)}
+        objects = store().setdefault(("objects", Page._meta.label), {})
+        known_paths = public_page_paths_known()
+        for pk in page_ids:
+            objects[pk] = public.get(pk)
+            known_paths[pk] = public[pk].url_path if pk in public else None
+
+
+def prepare_pages(pages):
+    """Prefetch what the API may read from `pages` (specific pages, one response's list).
+
+    Relations declared in each model's `api_prefetch` are fetched now for the whole list; what
+    StreamField bodies refer to is fetched for the whole list the first time any body is read
+    (`stream_for`), so a query that does not select bodies pays nothing for them.
+    """
     pages = list(pages)
     by_model = defaultdict(list)
     for page in pages:
@@ -90,14 +112,23 @@ def prepare_pages(pages):
         lookups = getattr(model, "api_prefetch", ())
         if lookups:
             prefetch_related_objects(group, *lookups)
-    if store() is None:
-        return pages
-    image_ids, document_ids, page_ids = _collect_references(pages)
-    if image_ids:
-        prefetched_objects(get_image_model(), image_ids)
-    if document_ids:
-        prefetched_objects(get_document_model(), document_ids)
-    if page_ids:
-        prefetched_objects(Page, page_ids)
-        load_public_page_paths(page_ids)
+    memo = store()
+    if memo is not None:
+        batch = {"pages": pages, "done": False}
+        batches = memo.setdefault("stream_batches", {})
+        for page in pages:
+            batches[id(page)] = batch
     return pages
+
+
+def stream_for(page, field_name="body"):
+    """The page's StreamField value, with the references of its whole batch loaded in one go."""
+    memo = store()
+    if memo is not None:
+        batch = memo.setdefault("stream_batches", {}).get(id(page))
+        if batch is None:
+            batch = {"pages": [page], "done": False}
+        if not batch["done"]:
+            batch["done"] = True
+            _prefetch_stream_references(batch["pages"])
+    return getattr(page, field_name)

@@ -4,10 +4,12 @@ Within one API request (`request_scope()`), the facts these checks need (restric
 branches, restricted collections) are read once, so a check costs no query per item.
 """
 
+from datetime import timedelta
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.core.cache import cache
+from django.db.models import Min, Q
 from django.utils import timezone
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
@@ -19,20 +21,56 @@ def _now():
     return _memoised("now", timezone.now)
 
 
-def _hidden_branch_paths():
-    """Tree paths whose whole subtree is hidden: unpublished, expired, not yet live, or restricted."""
+def _compute_facts(now):
+    hidden = Page.objects.filter(numchild__gt=0).filter(
+        Q(live=False) | Q(expire_at__lte=now) | Q(go_live_at__gt=now)
+    )
+    paths = set(hidden.values_list("path", flat=True))
+    # Any restriction (password, login, groups) hides the page and everything under it.
+    paths.update(PageViewRestriction.objects.values_list("page__path", flat=True))
+    restricted = list(CollectionViewRestriction.objects.values_list("collection__path", flat=True))
+    collection_ids = (
+        frozenset(
+            Collection.objects.filter(reduce(or_, (Q(path__startswith=p) for p in restricted))).values_list(
+                "id", flat=True
+            )
+        )
+        if restricted
+        else frozenset()
+    )
+    # The facts hold until content changes (a new generation) or a scheduled time arrives.
+    upcoming = Page.objects.aggregate(
+        go_live=Min("go_live_at", filter=Q(go_live_at__gt=now)),
+        expire=Min("expire_at", filter=Q(expire_at__gt=now)),
+    )
+    moments = [moment for moment in upcoming.values() if moment] + [now + timedelta(hours=1)]
+    return {"hidden": sorted(paths), "restricted_collections": collection_ids, "valid_until": min(moments)}
+
+
+def _facts():
+    """What hides content (hidden branches, restricted collections), shared across requests.
+
+    Kept in the cache under the current content generation, which every content change bumps,
+    and only until the next scheduled go-live or expiry, so it can never be stale.
+    """
 
     def compute():
-        now = _now()
-        hidden = Page.objects.filter(numchild__gt=0).filter(
-            Q(live=False) | Q(expire_at__lte=now) | Q(go_live_at__gt=now)
-        )
-        paths = set(hidden.values_list("path", flat=True))
-        # Any restriction (password, login, groups) hides the page and everything under it.
-        paths.update(PageViewRestriction.objects.values_list("page__path", flat=True))
-        return sorted(paths)
+        from cms.graphql.response_cache import current_generation
 
-    return _memoised("hidden_branches", compute)
+        now = _now()
+        key = f"visibility:facts:{current_generation()}"
+        facts = cache.get(key)
+        if facts is None or facts["valid_until"] <= now:
+            facts = _compute_facts(now)
+            cache.set(key, facts, timeout=max(1, int((facts["valid_until"] - now).total_seconds())))
+        return facts
+
+    return _memoised("facts", compute)
+
+
+def _hidden_branch_paths():
+    """Tree paths whose whole subtree is hidden: unpublished, expired, not yet live, or restricted."""
+    return _facts()["hidden"]
 
 
 def public_pages(model=Page):
@@ -86,15 +124,7 @@ def load_public_page_paths(ids):
 
 def restricted_collection_ids():
     """Collections with a view restriction, and every collection under them."""
-
-    def compute():
-        paths = list(CollectionViewRestriction.objects.values_list("collection__path", flat=True))
-        if not paths:
-            return frozenset()
-        under = Collection.objects.filter(reduce(or_, (Q(path__startswith=path) for path in paths)))
-        return frozenset(under.values_list("id", flat=True))
-
-    return _memoised("restricted_collections", compute)
+    return _facts()["restricted_collections"]
 
 
 def public_media(item):

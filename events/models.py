@@ -13,6 +13,7 @@ from wagtail.snippets.models import register_snippet
 from cms.blocks import BodyBlock
 from cms.graphql.fields import graphql_field
 from cms.models import BasePage, summary_field
+from cms.panels import page_tabs
 from cms.validation import validate_money
 
 
@@ -32,13 +33,18 @@ class Venue(index.Indexed, models.Model):
         MultiFieldPanel(
             [
                 FieldPanel("address_line_1"),
-                FieldPanel("address_line_2"),
-                FieldRowPanel([FieldPanel("city"), FieldPanel("postcode")]),
-                FieldPanel("country"),
+                FieldPanel("address_line_2", help_text="Optional second line, e.g. a building or floor."),
+                FieldRowPanel(
+                    [
+                        FieldPanel("city", help_text="Town or city."),
+                        FieldPanel("postcode", help_text="E.g. WC1H 9QU."),
+                    ]
+                ),
+                FieldPanel("country", help_text="Country of the venue."),
             ],
             "Address",
         ),
-        FieldPanel("url"),
+        FieldPanel("url", help_text="The venue's own website, if any."),
     ]
     search_fields = [index.SearchField("name"), index.SearchField("city"), index.AutocompleteField("name")]
 
@@ -64,6 +70,7 @@ class EventIndexPage(BasePage):
     )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    edit_handler = page_tabs(content_panels)
     parent_page_types = ["home.HomePage"]
     subpage_types = ["events.EventPage"]
     max_count = 1
@@ -114,14 +121,22 @@ class EventPage(BasePage):
     )
     body = StreamField(BodyBlock(), blank=True, help_text="Agenda, speakers and anything else.")
 
-    content_panels = [
-        *Page.content_panels,
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
+    event_details_panels = [
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]), FieldPanel("status")], "When"
+            [
+                FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+                FieldPanel("status", help_text="Postponed and cancelled events stay listed, marked as such."),
+            ],
+            "When",
         ),
         MultiFieldPanel([FieldPanel("venue"), FieldPanel("online_url")], "Where"),
-        FieldPanel("summary"),
-        InlinePanel("prices", label="Ticket price", heading="Ticket prices"),
+        InlinePanel(
+            "prices",
+            label="Ticket price",
+            heading="Ticket prices",
+            help_text="One row per kind of ticket; use 0 for free. Drag rows to reorder.",
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("registration_required"),
@@ -131,9 +146,9 @@ class EventPage(BasePage):
             ],
             "Registration",
         ),
-        InlinePanel("programme", label="Programme item", heading="Programme"),
-        FieldPanel("body"),
+        InlinePanel("programme", label="Programme item", heading="Programme", help_text="In time order."),
     ]
+    edit_handler = page_tabs(content_panels, ("Event details", event_details_panels))
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
@@ -188,7 +203,11 @@ class EventPage(BasePage):
             "programme", "events.schema.ProgrammeItemType", "The programme, in order.", is_list=True
         ),
         graphql_field(
-            "body", "cms.graphql.streamfield.BodyBlockInterface", "Details as typed blocks.", is_list=True
+            "body",
+            "cms.graphql.streamfield.BodyBlockInterface",
+            "Details as typed blocks.",
+            is_list=True,
+            source="api_body",
         ),
     ]
 
@@ -254,7 +273,10 @@ class ProgrammeItem(Orderable):
     title = models.CharField(max_length=255)
     detail = models.TextField(blank=True, help_text="Optional: speakers, room, a line of description.")
 
-    panels = [FieldRowPanel([FieldPanel("time"), FieldPanel("title")]), FieldPanel("detail")]
+    panels = [
+        FieldRowPanel([FieldPanel("time"), FieldPanel("title", help_text="What happens, e.g. “Keynote”.")]),
+        FieldPanel("detail"),
+    ]
 
     def __str__(self):
         return f"{self.time:%H:%M} {self.title}"

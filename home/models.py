@@ -10,6 +10,7 @@ from wagtail.search import index
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock
 from cms.graphql.fields import graphql_field
 from cms.models import BasePage, summary_field
+from cms.panels import page_tabs
 from cms.prefetch import image_prefetch, prepare_pages
 
 
@@ -29,10 +30,24 @@ class HomePage(BasePage):
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(
-            [FieldPanel("hero_heading"), FieldPanel("hero_text"), FieldPanel("hero_image")], "Hero"
+            [
+                FieldPanel("hero_heading"),
+                FieldPanel("hero_text"),
+                FieldPanel(
+                    "hero_image", help_text="Optional; a wide photograph works best. Set its focal point."
+                ),
+            ],
+            "Hero",
         ),
-        InlinePanel("featured_pages", label="Featured page", heading="Featured pages", max_num=6),
+        InlinePanel(
+            "featured_pages",
+            label="Featured page",
+            heading="Featured pages",
+            max_num=6,
+            help_text="Up to six pages to feature, in order.",
+        ),
     ]
+    edit_handler = page_tabs(content_panels)
 
     api_prefetch = [image_prefetch("hero_image"), "featured_pages"]
     parent_page_types = ["wagtailcore.Page"]
@@ -105,7 +120,7 @@ class HomePageFeaturedPage(Orderable):
     home_page = ParentalKey(HomePage, related_name="featured_pages", on_delete=models.CASCADE)
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
 
-    panels = [PageChooserPanel("page")]
+    panels = [PageChooserPanel("page", help_text="The page to feature.")]
 
 
 class StandardPage(BasePage):
@@ -115,6 +130,7 @@ class StandardPage(BasePage):
     body = StreamField(BodyBlock(), blank=True, help_text="The page content.")
 
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
+    edit_handler = page_tabs(content_panels)
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
@@ -129,6 +145,7 @@ class StandardPage(BasePage):
             "cms.graphql.streamfield.BodyBlockInterface",
             "The page content as typed blocks.",
             is_list=True,
+            source="api_body",
         ),
     ]
 
@@ -153,14 +170,20 @@ class JoinPage(BasePage):
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
-        InlinePanel("reasons", label="Reason", heading="Reasons to join"),
-        InlinePanel("membership_options", label="Membership option", heading="Membership options"),
+        InlinePanel("reasons", label="Reason", heading="Reasons to join", help_text="Drag to reorder."),
+        InlinePanel(
+            "membership_options",
+            label="Membership option",
+            heading="Membership options",
+            help_text="Each kind of membership with its price; drag to reorder.",
+        ),
         MultiFieldPanel(
             [FieldPanel("cta_label"), FieldPanel("cta_url"), FieldPanel("cta_email")],
             "Call to action",
             help_text="Give a URL or an email address (or both: the URL is used first).",
         ),
     ]
+    edit_handler = page_tabs(content_panels)
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["home.HomePage"]
@@ -224,7 +247,7 @@ class MembershipOption(Orderable):
         FieldPanel("name"),
         FieldPanel("amount"),
         FieldPanel("currency"),
-        FieldPanel("period"),
+        FieldPanel("period", help_text="How often the price is paid."),
         FieldPanel("description"),
     ]
 

@@ -15,6 +15,7 @@ from wagtail.snippets.models import register_snippet
 from cms.blocks import BodyBlock
 from cms.graphql.fields import graphql_field
 from cms.models import BasePage, summary_field
+from cms.panels import page_tabs
 from cms.prefetch import image_prefetch
 from cms.visibility import public_media
 
@@ -48,6 +49,7 @@ class NewsIndexPage(BasePage):
     )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    edit_handler = page_tabs(content_panels)
     parent_page_types = ["home.HomePage"]
     subpage_types = ["news.NewsPage"]
     max_count = 1
@@ -88,6 +90,7 @@ class NewsPage(BasePage):
         FieldPanel("main_image"),
         FieldPanel("body"),
     ]
+    edit_handler = page_tabs(content_panels)
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
@@ -106,7 +109,11 @@ class NewsPage(BasePage):
             "summary", "graphene.String", "Plain-text summary, at most 300 characters.", required=True
         ),
         graphql_field(
-            "body", "cms.graphql.streamfield.BodyBlockInterface", "The story as typed blocks.", is_list=True
+            "body",
+            "cms.graphql.streamfield.BodyBlockInterface",
+            "The story as typed blocks.",
+            is_list=True,
+            source="api_body",
         ),
         graphql_field(
             "main_image",

@@ -155,6 +155,8 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 TAGGIT_CASE_INSENSITIVE = True
 
 # --- Headless: frontend, GraphQL, CORS --------------------------------------------------------
+# Every image needs a description, which the site uses as alt text (cms/forms.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.ImageForm"
 
 # The separately hosted public site; rich-text links and previews point there.
 FRONTEND_URL = get_env("FRONTEND_URL", "").rstrip("/")
