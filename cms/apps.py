@@ -11,3 +11,7 @@ class CmsConfig(AppConfig):
         from cms import checks, signals  # noqa: F401  (checks register themselves)
 
         signals.connect()
+
+        from cms.webhooks import admin, receivers  # noqa: F401  (admin registers its hooks)
+
+        receivers.connect()

@@ -233,6 +233,16 @@ CORS_EXPOSE_HEADERS = ["ETag", "X-Request-ID", "Retry-After"]
 # Who may frame /embed/news/ (its Content-Security-Policy frame-ancestors): any site by default.
 EMBED_FRAME_ANCESTORS = get_env("EMBED_FRAME_ANCESTORS", "*")
 
+# Publish webhooks (cms/webhooks/, docs/webhooks.md): signed POSTs to these URLs and to the
+# endpoints admins add, after every publish, unpublish, move, delete and snippet/settings save.
+PUBLISH_WEBHOOK_URLS = get_env_list("PUBLISH_WEBHOOK_URLS", "")
+# Standard Webhooks secret, `whsec_<base64>`; any other string is used as raw UTF-8 key bytes.
+PUBLISH_WEBHOOK_SECRET = get_env("PUBLISH_WEBHOOK_SECRET", "")
+PUBLISH_WEBHOOK_TIMEOUT = get_env_int("PUBLISH_WEBHOOK_TIMEOUT", 5)
+PUBLISH_WEBHOOK_MAX_ATTEMPTS = get_env_int("PUBLISH_WEBHOOK_MAX_ATTEMPTS", 5)
+PUBLISH_WEBHOOK_BACKOFF_SECONDS = 1.0  # waits 1, 2, 4, 8 s between the 5 attempts
+PUBLISH_WEBHOOK_SYNC = False  # True sends inline after commit (tests); production uses the thread
+
 # --- Logging ----------------------------------------------------------------------------------
 
 LOGGING = {

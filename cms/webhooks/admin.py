@@ -1,0 +1,73 @@
+"""Admin: “Webhooks” in the menu, for superusers only: the endpoints (editable) and the delivery log
+(read-only: a list and an inspect view, no add, edit or delete). Imported by CmsConfig.ready()."""
+
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies.base import ModelPermissionPolicy
+
+from cms.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+
+class SuperuserPolicy(ModelPermissionPolicy):
+    """Only active superusers, and only for `actions` (all actions when None)."""
+
+    def __init__(self, model, actions=None):
+        super().__init__(model)
+        self.actions = actions
+
+    def user_has_permission(self, user, action):
+        allowed = self.actions is None or action in self.actions
+        return allowed and user.is_active and user.is_superuser
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission(actions).filter(is_superuser=True)
+
+
+class WebhookEndpointViewSet(ModelViewSet):
+    model = WebhookEndpoint
+    icon = "link-external"
+    menu_label = "Endpoints"
+    form_fields = ["url", "active", "description"]
+    list_display = ["url", "active", "description"]
+    list_filter = ["active"]
+    copy_view_enabled = False
+
+    @property
+    def permission_policy(self):
+        return SuperuserPolicy(WebhookEndpoint)
+
+
+class WebhookDeliveryViewSet(ModelViewSet):
+    model = WebhookDelivery
+    icon = "history"
+    menu_label = "Delivery log"
+    list_display = [
+        "created_at",
+        "event_type",
+        "endpoint_url",
+        "attempt",
+        "status_code",
+        "succeeded",
+        "error",
+    ]
+    list_filter = ["event_type", "succeeded"]
+    search_fields = ["endpoint_url", "message_id", "event_type"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = []  # never used: the policy allows no add or edit
+
+    @property
+    def permission_policy(self):
+        return SuperuserPolicy(WebhookDelivery, actions={"view"})
+
+
+class WebhooksGroup(ModelViewSetGroup):
+    menu_label = "Webhooks"
+    menu_icon = "link-external"
+    menu_order = 900
+    items = (WebhookEndpointViewSet("webhook_endpoints"), WebhookDeliveryViewSet("webhook_deliveries"))
+
+
+@hooks.register("register_admin_viewset")
+def register_webhooks_admin():
+    return WebhooksGroup()

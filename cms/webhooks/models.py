@@ -1,0 +1,44 @@
+"""The endpoints admins manage and the log of every delivery attempt (imported by cms.models)."""
+
+from django.db import models
+
+
+class WebhookEndpoint(models.Model):
+    """A URL that receives the publish webhooks, besides those in PUBLISH_WEBHOOK_URLS."""
+
+    url = models.URLField("URL", max_length=500, unique=True, help_text="Receives a signed POST per change.")
+    active = models.BooleanField(default=True, help_text="Untick to stop sending without deleting it.")
+    description = models.CharField(
+        max_length=255, blank=True, help_text="What it is, e.g. “Production site”."
+    )
+
+    class Meta:
+        ordering = ["url"]
+        verbose_name = "webhook endpoint"
+
+    def __str__(self):
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One attempt to deliver one message to one endpoint (a message retried five times: five rows)."""
+
+    endpoint_url = models.URLField("endpoint URL", max_length=500)
+    event_type = models.CharField(max_length=50)
+    message_id = models.CharField(max_length=64, db_index=True)
+    payload = models.JSONField()
+    attempt = models.PositiveSmallIntegerField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    response_excerpt = models.TextField(blank=True)
+    succeeded = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "webhook delivery"
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self):
+        outcome = self.status_code or self.error or "?"
+        return f"{self.event_type} → {self.endpoint_url} (attempt {self.attempt}: {outcome})"
