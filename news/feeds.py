@@ -33,6 +33,8 @@ FEED_SIZE = 20
 AUTHOR = "Peru Support Group"
 FEED_LANGUAGE = "en-GB"
 FEED_IMAGE_FILTER = "width-800"
+# The date part of entry ids (RFC 4151): fixed, so an id never changes.
+TAG_DATE = "2016"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 JSON_FEED_CONTENT_TYPE = "application/feed+json; charset=utf-8"
 
@@ -89,9 +91,7 @@ def _tag_authority(request):
 
 def entry_id(request, page):
     """A `tag:` URI (RFC 4151) that survives retitling, moves and date changes: it names the page id."""
-    first = page.first_published_at
-    year = first.year if first else page.publication_date.year
-    return f"tag:{_tag_authority(request)},{year}:psg-news-{page.pk}"
+    return f"tag:{_tag_authority(request)},{TAG_DATE}:psg-news-{page.pk}"
 
 
 def _image(request, page, srcset_filters=()):

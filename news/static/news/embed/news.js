@@ -85,7 +85,7 @@
     var data = host.dataset;
     var count = parseInt(data.count || "5", 10);
     if (!(count >= 1)) count = 5;
-    var locale = data.locale || document.documentElement.lang || "en-GB";
+    var locale = data.locale || "en-GB";
     try {
       locale = Intl.DateTimeFormat.supportedLocalesOf([locale])[0] || "en-GB";
     } catch (e) {

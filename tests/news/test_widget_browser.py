@@ -1,0 +1,250 @@
+"""The partner snippets of docs/partners.md in a real browser (Debian's Chromium, driven by Playwright).
+
+The CMS runs as pytest-django's live server with the demo content; a partner page on another
+origin holds the guide's snippets pasted unchanged (only the CMS address is substituted) and is
+served with a strict Content Security Policy. Skipped only when Chromium is not installed.
+"""
+
+import functools
+import http.server
+import os
+import re
+import threading
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tests.test_demo_graphql import SEED_NEWS
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "partners.md"
+PLACEHOLDER = "https://cms.example.org"
+FRONTEND = "https://frontend.test"
+# The demo news filed under Mining, newest first.
+MINING_NEWS = [
+    "Bill to end private police contracts in mines",
+    "Violence at Las Bambas, again",
+    "Forest restoration reported",
+]
+
+pytestmark = [
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"Chromium is not installed at {CHROMIUM}"),
+    # The live server's thread must see the content: real commits, and the migrations' rows
+    # (Wagtail's root page, collection) restored afterwards for the rest of the suite.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def guide_snippet(name):
+    """The fenced block after `<!-- snippet: name -->` in docs/partners.md."""
+    match = re.search(rf"<!-- snippet: {re.escape(name)} -->\n```[a-z]*\n(.*?)\n```", GUIDE.read_text(), re.S)
+    assert match, f"no snippet {name!r} in {GUIDE}"
+    return match.group(1)
+
+
+def strict_csp(cms):
+    return (
+        f"default-src 'none'; script-src {cms}; connect-src {cms}; img-src {cms}; "
+        f"style-src 'self'; frame-src {cms}"
+    )
+
+
+def partner_page(cms):
+    snippets = "\n".join(guide_snippet(name) for name in ("widget", "widget-minimal", "iframe"))
+    return (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        "<title>A partner of the Peru Support Group</title>\n"
+        '<link rel="stylesheet" href="/partner.css">\n</head>\n<body>\n'
+        "<h1>Our partner's news</h1>\n" + snippets.replace(PLACEHOLDER, cms) + "\n</body>\n</html>\n"
+    )
+
+
+class PartnerHandler(http.server.SimpleHTTPRequestHandler):
+    csp = ""
+
+    def end_headers(self):
+        self.send_header("Content-Security-Policy", self.csp)
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def demo_content(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "demo-media"
+    call_command("load_demo_content", stdout=StringIO())
+
+
+@pytest.fixture
+def cms(live_server, demo_content):
+    return live_server.url.rstrip("/")
+
+
+@pytest.fixture
+def partner(cms, tmp_path):
+    """A partner site on its own origin, serving the guide's snippets under a strict CSP."""
+    root = tmp_path / "partner"
+    root.mkdir()
+    (root / "index.html").write_text(partner_page(cms), encoding="utf-8")
+    (root / "partner.css").write_text(
+        "body { font-family: sans-serif; }\n" + guide_snippet("theme") + "\n", encoding="utf-8"
+    )
+    handler = type("Handler", (PartnerHandler,), {"csp": strict_csp(cms)})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=root))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# Records CSP violations in every frame, from before any page script runs.
+WATCH_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    # Playwright's sync API keeps an event loop in this thread; the ORM runs here only in fixtures.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.add_init_script(WATCH_VIOLATIONS)
+            page.console = []
+            page.on("console", lambda message: page.console.append(message.text))
+            page.requests = []
+            page.on("request", lambda request: page.requests.append(request))
+            yield page
+        finally:
+            browser.close()
+
+
+def csp_problems(page):
+    reported = [text for text in page.console if "Content Security Policy" in text or "Refused to" in text]
+    for frame in page.frames:
+        reported += frame.evaluate("window.__cspViolations || []")
+    return reported
+
+
+def test_widget_and_iframe_render_under_a_strict_csp(browser_page, partner, cms):
+    page = browser_page
+    page.goto(partner + "/")
+    expect = sync_api.expect
+
+    spanish, english = page.locator("[data-psg-news]").all()
+    # The full-options snippet: Mining news in Spanish, with images.
+    expect(spanish.locator("li")).to_have_count(3)
+    assert spanish.locator("li h3 a").all_inner_texts() == MINING_NEWS
+    expect(spanish.locator("h2")).to_have_text("Últimas noticias del Peru Support Group")
+    first = spanish.locator("li").first
+    expect(first.locator("time")).to_have_attribute("datetime", "2016-10-29")
+    expect(first.locator("time")).to_have_text("29 de octubre de 2016")
+    expect(first.locator("a")).to_have_attribute(
+        "href", f"{FRONTEND}/news/bill-to-end-private-police-contracts-in-mines/"
+    )
+    expect(first.locator("p.summary")).not_to_be_empty()
+    images = spanish.locator("img")
+    expect(images).to_have_count(2)  # two of the three Mining items have an image
+    for image in images.all():
+        assert image.get_attribute("alt")
+        assert image.get_attribute("src").startswith(f"{cms}/media/images/")
+        assert " 400w" in image.get_attribute("srcset")
+        assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    expect(spanish.locator("p.more a")).to_have_attribute("href", f"{FRONTEND}/news/")
+
+    # The minimal snippet: five latest of all topics, English dates, no images.
+    expect(english.locator("li")).to_have_count(5)
+    assert english.locator("li h3 a").all_inner_texts() == [title for title, _ in SEED_NEWS[:5]]
+    expect(english.locator("h2")).to_have_text("Latest news from the Peru Support Group")
+    expect(english.locator("time").first).to_have_text("6 November 2016")
+    expect(english.locator("img")).to_have_count(0)
+
+    # Rendered in open shadow roots, styled by one constructed stylesheet: no <style>, no style="".
+    shadow = page.evaluate(
+        """() => [...document.querySelectorAll("[data-psg-news]")].map((host) => ({
+            shadow: !!host.shadowRoot,
+            adopted: host.shadowRoot.adoptedStyleSheets.length,
+            styleElements: host.shadowRoot.querySelectorAll("style, link").length,
+            styleAttributes: host.shadowRoot.querySelectorAll("[style]").length,
+            lightChildren: host.children.length,
+        }))"""
+    )
+    assert (
+        shadow
+        == [{"shadow": True, "adopted": 1, "styleElements": 0, "styleAttributes": 0, "lightChildren": 0}] * 2
+    )
+    # The guide's theming snippet reaches inside the shadow root.
+    link_style = first.locator("a").evaluate(
+        "a => [getComputedStyle(a).color, getComputedStyle(a).fontFamily]"
+    )
+    assert link_style == ["rgb(0, 94, 162)", "Georgia, serif"]
+
+    # The API was read with GET, without cookies, from the script's origin.
+    api_calls = [request for request in page.requests if request.url.startswith(f"{cms}/graphql/")]
+    assert api_calls and all(request.method == "GET" for request in api_calls)
+    assert all("cookie" not in request.headers for request in api_calls)
+
+    # The iframe: the CMS's own page, five items, links leaving the frame.
+    frame = page.frame_locator("iframe")
+    expect(frame.locator("li")).to_have_count(5)
+    expect(frame.locator("h1")).to_have_text("Latest news from the Peru Support Group")
+    assert frame.locator("li h2 a").all_inner_texts() == [title for title, _ in SEED_NEWS[:5]]
+    expect(frame.locator("li a").first).to_have_attribute("target", "_top")
+    expect(frame.locator("time").first).to_have_attribute("datetime", "2016-11-06")
+    assert frame.locator("img").count() >= 1
+    # Its stylesheet applied (served by the CMS, allowed by the frame's own CSP).
+    assert frame.locator("ul").evaluate("ul => getComputedStyle(ul).listStyleType") == "none"
+
+    assert csp_problems(page) == []
+
+
+def test_fallback_link_when_the_api_fails(browser_page, partner, cms):
+    page = browser_page
+    page.route(
+        f"{cms}/graphql/**",
+        lambda route: route.fulfill(
+            status=500,
+            content_type="application/json",
+            headers={"Access-Control-Allow-Origin": "*"},
+            body='{"errors":[{"message":"Internal server error."}]}',
+        ),
+    )
+    page.goto(partner + "/")
+    expect = sync_api.expect
+    spanish, english = page.locator("[data-psg-news]").all()
+    expect(english.locator("a")).to_have_text("Read the latest news from the Peru Support Group")
+    expect(english.locator("a")).to_have_attribute("href", f"{cms}/embed/news/")
+    expect(english.locator("li")).to_have_count(0)
+    expect(spanish.locator("a")).to_have_text("Lea las últimas noticias del Peru Support Group")
+    assert csp_problems(page) == []
+
+
+def test_fallback_link_when_the_cms_is_unreachable(browser_page, partner, cms):
+    page = browser_page
+    page.route(f"{cms}/graphql/**", lambda route: route.abort("connectionrefused"))
+    page.goto(partner + "/")
+    english = page.locator("[data-psg-news]").nth(1)
+    sync_api.expect(english.locator("a")).to_have_text("Read the latest news from the Peru Support Group")
