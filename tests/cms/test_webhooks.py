@@ -185,6 +185,20 @@ def test_move_sends_old_and_new_paths_of_the_page_and_its_children(site, webhook
     ]
 
 
+def test_publishing_a_live_page_under_a_new_slug_also_sends_its_old_path(site, webhooks, commit):
+    _, news_index, _ = site
+    page = NewsPageFactory(parent=news_index, slug="first-slug")
+    page.slug = "second-slug"
+
+    with commit():
+        page.save_revision().publish()
+
+    by_type = {p["type"]: p["data"] for p in webhooks.verified()}
+    assert set(by_type) == {"page.published", "page.moved"}
+    assert by_type["page.published"]["paths"][0] == "/news/second-slug/"
+    assert by_type["page.moved"]["paths"][:2] == ["/news/first-slug/", "/news/second-slug/"]
+
+
 def test_delete_sends_the_paths_the_page_had(site, webhooks, commit):
     _, news_index, _ = site
     page = NewsPageFactory(parent=news_index, slug="old-story", title="Old story")
