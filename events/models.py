@@ -153,6 +153,9 @@ class EventPage(BasePage):
         *Page.search_fields,
         index.SearchField("summary"),
         index.SearchField("body"),
+        # The admin's page search matches as you type (autocomplete): let it find the text too.
+        index.AutocompleteField("summary"),
+        index.AutocompleteField("body"),
         index.FilterField("starts_at"),
     ]
 

@@ -95,6 +95,9 @@ class NewsPage(BasePage):
         *Page.search_fields,
         index.SearchField("summary"),
         index.SearchField("body"),
+        # The admin's page search matches as you type (autocomplete): let it find the text too.
+        index.AutocompleteField("summary"),
+        index.AutocompleteField("body"),
         index.FilterField("publication_date"),
     ]
 
