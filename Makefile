@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
-.PHONY: install run test serve schema lint bench
+.PHONY: install run test serve schema lint bench backup restore
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,12 @@ schema: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+## backups/<timestamp>/: pg_dump (or the SQLite file) of DATABASE_URL and a tar.gz of MEDIA_ROOT.
+backup: install
+	$(PY) manage.py backup
+
+## Put a backup back (asks first): make restore BACKUP=backups/<timestamp>
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<timestamp>"; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)"

@@ -78,7 +78,8 @@ class GraphQLHTTPView(View):
     @staticmethod
     def request_id(request):
         if not hasattr(request, "_graphql_request_id"):
-            given = request.headers.get("X-Request-ID", "")
+            # cms.request_id.RequestIdMiddleware has chosen one already: the header and logs agree.
+            given = getattr(request, "request_id", None) or request.headers.get("X-Request-ID", "")
             request._graphql_request_id = given if _REQUEST_ID_RE.match(given) else uuid.uuid4().hex
         return request._graphql_request_id
 

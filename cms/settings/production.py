@@ -3,6 +3,7 @@
 from cms.env import get_env, get_env_bool, get_env_int, get_env_list
 
 from .base import *  # noqa: F403
+from .base import STORAGES
 
 DEBUG = False
 PRODUCTION = True
@@ -36,3 +37,56 @@ GRAPHIQL_IN_PRODUCTION_ACKNOWLEDGED = get_env_bool("GRAPHIQL_IN_PRODUCTION_ACKNO
 SEARCH_HIT_IN_PRODUCTION_ACKNOWLEDGED = get_env_bool("SEARCH_HIT_IN_PRODUCTION_ACKNOWLEDGED", False)
 INTROSPECTION_IN_PRODUCTION_ACKNOWLEDGED = get_env_bool("INTROSPECTION_IN_PRODUCTION_ACKNOWLEDGED", False)
 DATABASES["default"]["CONN_MAX_AGE"] = get_env_int("DB_CONN_MAX_AGE", 60)  # noqa: F405
+
+# --- Media on S3-compatible storage (django-storages) when a bucket is named -------------------
+# Without a bucket, media stays on local disk (MEDIA_ROOT; a shared volume with several app servers).
+AWS_STORAGE_BUCKET_NAME = get_env("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES = {
+        **STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": AWS_STORAGE_BUCKET_NAME,
+                # Empty: AWS itself; set for MinIO, Cloudflare R2, Scaleway, DigitalOcean Spaces…
+                "endpoint_url": get_env("AWS_S3_ENDPOINT_URL", "") or None,
+                "region_name": get_env("AWS_S3_REGION_NAME", "") or None,
+                # Empty: boto3's own chain (instance role, ~/.aws, AWS_* variables).
+                "access_key": get_env("AWS_ACCESS_KEY_ID", "") or None,
+                "secret_key": get_env("AWS_SECRET_ACCESS_KEY", "") or None,
+                # The CDN host in front of the bucket; file URLs point there.
+                "custom_domain": get_env("AWS_S3_CUSTOM_DOMAIN", "") or None,
+                "location": get_env("AWS_LOCATION", ""),
+                # Signed, expiring URLs (a private bucket) instead of plain public ones.
+                "querystring_auth": get_env_bool("AWS_QUERYSTRING_AUTH", False),
+                "file_overwrite": False,
+                "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            },
+        },
+    }
+    # Documents always go through Wagtail's view, which checks collection privacy, and are
+    # streamed from the bucket rather than redirected to it.
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"
+
+# --- Logging: one JSON object per line on stdout, with the request id ---------------------------
+LOG_LEVEL = get_env("LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "cms.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "cms.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "cms": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "wagtail": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+    },
+}

@@ -1,0 +1,107 @@
+"""Helpers for the operations tests: the project's commands run as subprocesses, as a deployment
+runs them, against throwaway PostgreSQL databases when DATABASE_URL points at PostgreSQL."""
+
+import os
+import secrets
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+IS_POSTGRES = DATABASE_URL.startswith(("postgres://", "postgresql://"))
+requires_postgres = pytest.mark.skipif(
+    not IS_POSTGRES, reason="needs DATABASE_URL pointing at PostgreSQL (throwaway databases are made there)"
+)
+
+
+def production_env(**overrides):
+    """The environment `make serve` needs, with throwaway secrets."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+    }
+    env.update(overrides)
+    return {key: value for key, value in env.items() if value is not None}
+
+
+class Postgres:
+    """CREATE/DROP DATABASE on the server of DATABASE_URL."""
+
+    def __init__(self):
+        import dj_database_url
+        import psycopg
+
+        params = dj_database_url.parse(DATABASE_URL)
+        self.server = {
+            "host": params["HOST"] or "127.0.0.1",
+            "port": params["PORT"] or 5432,
+            "user": params["USER"],
+            "password": params["PASSWORD"] or None,
+        }
+        self.admin = psycopg.connect(dbname="postgres", autocommit=True, **self.server)
+        self.created = []
+
+    def create(self, prefix, template=None):
+        """A new database (empty, or a copy of `template`); returns (name, url)."""
+        import psycopg
+        from psycopg import sql
+
+        name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template:
+            statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                self.admin.execute(statement)
+                break
+            except psycopg.errors.ObjectInUse:  # the template still has a session open
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        self.created.append(name)
+        return name, urllib.parse.urlsplit(DATABASE_URL)._replace(path=f"/{name}").geturl()
+
+    def connect(self, name):
+        import psycopg
+
+        return psycopg.connect(dbname=name, autocommit=True, **self.server)
+
+    def close(self):
+        from psycopg import sql
+
+        for name in self.created:
+            self.admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+        self.admin.close()
+
+
+@pytest.fixture
+def postgres():
+    if not IS_POSTGRES:
+        pytest.skip("needs DATABASE_URL pointing at PostgreSQL")
+    server = Postgres()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def migrated_template(django_db_setup, django_db_blocker):
+    """The name of pytest-django's migrated test database, idle, to copy with TEMPLATE."""
+    from django.db import connections
+
+    template = connections["default"].settings_dict["NAME"]
+    assert template.startswith("test_"), template  # never copy anything but the test database
+    connections.close_all()
+    return template
