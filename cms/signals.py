@@ -34,6 +34,8 @@ IGNORED_MODELS = {
     "wagtailimages.rendition",
     "wagtailcore.grouppagepermission",
     "wagtailcore.groupcollectionpermission",
+    "cms.webhookendpoint",
+    "cms.webhookdelivery",
 }
 
 
