@@ -99,7 +99,7 @@ def test_compose_file():
         assert host == "" or "-" in host, port
     command = services["scheduler"]["command"]
     command = command if isinstance(command, str) else " ".join(command)
-    assert "manage.py publish_scheduled" in command and "sleep 60" in command and "while" in command
+    assert command == "python manage.py run_scheduler --interval 60"
 
 
 def test_entrypoint_is_valid_shell():

@@ -141,3 +141,19 @@ def test_publishing_through_the_admin_is_in_the_audit_log(django_user_model):
     entry = PageLogEntry.objects.filter(page=page, action="wagtail.publish").get()
     assert entry.user == admin
     assert entry.revision_id == page.live_revision_id
+
+
+@pytest.mark.django_db
+def test_scheduler_publishes_due_pages_and_logs_it():
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    page = NewsPageFactory(parent=make_site()[1], title="Embargoed", live=False)
+    revision = page.save_revision(approved_go_live_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert not page.live and revision.approved_go_live_at
+    call_command("run_scheduler", "--iterations", "1", verbosity=0)
+    page.refresh_from_db()
+    assert page.live
+    assert PageLogEntry.objects.filter(page=page, action="wagtail.publish.scheduled").exists()

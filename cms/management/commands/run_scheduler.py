@@ -1,0 +1,38 @@
+"""The compose `scheduler` service: Wagtail's `publish_scheduled` once a minute, in one process.
+
+A long-lived process rather than `manage.py publish_scheduled` started anew each minute, because
+the publish webhooks (cms/webhooks/) go out from a background thread of the process that
+published: a process that exits straight after publishing would drop them and their retries.
+"""
+
+import logging
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+logger = logging.getLogger("cms.scheduler")
+
+
+class Command(BaseCommand):
+    help = "Run publish_scheduled every --interval seconds (forever, or --iterations times)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=60.0, help="Seconds between runs (60).")
+        parser.add_argument("--iterations", type=int, default=0, help="Stop after this many (0: never).")
+
+    def handle(self, *args, **options):
+        done = 0
+        while True:
+            started = time.monotonic()
+            close_old_connections()  # a connection the database dropped meanwhile is replaced
+            try:
+                call_command("publish_scheduled", verbosity=options["verbosity"])
+            except Exception:
+                # The database may be away for a moment; the next run catches up.
+                logger.exception("publish_scheduled failed")
+            done += 1
+            if options["iterations"] and done >= options["iterations"]:
+                return
+            time.sleep(max(0.0, options["interval"] - (time.monotonic() - started)))
