@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -63,6 +64,13 @@ def test_production_media_on_s3_when_a_bucket_is_named():
     assert found["media_route"] is False
 
 
+def healthcheck_command():
+    dockerfile = (ROOT / "docker" / "Dockerfile").read_text().replace("\\\n", " ")
+    command = json.loads(re.search(r"^HEALTHCHECK .*?CMD (\[.*\])$", dockerfile, flags=re.M).group(1))
+    assert command[0] == "python"
+    return [str(BIN / "python"), *command[1:]]
+
+
 def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -82,6 +90,8 @@ def test_gunicorn_serves_hashed_static_files_with_far_future_caching(tmp_path):
     port = _free_port()
     env = production_env(
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        # The image's health check must send a Host Django accepts: the first of these.
+        ALLOWED_HOSTS="cms.example.test,127.0.0.1",
         STATIC_ROOT=str(tmp_path / "static"),
         PORT=str(port),
         WEB_CONCURRENCY="1",
@@ -128,7 +138,9 @@ def test_gunicorn_serves_hashed_static_files_with_far_future_caching(tmp_path):
         # The unhashed name still works, but only briefly cacheable.
         status, headers, _ = _get(f"{base}/static/wagtailadmin/css/core.css")
         assert status == 200 and "immutable" not in headers.get("Cache-Control", "")
-        # Access and error logs go to the same stream; application logs are JSON lines.
+        # The image's HEALTHCHECK command, as Docker runs it inside the container.
+        assert subprocess.run(healthcheck_command(), env=env, timeout=30).returncode == 0  # noqa: S603
+        assert subprocess.run(healthcheck_command(), env={**env, "PORT": "9"}, timeout=30).returncode != 0  # noqa: S603
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
