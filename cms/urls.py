@@ -29,3 +29,9 @@ if settings.STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSys
     # Media on local disk: renditions are served by the app so API image URLs work out of the box
     # (cms/media.py); a deployment with S3 storage serves them from there instead.
     urlpatterns += [re_path(r"^media/images/(?P<path>[^/]+)$", serve_rendition)]
+
+if settings.BENCH_REST_API:
+    # `make bench` only: Wagtail's REST API v2, to compare GraphQL with (bench/rest_api.py).
+    from bench.rest_api import api_router
+
+    urlpatterns += [path("bench-api/v2/", api_router.urls)]

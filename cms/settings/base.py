@@ -245,6 +245,13 @@ PUBLISH_WEBHOOK_MAX_ATTEMPTS = get_env_int("PUBLISH_WEBHOOK_MAX_ATTEMPTS", 5)
 PUBLISH_WEBHOOK_BACKOFF_SECONDS = 1.0  # waits 1, 2, 4, 8 s between the 5 attempts
 PUBLISH_WEBHOOK_SYNC = False  # True sends inline after commit (tests); production uses the thread
 
+# --- Benchmark (make bench) ---------------------------------------------------------------------
+
+# Wagtail's REST API v2 on /bench-api/v2/ beside GraphQL, for comparison only (bench/rest_api.py).
+BENCH_REST_API = get_env_bool("BENCH_REST_API", False)
+if BENCH_REST_API:
+    INSTALLED_APPS += ["wagtail.api.v2", "rest_framework"]
+
 # --- Logging ----------------------------------------------------------------------------------
 
 LOGGING = {

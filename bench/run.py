@@ -1,0 +1,565 @@
+"""`make bench`: GraphQL against Wagtail's REST API v2 and a static file, at 1,000 and 10,000 news items.
+
+For each dataset: a PostgreSQL database cloned from a migrated template (psg_bench) and filled by
+bench/datasets.py (kept and reused while its fingerprint matches), served by `make serve`'s command
+(gunicorn, cms.settings.production, two workers), driven by wrk for a few seconds per scenario with
+8 connections, uncached (a new undeclared variable per request) and cached (the same GET repeated).
+SQL queries per request are counted in process (bench/querycount.py), apart from the load.
+
+Writes bench/results/<date>-<commit>.md and .json and prints the table.
+"""
+
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench import loadgen, report  # noqa: E402
+from bench.scenarios import scenarios  # noqa: E402
+
+BIN = Path(sys.executable).parent
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+REDIS_URL = "redis://127.0.0.1:6379/14"
+TEMPLATE_DB = "psg_bench"
+DATA_DIR = Path(os.environ.get("BENCH_DATA_DIR", "/var/tmp/psg-bench"))  # noqa: S108
+FORMAT_VERSION = "psg-bench-1"
+
+
+def log(message):
+    print(message, flush=True)
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+
+
+def _admin():
+    import psycopg
+
+    parts = urllib.parse.urlsplit(PG_URL)
+    return psycopg.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+def db_url(name):
+    return f"{PG_URL.rstrip('/')}/{name}"
+
+
+def db_comment(admin, name):
+    row = admin.execute(
+        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [name]
+    ).fetchone()
+    return None if row is None else (row[0] or "")
+
+
+def migrations_fingerprint():
+    import wagtail
+
+    names = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("*/migrations/*.py"))
+    names += sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("cms/*/migrations/*.py"))
+    material = json.dumps([names, wagtail.__version__, (ROOT / "bench" / "datasets.py").read_bytes().hex()])
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+
+def ensure_template(admin, env):
+    from psycopg import sql
+
+    if db_comment(admin, TEMPLATE_DB) is None:
+        log(f"creating database {TEMPLATE_DB}")
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(TEMPLATE_DB)))
+    started = time.monotonic()
+    subprocess.run(  # noqa: S603
+        [str(BIN / "python"), "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env={**env, "DATABASE_URL": db_url(TEMPLATE_DB)},
+        check=True,
+        timeout=600,
+    )
+    log(f"{TEMPLATE_DB} migrated ({time.monotonic() - started:.1f}s)")
+
+
+def ensure_dataset(admin, env, n_news, n_events, rebuild=False):
+    """The database and media of one dataset, reused while its fingerprint matches."""
+    from psycopg import sql
+
+    name = f"psg_bench_{n_news}"
+    media = DATA_DIR / f"media-{n_news}"
+    fingerprint = f"{FORMAT_VERSION} news={n_news} events={n_events} schema={migrations_fingerprint()}"
+    if not rebuild and db_comment(admin, name) == fingerprint and media.is_dir():
+        log(f"reusing {name} ({fingerprint})")
+        return name, media
+    log(f"building {name}: {n_news} news items, {n_events} events")
+    admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    admin.execute(
+        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(TEMPLATE_DB))
+    )
+    shutil.rmtree(media, ignore_errors=True)
+    media.mkdir(parents=True)
+    started = time.monotonic()
+    subprocess.run(  # noqa: S603
+        [str(BIN / "python"), "-m", "bench.datasets", str(n_news), str(n_events)],
+        cwd=ROOT,
+        env={**env, "DATABASE_URL": db_url(name), "MEDIA_ROOT": str(media), "DB_STATEMENT_TIMEOUT_MS": "0"},
+        check=True,
+        timeout=1800,
+    )
+    admin.execute(
+        sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name), sql.Literal(fingerprint))
+    )
+    log(f"built {name} in {time.monotonic() - started:.1f}s")
+    return name, media
+
+
+# --- Servers ------------------------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http(port, path, body=None, headers=None, method=None):
+    request = urllib.request.Request(  # noqa: S310 (local URL)
+        f"http://127.0.0.1:{port}{path}", data=body, headers=headers or {}, method=method
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def server_env(database, media, port):
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "PORT": str(port),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": db_url(database),
+        "REDIS_URL": REDIS_URL,
+        "SECURE_SSL_REDIRECT": "false",
+        "RATE_LIMIT_ENABLED": "false",
+        "WEB_CONCURRENCY": "2",
+        "MEDIA_ROOT": str(media),
+        "BENCH_REST_API": "true",
+    }
+
+
+class Gunicorn:
+    """`make serve`'s command: gunicorn --config docker/gunicorn.conf.py."""
+
+    def __init__(self, env, log_path):
+        self.env, self.port, self.log_path = env, int(env["PORT"]), log_path
+
+    def __enter__(self):
+        with open(self.log_path, "wb") as out:
+            self.process = subprocess.Popen(  # noqa: S603
+                [str(BIN / "gunicorn"), "--config", "docker/gunicorn.conf.py"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 60
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError("gunicorn exited:\n" + self.log_path.read_text()[-3000:])
+            try:
+                if http(self.port, "/healthz")[0] == 200:
+                    return self
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not start:\n" + self.log_path.read_text()[-3000:])
+            time.sleep(0.2)
+
+    def worker_rss_mb(self):
+        out = subprocess.run(  # noqa: S603
+            ["ps", "-o", "rss=", "--ppid", str(self.process.pid)],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        return [round(int(v) / 1024, 1) for v in out.split()]
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+
+
+NGINX_CONF = """
+worker_processes 2;
+daemon off;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  types {{ application/json json; }}
+  default_type application/json;
+  client_body_temp_path {dir}/body;
+  proxy_temp_path {dir}/proxy;
+  fastcgi_temp_path {dir}/fastcgi;
+  uwsgi_temp_path {dir}/uwsgi;
+  scgi_temp_path {dir}/scgi;
+  server {{
+    listen 127.0.0.1:{port};
+    root {dir}/static;
+  }}
+}}
+"""
+
+
+class StaticServer:
+    """The same JSON as a file: nginx if installed (a ceiling), else Python's http.server."""
+
+    def __init__(self, directory):
+        self.dir, self.port = Path(directory), free_port()
+        self.static = self.dir / "static"
+        self.static.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.dir, 0o755)  # noqa: S103 (nginx workers may run as nobody)
+
+    def __enter__(self):
+        nginx = shutil.which("nginx") or (
+            Path("/usr/sbin/nginx") if Path("/usr/sbin/nginx").exists() else None
+        )
+        if nginx:
+            conf = self.dir / "nginx.conf"
+            conf.write_text(NGINX_CONF.format(dir=self.dir, port=self.port))
+            command = [str(nginx), "-c", str(conf), "-p", str(self.dir)]
+            self.name = "nginx " + _first_line([str(nginx), "-v"])
+        else:
+            command = [sys.executable, "-m", "http.server", str(self.port), "--bind", "127.0.0.1"]
+            self.name = "python -m http.server"
+        self.process = subprocess.Popen(  # noqa: S603
+            command,
+            cwd=self.static,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                http(self.port, "/")
+                return self
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError(f"static server did not start: {command}") from None
+                time.sleep(0.1)
+
+    def publish(self, name, content):
+        path = self.static / name
+        path.write_bytes(content)
+        os.chmod(path, 0o644)
+        return "/" + name
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+
+# --- Measuring ----------------------------------------------------------------------------------
+
+
+def _first_line(command):
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, check=False, timeout=10)  # noqa: S603
+    except OSError:
+        return "?"
+    text = (out.stdout or out.stderr).strip()
+    return text.splitlines()[0] if text else "?"
+
+
+def graphql_get(port, query, variables=None):
+    status, body = http(port, loadgen.fixed_graphql_url("/graphql/", query, variables))
+    return status, body
+
+
+def count_queries(env, items):
+    out = subprocess.run(  # noqa: S603
+        [str(BIN / "python"), "-m", "bench.querycount"],
+        cwd=ROOT,
+        env=env,
+        input=json.dumps(items),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    ).stdout
+    line = next(line for line in out.splitlines() if line.startswith("QUERYCOUNTS "))
+    return json.loads(line[len("QUERYCOUNTS ") :])
+
+
+def flush_bench_redis():
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def bench_dataset(label, size, database, media, static, seconds, workdir):
+    port = free_port()
+    env = server_env(database, media, port)
+    flush_bench_redis()
+    rows, notes = [], []
+    with Gunicorn(env, workdir / f"gunicorn-{label}.log") as server:
+        middle = max(1, min(1000, size // 2))
+        status, body = graphql_get(port, f"{{ news(page: {middle}, pageSize: 1) {{ items {{ id path }} }} }}")
+        item = json.loads(body)["data"]["news"]["items"][0]
+        items = scenarios(item["path"], item["id"])
+        counts = count_queries(env, items)
+        for scenario in items:  # warm both workers (imports, connections, caches) before measuring
+            if scenario["query"] is not None:
+                for n in range(4):
+                    graphql_get(port, scenario["query"], {**(scenario["variables"] or {}), "nonce": f"w{n}"})
+            if scenario["rest"]:
+                for _ in range(4):
+                    http(port, scenario["rest"])
+        for scenario in items:
+            key, name = scenario["key"], scenario["name"]
+            hostile = scenario.get("hostile")
+            base = {"dataset": label, "scenario": name}
+            if scenario.get("post_body") is not None:
+                headers = {"Content-Type": "application/json"}
+                status, body = http(port, "/graphql/", scenario["post_body"].encode(), headers, "POST")
+                target = {
+                    "path": "/graphql/",
+                    "method": "POST",
+                    "body": scenario["post_body"],
+                    "headers": headers,
+                }
+                result = loadgen.run(port, target, seconds)
+                rows.append(
+                    {
+                        **base,
+                        "server": "GraphQL",
+                        "status": str(status),
+                        **result,
+                        "queries": counts[key]["uncached"],
+                    }
+                )
+                continue
+            status, body = graphql_get(port, scenario["query"], scenario["variables"])
+            if not hostile:
+                if status != 200 or "errors" in json.loads(body):
+                    raise RuntimeError(f"{name}: {status} {body[:500]}")
+            prefix, suffix = loadgen.busting_url("/graphql/", scenario["query"], scenario["variables"])
+            result = loadgen.run(port, {"prefix": prefix, "suffix": suffix}, seconds)
+            server_name = "GraphQL" if hostile else "GraphQL uncached"
+            rows.append(
+                {
+                    **base,
+                    "server": server_name,
+                    "status": str(status),
+                    **result,
+                    "queries": counts[key]["uncached"],
+                }
+            )
+            if hostile:
+                continue
+            fixed = loadgen.fixed_graphql_url("/graphql/", scenario["query"], scenario["variables"])
+            cached_status, cached_body = http(port, fixed)  # the answer is now in the cache
+            result = loadgen.run(port, {"path": fixed}, seconds)
+            rows.append(
+                {
+                    **base,
+                    "server": "GraphQL cached",
+                    "status": str(cached_status),
+                    **result,
+                    "queries": counts[key].get("cached"),
+                }
+            )
+            rest_status, rest_body = http(port, scenario["rest"])
+            if rest_status != 200:
+                raise RuntimeError(f"{scenario['rest']}: {rest_status} {rest_body[:500]}")
+            result = loadgen.run(port, {"path": scenario["rest"]}, seconds)
+            rows.append(
+                {
+                    **base,
+                    "server": "REST v2",
+                    "status": str(rest_status),
+                    **result,
+                    "queries": counts[key].get("rest"),
+                    "bytes": len(rest_body),
+                }
+            )
+            rows[-3]["bytes"] = len(body)
+            path = static.publish(f"{size}-{key}.json", body)
+            result = loadgen.run(static.port, {"path": path}, seconds)
+            rows.append(
+                {**base, "server": "static file", "status": "200", **result, "queries": 0, "bytes": len(body)}
+            )
+        rss = server.worker_rss_mb()
+    for row in rows:
+        if row.get("non2xx") and row["status"] == "200":
+            notes.append(f"{label} {row['scenario']} ({row['server']}): {row['non2xx']} non-2xx answers")
+        if row.get("socket_errors"):
+            notes.append(f"{label} {row['scenario']} ({row['server']}): {row['socket_errors']} socket errors")
+    return rows, rss, notes
+
+
+def machine():
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    except (OSError, StopIteration):
+        mem_kb = 0
+    return {
+        "nproc": os.cpu_count(),
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "cpu": cpu,
+        "os": platform.platform(),
+        "load_before": os.getloadavg(),
+    }
+
+
+def versions(admin):
+    import django
+    import wagtail
+
+    return {
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "wagtail": wagtail.__version__,
+        "postgres": admin.execute("SHOW server_version").fetchone()[0],
+        "wrk": _first_line(["wrk", "-v"]) if loadgen.have_wrk() else "not installed (Python load generator)",
+    }
+
+
+def git(*args):
+    command = ["git", *args]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()  # noqa: S603
+
+
+def write_results(data):
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"{data['date']}-{data['commit']}"
+    (out_dir / f"{stem}.json").write_text(json.dumps(data, indent=2) + "\n")
+    m, v = data["machine"], data["versions"]
+    lines = [
+        f"# Benchmark {data['date']} at {data['commit']}",
+        "",
+        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gb']} GB RAM, {m['os']}; "
+        f"load average before the run {', '.join(f'{x:.2f}' for x in m['load_before'])}, "
+        f"after {', '.join(f'{x:.2f}' for x in data['load_after'])} "
+        "(other engineers' tests share the machine).",
+        f"Versions: Python {v['python']}, Django {v['django']}, Wagtail {v['wagtail']}, "
+        f"PostgreSQL {v['postgres']}, {v['wrk']}; static ceiling: {data['static_server']}.",
+        f"Commit {data['commit_full']}{' (working tree had other changes)' if data['dirty'] else ''}.",
+        "",
+        f"Each row: {data['seconds']} s of load, {data['connections']} connections, against `make serve`'s "
+        "gunicorn (2 workers, cms.settings.production, Redis cache). *Uncached*: a new undeclared "
+        "variable per request, so every request executes; *cached*: the same GET repeated (response "
+        "cache). SQL/req is counted in process with CaptureQueriesContext (warm process), apart from "
+        "the load. Ratios are req/s of the GraphQL row over REST v2 / the static file of the same "
+        "scenario.",
+        "",
+        report.markdown_table(data["rows"]),
+        "",
+        "Gunicorn worker RSS after the run (MB): "
+        + "; ".join(f"{label}: {', '.join(map(str, rss))}" for label, rss in data["rss_mb"].items()),
+    ]
+    if data["notes"]:
+        lines += ["", "Notes:", *(f"- {note}" for note in data["notes"])]
+    (out_dir / f"{stem}.md").write_text("\n".join(lines) + "\n")
+    return out_dir / f"{stem}.md"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--sizes", default="1000,10000", help="news items per dataset, comma-separated")
+    parser.add_argument("--events", type=int, default=200)
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the datasets even if they exist")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
+    if not loadgen.have_wrk() and shutil.which("apt-get") and os.geteuid() == 0:
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False, capture_output=True)  # noqa: S607
+    admin = _admin()
+    build_env = server_env(TEMPLATE_DB, DATA_DIR / "media", 0)
+    ensure_template(admin, build_env)
+    datasets = [
+        ensure_dataset(admin, build_env, int(n), args.events, args.rebuild) for n in args.sizes.split(",")
+    ]
+    rows, rss, notes = [], {}, []
+    static_dir = DATA_DIR / "static-server"
+    shutil.rmtree(static_dir, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="psg-bench-") as tmp, StaticServer(static_dir) as static:
+        for (database, media), size in zip(datasets, args.sizes.split(","), strict=True):
+            label = f"{int(size):,} news"
+            log(f"measuring {label}")
+            dataset_rows, rss[label], dataset_notes = bench_dataset(
+                label, int(size), database, media, static, args.seconds, Path(tmp)
+            )
+            rows += dataset_rows
+            notes += dataset_notes
+        static_name = static.name
+    report.add_ratios(rows)
+    data = {
+        "date": datetime.date.today().isoformat(),
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "commit_full": git("rev-parse", "HEAD"),
+        "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+        "machine": machine(),
+        "versions": versions(admin),
+        "static_server": static_name,
+        "seconds": args.seconds,
+        "connections": 8,
+        "rows": rows,
+        "rss_mb": rss,
+        "notes": notes,
+        "load_after": os.getloadavg(),
+    }
+    path = write_results(data)
+    print()
+    print(report.text_table(rows))
+    print()
+    print("worker RSS (MB):", rss)
+    for note in notes:
+        print("note:", note)
+    print(f"\nwritten: {path} (+ .json)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""`make bench`'s parts work: the dataset builder makes real pages, the table formats. No timing here."""
+
+import pytest
+from wagtail.models import Page
+
+from bench import report
+from bench.datasets import TOPICS_PER_ITEM, build
+from bench.loadgen import busting_url
+from events.models import EventPage
+from news.models import NewsPage
+
+
+@pytest.mark.django_db
+def test_dataset_builder_makes_real_public_pages(gql):
+    result = build(7, 3, n_images=2, log=lambda message: None)
+
+    assert result == {"news": 7, "events": 3, "images": 2}
+    assert NewsPage.objects.count() == 7 and EventPage.objects.count() == 3
+    # Paths, depths and child counts as treebeard keeps them.
+    assert all(not problems for problems in Page.find_problems())
+    news_index = NewsPage.objects.first().get_parent()
+    assert news_index.numchild == 7 and news_index.get_children().count() == 7
+    assert all(page.topics.count() == TOPICS_PER_ITEM for page in NewsPage.objects.all())
+    data = gql(
+        "{ news(pageSize: 20) { items { title mainImage { rendition(filter: FILL_400X300) { width } } "
+        "topics { name } } pagination { totalCount } } events { items { title prices { amount } } } }"
+    )
+    assert data["news"]["pagination"]["totalCount"] == 7
+    assert data["news"]["items"][0]["mainImage"]["rendition"]["width"] == 400
+    assert len(data["news"]["items"][0]["topics"]) == TOPICS_PER_ITEM
+    assert len(data["events"]["items"]) == 3
+    assert (
+        gql('{ search(query: "Cajamarca") { pagination { totalCount } } }')["search"]["pagination"][
+            "totalCount"
+        ]
+        >= 1
+    )
+
+
+def test_table_formats_with_ratios():
+    rows = [
+        {
+            "dataset": "1,000 news",
+            "scenario": "news",
+            "server": "GraphQL uncached",
+            "rps": 300.0,
+            "p50_ms": 20.0,
+            "p99_ms": 150.0,
+            "queries": 7,
+            "status": "200",
+        },
+        {
+            "dataset": "1,000 news",
+            "scenario": "news",
+            "server": "REST v2",
+            "rps": 150.0,
+            "p50_ms": 40.0,
+            "p99_ms": 200.0,
+            "queries": 9,
+            "status": "200",
+        },
+        {
+            "dataset": "1,000 news",
+            "scenario": "news",
+            "server": "static file",
+            "rps": 6000.0,
+            "p50_ms": 0.5,
+            "p99_ms": 3.0,
+            "queries": 0,
+            "status": "200",
+        },
+    ]
+    report.add_ratios(rows)
+    assert rows[0]["vs_rest"] == 2.0 and rows[0]["vs_static"] == 0.05
+
+    text = report.text_table(rows)
+    assert "GraphQL uncached" in text and "2.00×" in text and "0.05×" in text and "6,000" in text
+    markdown = report.markdown_table(rows)
+    assert markdown.count("\n") == 4 and markdown.startswith("| dataset |")
+
+
+def test_cache_busting_url_keeps_the_variables():
+    prefix, suffix = busting_url("/graphql/", "{ a }", {"path": "/news/x/"})
+    from urllib.parse import parse_qs, urlsplit
+
+    url = prefix + "1-2" + suffix
+    assert parse_qs(urlsplit(url).query)["variables"] == ['{"path":"/news/x/","nonce":"1-2"}']
