@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.shortcuts import redirect
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -11,7 +12,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable, Page
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
-from cms.paths import frontend_path
+from cms.paths import frontend_path, frontend_url
 from cms.webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: F401  (migrations live in cms)
 
 SUMMARY_MAX_LENGTH = 300
@@ -35,6 +36,12 @@ class BasePage(HeadlessPreviewMixin, Page):
     def get_client_root_url(self, request):
         # Read at request time so FRONTEND_URL can differ per environment (and per test).
         return f"{settings.FRONTEND_URL}/preview/"
+
+    def serve(self, request, *args, **kwargs):
+        # Published pages live on the frontend; without one configured, show them here plainly.
+        if settings.FRONTEND_URL:
+            return redirect(frontend_url(frontend_path(self)))
+        return super().serve(request, *args, **kwargs)
 
     def get_template(self, request, *args, **kwargs):
         # Only the admin preview renders here (when no frontend is configured): one plain template.

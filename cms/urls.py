@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path, re_path
+from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -8,7 +9,7 @@ from cms.media import serve_rendition
 from cms.views import healthz, readyz
 from news import urls as news_urls
 
-# Wagtail's own page serving is not mounted: the public site is the headless frontend.
+# The public site is the headless frontend; Wagtail's page URLs (mounted last) only redirect there.
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -35,3 +36,7 @@ if settings.BENCH_REST_API:
     from bench.rest_api import api_router
 
     urlpatterns += [path("bench-api/v2/", api_router.urls)]
+
+# Last, as a catch-all: gives pages URLs, so the admin's "View live" and Wagtail's automatic
+# redirects on move and rename work; serving a page sends the visitor to the frontend.
+urlpatterns += [path("", include(wagtail_urls))]

@@ -414,21 +414,21 @@ def test_get_answers_like_post(client, gql):
     assert response.json() == gql.post(query.text, example.variables).json()
 
 
-def test_renaming_a_page_adds_no_redirect(gql, django_capture_on_commit_callbacks):
-    """What the guide says under "Redirects": renaming does not add one (Wagtail's page URLs are not mounted).
-
-    When this fails, the CMS has started adding redirects itself: update the guide.
-    """
+def test_renaming_a_page_adds_a_redirect(gql, django_capture_on_commit_callbacks):
+    """What the guide says under "Redirects": renaming a page keeps its old address working."""
     page = NewsPage.objects.get(slug=MOVED_PAGE_SLUG)
     with django_capture_on_commit_callbacks(execute=True):
         page.slug = "opposition-to-the-tpp"
         page.save_revision().publish()
     data = gql(
         "query ($old: String!, $new: String!) "
-        "{ redirect(path: $old) { location } page(path: $new) { path } }",
+        "{ redirect(path: $old) { location isPermanent } page(path: $new) { path } }",
         {"old": f"/news/{MOVED_PAGE_SLUG}/", "new": "/news/opposition-to-the-tpp/"},
     )
-    assert data == {"redirect": None, "page": {"path": "/news/opposition-to-the-tpp/"}}
+    assert data == {
+        "redirect": {"location": "/news/opposition-to-the-tpp/", "isPermanent": True},
+        "page": {"path": "/news/opposition-to-the-tpp/"},
+    }
 
 
 def test_preview_of_a_new_page_answers_its_id(gql):
