@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.ui.tables.pages import PageStatusColumn, PageTitleColumn
 from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
 from wagtail.snippets.models import register_snippet
@@ -38,19 +38,33 @@ register_snippet(NavigationMenuViewSet)
 # --- Page listings ----------------------------------------------------------------------------
 
 
+def _starts(event):
+    return f"{timezone.localtime(event.starts_at):%-d %b %Y, %H:%M}" if event.starts_at else "—"
+
+
+def _published_on(item):
+    return f"{item.publication_date:%-d %b %Y}" if item.publication_date else "—"
+
+
 def _topics(page):
     return ", ".join(topic.name for topic in page.topics.all()) or "—"
 
 
 EVENT_COLUMNS = [
     PageTitleColumn("title", label="Title", sort_key="title", classname="title"),
-    DateColumn("starts_at", label="Starts", sort_key="starts_at", width="14%"),
+    Column("starts_at", label="Starts", accessor=_starts, sort_key="starts_at", width="16%"),
     Column("event_status", label="Event", accessor="get_status_display", sort_key="status", width="10%"),
     PageStatusColumn("status", label="Status", sort_key="live", width="12%"),
 ]
 NEWS_COLUMNS = [
     PageTitleColumn("title", label="Title", sort_key="title", classname="title"),
-    DateColumn("publication_date", label="Published on", sort_key="publication_date", width="14%"),
+    Column(
+        "publication_date",
+        label="Published on",
+        accessor=_published_on,
+        sort_key="publication_date",
+        width="14%",
+    ),
     Column("topics", label="Topics", accessor=_topics, width="20%"),
     PageStatusColumn("status", label="Status", sort_key="live", width="12%"),
 ]

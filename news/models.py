@@ -85,7 +85,7 @@ class NewsPage(BasePage):
 
     content_panels = [
         *Page.content_panels,
-        MultiFieldPanel([FieldPanel("publication_date"), FieldPanel("topics")], "Filing"),
+        MultiFieldPanel([FieldPanel("publication_date"), FieldPanel("topics", heading="Topics")], "Filing"),
         FieldPanel("summary"),
         FieldPanel("main_image"),
         FieldPanel("body"),
