@@ -188,6 +188,8 @@ class JoinPage(BasePage):
 
     parent_page_types = ["home.HomePage"]
     subpage_types = []
+    # One call to join per site: a second would split the membership options.
+    max_count_per_parent = 1
     api_prefetch = ["reasons", "membership_options"]
 
     graphql_fields = [

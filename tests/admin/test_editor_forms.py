@@ -133,3 +133,12 @@ def test_a_301_character_summary_is_refused_on_the_summary(site, admin_client):
     response = _post_event(admin_client, site, summary="x" * 301)
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["summary"]
+
+
+def test_only_one_join_page_per_home_page(site):
+    from tests.factories import JoinPageFactory
+
+    home = site[0]
+    assert JoinPage.can_create_at(home)
+    JoinPageFactory(parent=home)
+    assert not JoinPage.can_create_at(home)
