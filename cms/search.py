@@ -1,5 +1,7 @@
 """Full-text search over public pages with Wagtail's search backend."""
 
+import re
+
 from django.conf import settings
 
 from cms.graphql.errors import UserInputError
@@ -7,12 +9,17 @@ from cms.graphql.errors import UserInputError
 MAX_SEARCH_RESULTS = 500
 
 
+# Search text is words, not syntax: quotes, brackets and operators would reach the database's
+# full-text parser (SQLite's FTS5 fails on an unbalanced quote), so they become spaces.
+_NOT_WORDS = re.compile(r"[^\w\s'’.-]+")
+
+
 def validate_search_term(term, argument):
     term = (term or "").strip()
     limit = settings.API_MAX_SEARCH_LENGTH
     if len(term) > limit:
         raise UserInputError(f"Search terms are limited to {limit} characters.", argument=argument)
-    return term
+    return " ".join(_NOT_WORDS.sub(" ", term).split())
 
 
 def matching_ids(queryset, term):
