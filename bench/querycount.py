@@ -1,21 +1,39 @@
-"""SQL queries per request, counted in process with Django's test client (not during the load run).
+"""SQL queries (and Redis commands) per request, counted in process with Django's test client,
+apart from the load run.
 
 Run by bench/run.py with the server's environment: `python -m bench.querycount` reads the scenarios
-as JSON on stdin and prints {key: {"uncached": n, "cached": n, "rest": n}} as JSON.
+as JSON on stdin and prints {key: {"uncached": n, "uncached_redis": n, "cached": n, ...}} as JSON.
 """
 
 import json
 import sys
 import uuid
 
+REDIS_COMMANDS = [0]
+
+
+def count_redis_commands():
+    """Count every command the cache sends to Redis (Django's RedisCache goes through these)."""
+    import redis
+
+    original = redis.Redis.execute_command
+
+    def counting(self, *args, **options):
+        REDIS_COMMANDS[0] += 1
+        return original(self, *args, **options)
+
+    redis.Redis.execute_command = counting
+
 
 def count(client, method, path, **kwargs):
+    """(SQL queries, Redis commands, status) of one request."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    REDIS_COMMANDS[0] = 0
     with CaptureQueriesContext(connection) as queries:
         response = getattr(client, method)(path, **kwargs)
-    return len(queries), response.status_code
+    return len(queries), REDIS_COMMANDS[0], response.status_code
 
 
 def graphql_get(client, query, variables, nonce=None):
@@ -31,24 +49,27 @@ def main():
     django.setup()
     from django.test import Client
 
+    count_redis_commands()
     client = Client(SERVER_NAME="127.0.0.1")
     results = {}
     for scenario in json.load(sys.stdin):
         key, entry = scenario["key"], {}
         if scenario.get("post_body") is not None:
-            entry["uncached"] = count(
+            measured = count(
                 client, "post", "/graphql/", data=scenario["post_body"], content_type="application/json"
-            )[0]
+            )
+            entry["uncached"], entry["uncached_redis"] = measured[:2]
         else:
             query, variables = scenario["query"], scenario["variables"]
             graphql_get(client, query, variables, nonce=uuid.uuid4().hex)  # warm this process
-            entry["uncached"] = graphql_get(client, query, variables, nonce=uuid.uuid4().hex)[0]
+            measured = graphql_get(client, query, variables, nonce=uuid.uuid4().hex)
+            entry["uncached"], entry["uncached_redis"] = measured[:2]
             if not scenario.get("hostile"):
                 graphql_get(client, query, variables)  # fills the response cache
-                entry["cached"] = graphql_get(client, query, variables)[0]
+                entry["cached"], entry["cached_redis"] = graphql_get(client, query, variables)[:2]
         if scenario.get("rest"):
             count(client, "get", scenario["rest"])
-            entry["rest"] = count(client, "get", scenario["rest"])[0]
+            entry["rest"], entry["rest_redis"] = count(client, "get", scenario["rest"])[:2]
         results[key] = entry
     print("QUERYCOUNTS " + json.dumps(results))
 

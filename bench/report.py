@@ -8,6 +8,7 @@ COLUMNS = [
     ("p50_ms", "p50 ms"),
     ("p99_ms", "p99 ms"),
     ("queries", "SQL/req"),
+    ("redis", "Redis/req"),
     ("status", "status"),
     ("vs_rest", "vs REST v2"),
     ("vs_static", "vs static"),

@@ -368,6 +368,7 @@ def bench_dataset(label, size, database, media, static, seconds, workdir):
                         "status": str(status),
                         **result,
                         "queries": counts[key]["uncached"],
+                        "redis": counts[key]["uncached_redis"],
                     }
                 )
                 continue
@@ -385,6 +386,7 @@ def bench_dataset(label, size, database, media, static, seconds, workdir):
                     "status": str(status),
                     **result,
                     "queries": counts[key]["uncached"],
+                    "redis": counts[key]["uncached_redis"],
                 }
             )
             if hostile:
@@ -399,6 +401,7 @@ def bench_dataset(label, size, database, media, static, seconds, workdir):
                     "status": str(cached_status),
                     **result,
                     "queries": counts[key].get("cached"),
+                    "redis": counts[key].get("cached_redis"),
                 }
             )
             rest_status, rest_body = http(port, scenario["rest"])
@@ -412,6 +415,7 @@ def bench_dataset(label, size, database, media, static, seconds, workdir):
                     "status": str(rest_status),
                     **result,
                     "queries": counts[key].get("rest"),
+                    "redis": counts[key].get("rest_redis"),
                     "bytes": len(rest_body),
                 }
             )
@@ -419,7 +423,15 @@ def bench_dataset(label, size, database, media, static, seconds, workdir):
             path = static.publish(f"{size}-{key}.json", body)
             result = loadgen.run(static.port, {"path": path}, seconds)
             rows.append(
-                {**base, "server": "static file", "status": "200", **result, "queries": 0, "bytes": len(body)}
+                {
+                    **base,
+                    "server": "static file",
+                    "status": "200",
+                    **result,
+                    "queries": 0,
+                    "redis": 0,
+                    "bytes": len(body),
+                }
             )
         rss = server.worker_rss_mb()
     for row in rows:
