@@ -23,7 +23,7 @@ def _cell(key, value):
     if key in ("p50_ms", "p99_ms"):
         return f"{value:.1f}" if value < 100 else f"{value:.0f}"
     if key in ("vs_rest", "vs_static"):
-        return f"{value:.2f}×"
+        return f"{value:.2f}×" if value >= 0.1 else f"{value:.2g}×"
     return str(value)
 
 

@@ -40,6 +40,7 @@ REDIS_URL = "redis://127.0.0.1:6379/14"
 TEMPLATE_DB = "psg_bench"
 DATA_DIR = Path(os.environ.get("BENCH_DATA_DIR", "/var/tmp/psg-bench"))  # noqa: S108
 FORMAT_VERSION = "psg-bench-1"
+LOAD_BEFORE = os.getloadavg()
 
 
 def log(message):
@@ -256,7 +257,7 @@ class StaticServer:
             conf = self.dir / "nginx.conf"
             conf.write_text(NGINX_CONF.format(dir=self.dir, port=self.port))
             command = [str(nginx), "-c", str(conf), "-p", str(self.dir)]
-            self.name = "nginx " + _first_line([str(nginx), "-v"])
+            self.name = _first_line([str(nginx), "-v"]).replace("nginx version: ", "")
         else:
             command = [sys.executable, "-m", "http.server", str(self.port), "--bind", "127.0.0.1"]
             self.name = "python -m http.server"
@@ -461,7 +462,7 @@ def machine():
         "memory_gb": round(mem_kb / 1024 / 1024, 1),
         "cpu": cpu,
         "os": platform.platform(),
-        "load_before": os.getloadavg(),
+        "load_before": LOAD_BEFORE,
     }
 
 
@@ -474,7 +475,11 @@ def versions(admin):
         "django": django.get_version(),
         "wagtail": wagtail.__version__,
         "postgres": admin.execute("SHOW server_version").fetchone()[0],
-        "wrk": _first_line(["wrk", "-v"]) if loadgen.have_wrk() else "not installed (Python load generator)",
+        "wrk": (
+            _first_line(["wrk", "-v"]).split(" [")[0].replace("debian/", "wrk ")
+            if loadgen.have_wrk()
+            else "not installed (Python load generator)"
+        ),
     }
 
 

@@ -47,7 +47,7 @@ schema.location = "/graphql/"
 
 
 @pytest.fixture
-def test_transaction_survives_wsgi_calls():
+def keep_test_transaction_across_wsgi_calls():
     """As Django's test client does: a real WSGI call ends with `close_old_connections`, which would
     close the connection holding the test's transaction (PostgreSQL then answers 503)."""
     from django.core import signals
@@ -61,7 +61,7 @@ def test_transaction_survives_wsgi_calls():
 
 
 @pytest.fixture
-def fuzz_content(db, test_transaction_survives_wsgi_calls):
+def fuzz_content(db, keep_test_transaction_across_wsgi_calls):
     """A little of everything, so generated selections reach real resolvers and relations."""
     _home, news_index, events_index = make_site()
     topic = TopicFactory(name="Mining")
