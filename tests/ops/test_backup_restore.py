@@ -11,10 +11,14 @@ import pytest
 from tests.ops.conftest import BIN, ROOT, requires_postgres
 
 SEED = """
-from wagtail.models import Page
+from django.conf import settings
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page
 from tests.factories import NewsPageFactory, make_site
 
-if Page.get_first_root_node() is None:  # the copied test database may have been flushed
+# The copied test database may have been flushed by an earlier transactional test.
+Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+if Page.get_first_root_node() is None:
     Page.add_root(instance=Page(title="Root", slug="root"))
 home = make_site()[1]
 NewsPageFactory(parent=home, title="Kept by the backup", slug="kept")
@@ -142,5 +146,11 @@ def test_backup_and_restore_on_sqlite(tmp_path):
 
 
 def test_make_restore_needs_a_backup():
-    result = subprocess.run(["make", "-s", "restore"], cwd=ROOT, capture_output=True, text=True, timeout=120)  # noqa: S603, S607
+    result = subprocess.run(  # noqa: S603
+        ["make", "-s", "-o", ".venv/.installed", "restore"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0 and "usage: make restore BACKUP=" in result.stdout + result.stderr
