@@ -476,7 +476,7 @@ def versions(admin):
         "wagtail": wagtail.__version__,
         "postgres": admin.execute("SHOW server_version").fetchone()[0],
         "wrk": (
-            _first_line(["wrk", "-v"]).split(" [")[0].replace("debian/", "wrk ")
+            _first_line(["wrk", "-v"]).split(" [")[0].replace("debian/", "")
             if loadgen.have_wrk()
             else "not installed (Python load generator)"
         ),
