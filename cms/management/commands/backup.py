@@ -70,6 +70,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         db = database_settings()
+        if is_sqlite(db) and not Path(db["NAME"]).is_file():
+            raise CommandError(f"No SQLite database at {db['NAME']}.")
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         target = Path(options["output_dir"]) / stamp
         suffix = 1
