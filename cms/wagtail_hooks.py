@@ -94,7 +94,7 @@ class EventListingViewSet(PageListingViewSet):
     menu_label = "Events"
     menu_order = 150
     add_to_admin_menu = True
-    columns = [*EVENT_COLUMNS[:3], PageStatusColumn("status", label="Status", sort_key="live", width="12%")]
+    columns = EVENT_COLUMNS
     ordering = "-starts_at"
 
 

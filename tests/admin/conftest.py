@@ -44,3 +44,15 @@ def news_form(**overrides):
     }
     data.update(overrides)
     return nested_form_data(data)
+
+
+def pytest_collection_modifyitems(items):
+    """Run the browser test last (after pytest-django's own ordering, which runs first).
+
+    Its live server needs real commits, so its database is flushed afterwards; transactional tests
+    that come later without serialized_rollback would no longer find Wagtail's migration rows
+    (the default locale, the root page).
+    """
+    browser = [item for item in items if item.nodeid.startswith("tests/admin/test_editor_browser.py")]
+    if browser:
+        items[:] = [item for item in items if item not in browser] + browser

@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import Collection, Locale, Page
 
 from tests.factories import TopicFactory, make_site
 
@@ -34,9 +35,9 @@ DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images" / "editors
 
 pytestmark = [
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"Chromium is not installed at {CHROMIUM}"),
-    # The live server's thread must see the content: real commits, and the migrations' rows
-    # (Wagtail's root page, groups, collection) restored afterwards for the rest of the suite.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The live server's thread must see the content: real commits. The database is flushed
+    # afterwards, so tests/admin/conftest.py runs this test last.
+    pytest.mark.django_db(transaction=True),
 ]
 
 
@@ -50,6 +51,12 @@ def shots(tmp_path):
 @pytest.fixture
 def content(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "browser-media"
+    # Wagtail's migration rows, in case an earlier transactional test flushed them.
+    Locale.objects.get_or_create(language_code="en-gb")
+    if not Page.get_first_root_node():
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")
     _home, news_index, events_index = make_site()
     TopicFactory(name="Mining")
     TopicFactory(name="Human rights")
