@@ -11,6 +11,16 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _serialized_rollback(django_db_serialized_rollback):
+    """Every transactional test (live server, real commits) restores the migrated database.
+
+    A transactional test ends with a flush; without this, the tests after it would miss the rows
+    migrations create (Wagtail's root page and default locale), and a serialized test after a plain
+    one would collide with the content types the flush re-creates. No effect on ordinary tests.
+    """
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
     yield
