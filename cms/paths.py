@@ -5,8 +5,11 @@ from wagtail.models import Site
 
 
 def site_root_paths():
-    """(site id, root url_path, root url) for every site, cached by Wagtail across requests."""
-    return Site.get_site_root_paths()
+    """(site id, root url_path, root url) for every site: Wagtail caches them across requests,
+    and one API request reads them once, not once per item."""
+    from cms.request_cache import memoised
+
+    return memoised("site_root_paths", Site.get_site_root_paths)
 
 
 def frontend_path(page):

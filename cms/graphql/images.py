@@ -99,7 +99,9 @@ class ImageType(graphene.ObjectType):
 
     @staticmethod
     def resolve_rendition(image, info, filter):
-        return image.get_rendition(getattr(filter, "value", filter))
+        spec = getattr(filter, "value", filter)
+        # get_renditions, unlike get_rendition, reuses prefetched renditions without re-caching them.
+        return image.get_renditions(spec)[spec]
 
     @staticmethod
     def resolve_srcset(image, info):

@@ -23,6 +23,12 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 def current_generation():
+    from cms.request_cache import memoised
+
+    return memoised("generation", _read_generation)
+
+
+def _read_generation():
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         generation = uuid.uuid4().hex

@@ -98,6 +98,12 @@ class GraphQLHTTPView(View):
         return self.handle(request)
 
     def handle(self, request):
+        # One scope for the whole request: the cache generation read before execution is the one
+        # the answer is stored under, so an answer can never outlive a change made meanwhile.
+        with request_scope():
+            return self._handle(request)
+
+    def _handle(self, request):
         request_id = self.request_id(request)
         try:
             params = self.read_params(request)
@@ -198,14 +204,13 @@ class GraphQLHTTPView(View):
         errors = validate(graphql_schema, document, validation_rules(), max_errors=10)
         if errors:
             return 400, {"errors": [self.format_validation_error(e) for e in errors]}
-        with request_scope():
-            result = execute(
-                graphql_schema,
-                document,
-                context_value=request,
-                variable_values=variables,
-                operation_name=operation_name,
-            )
+        result = execute(
+            graphql_schema,
+            document,
+            context_value=request,
+            variable_values=variables,
+            operation_name=operation_name,
+        )
         status = 200
         formatted = []
         for error in result.errors or ():
