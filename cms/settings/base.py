@@ -155,10 +155,10 @@ WAGTAILADMIN_BASE_URL = get_env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 TAGGIT_CASE_INSENSITIVE = True
-
-# --- Headless: frontend, GraphQL, CORS --------------------------------------------------------
 # Every image needs a description, which the site uses as alt text (cms/forms.py).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.ImageForm"
+
+# --- Headless: frontend, GraphQL, CORS --------------------------------------------------------
 
 # The separately hosted public site; rich-text links and previews point there.
 FRONTEND_URL = get_env("FRONTEND_URL", "").rstrip("/")
