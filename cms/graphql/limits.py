@@ -67,8 +67,11 @@ class QueryShapeRule(ASTValidationRule):
 
 
 def validation_rules():
-    """The spec's rules plus ours; graphene-django would replace the spec's rules, not add to them."""
-    rules = [*specified_rules, QueryShapeRule]
+    """The spec's rules, plus ours (graphene-django's `validation_rules` would replace the spec's).
+
+    QueryShapeRule is run on its own before these (cms.graphql.view), so it is not repeated here.
+    """
+    rules = list(specified_rules)
     if not settings.GRAPHQL_INTROSPECTION:
         # graphql-core's rule still allows __typename, unlike graphene's DisableIntrospection.
         rules.append(NoSchemaIntrospectionCustomRule)

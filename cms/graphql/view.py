@@ -22,7 +22,7 @@ from graphql import (
 )
 
 from cms.graphql import response_cache
-from cms.graphql.limits import validation_rules
+from cms.graphql.limits import QueryShapeRule, validation_rules
 from cms.request_cache import request_scope
 
 logger = logging.getLogger("cms.graphql")
@@ -201,7 +201,10 @@ class GraphQLHTTPView(View):
                 "This API is read-only: only queries are served.",
                 {"Allow": "GET, POST, OPTIONS"},
             )
-        errors = validate(graphql_schema, document, validation_rules(), max_errors=10)
+        # The cheap shape limits first: a hostile query is refused before the spec's full validation.
+        errors = validate(graphql_schema, document, [QueryShapeRule], max_errors=10) or validate(
+            graphql_schema, document, validation_rules(), max_errors=10
+        )
         if errors:
             return 400, {"errors": [self.format_validation_error(e) for e in errors]}
         result = execute(
