@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
-.PHONY: install run test serve schema lint bench backup restore
+.PHONY: install run test serve schema lint bench bench-hostile backup restore
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ lint: install
 ## Writes bench/results/<date>-<commit>.md and .json.
 bench: install
 	$(PY) bench/run.py
+
+## The security issue's hostile inputs only (1,000 items, 3 s each): bench/results/<date>-<commit>-hostile.md
+bench-hostile: install
+	$(PY) bench/run.py --hostile-only
 
 ## backups/<timestamp>/: pg_dump (or the SQLite file) of DATABASE_URL and a tar.gz of MEDIA_ROOT.
 backup: install

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import loadgen, report  # noqa: E402
+from bench import hostile, loadgen, report  # noqa: E402
 from bench.scenarios import scenarios  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -529,7 +529,15 @@ def main(argv=None):
     parser.add_argument("--sizes", default="1000,10000", help="news items per dataset, comma-separated")
     parser.add_argument("--events", type=int, default=200)
     parser.add_argument("--rebuild", action="store_true", help="rebuild the datasets even if they exist")
+    parser.add_argument(
+        "--hostile-only",
+        action="store_true",
+        help="only the security issue's hostile inputs (bench/hostile.py), on the first dataset; "
+        "--seconds defaults to 3",
+    )
     args = parser.parse_args(argv)
+    if args.hostile_only:
+        return main_hostile(args, argv or sys.argv[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
     if not loadgen.have_wrk() and shutil.which("apt-get") and os.geteuid() == 0:
         subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False, capture_output=True)  # noqa: S607
@@ -576,6 +584,87 @@ def main(argv=None):
     for note in notes:
         print("note:", note)
     print(f"\nwritten: {path} (+ .json)")
+
+
+def main_hostile(args, argv):
+    """Each hostile input: one checked request, then wrk for a few seconds counting wrong statuses."""
+    seconds = args.seconds if "--seconds" in " ".join(argv) else 3
+    size = int(args.sizes.split(",")[0]) if "--sizes" in " ".join(argv) else 1000
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
+    if not loadgen.have_wrk():
+        raise SystemExit("the hostile mode needs wrk (it counts every answer's status in a Lua hook)")
+    admin = _admin()
+    build_env = server_env(TEMPLATE_DB, DATA_DIR / "media", 0)
+    fingerprint = f"{FORMAT_VERSION} news={size} events={args.events} schema={migrations_fingerprint()}"
+    if args.rebuild or db_comment(admin, f"psg_bench_{size}") != fingerprint:
+        ensure_template(admin, build_env)
+    database, media = ensure_dataset(admin, build_env, size, args.events, args.rebuild)
+    port = free_port()
+    env = server_env(database, media, port)
+    flush_bench_redis()
+    label = f"{size:,} news"
+    log(f"measuring hostile inputs on {label}, {seconds} s each, 8 connections")
+    with tempfile.TemporaryDirectory(prefix="psg-bench-") as tmp:
+        with Gunicorn(env, Path(tmp) / "gunicorn-hostile.log") as server:
+            rows = hostile.bench(http, port, seconds)
+            rss = server.worker_rss_mb()
+    data = {
+        "date": datetime.date.today().isoformat(),
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "commit_full": git("rev-parse", "HEAD"),
+        "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+        "machine": machine(),
+        "versions": versions(admin),
+        "dataset": label,
+        "seconds": seconds,
+        "connections": 8,
+        "limit_ms": hostile.LIMIT_MS,
+        "rows": rows,
+        "rss_mb": rss,
+        "load_after": os.getloadavg(),
+    }
+    path = write_hostile_results(data)
+    print()
+    print(hostile.text_table(rows))
+    print(f"\nwritten: {path} (+ .json)")
+    failed = [r["name"] for r in rows if r["under_limit"] != "yes / yes"]
+    if failed:
+        print("not (all) under the limit with the right status:", "; ".join(failed))
+
+
+def write_hostile_results(data):
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"{data['date']}-{data['commit']}-hostile"
+    (out_dir / f"{stem}.json").write_text(json.dumps(data, indent=2) + "\n")
+    m, v = data["machine"], data["versions"]
+    lines = [
+        f"# Hostile inputs {data['date']} at {data['commit']}",
+        "",
+        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gb']} GB RAM, {m['os']}; "
+        f"load average before the run {', '.join(f'{x:.2f}' for x in m['load_before'])}, "
+        f"after {', '.join(f'{x:.2f}' for x in data['load_after'])} "
+        "(other engineers' tests share the machine).",
+        f"Versions: Python {v['python']}, Django {v['django']}, Wagtail {v['wagtail']}, "
+        f"PostgreSQL {v['postgres']}, {v['wrk']}.",
+        f"Commit {data['commit_full']}{' (working tree had other changes)' if data['dirty'] else ''}.",
+        "",
+        f"Each row: one request sent first and its status and error code checked, then {data['seconds']} s "
+        f"of wrk, {data['connections']} connections, against `make serve`'s gunicorn (2 workers, "
+        f"cms.settings.production, Redis cache, RATE_LIMIT_ENABLED=false) on the {data['dataset']} "
+        "dataset. A Lua `response()` hook counts every answer of the run whose status is not the "
+        "expected one (*wrong-status answers*); a row with any, or with socket errors, or whose "
+        "checked request had the wrong status or code, reads FAIL. GET cases carry a new undeclared "
+        "variable per request (no answer is served from the cache; error answers are never cached "
+        "anyway). *Alone*: the median of 5 sequential requests before the load (no concurrency). "
+        f"The limit is {data['limit_ms']} ms.",
+        "",
+        hostile.markdown_table(data["rows"]),
+        "",
+        "Gunicorn worker RSS after the run (MB): " + ", ".join(map(str, data["rss_mb"])),
+    ]
+    (out_dir / f"{stem}.md").write_text("\n".join(lines) + "\n")
+    return out_dir / f"{stem}.md"
 
 
 if __name__ == "__main__":
