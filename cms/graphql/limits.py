@@ -1,5 +1,7 @@
 """Validation rules that refuse expensive queries before any resolver (or SQL) runs."""
 
+import re
+
 from django.conf import settings
 from graphql import GraphQLError
 from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode
@@ -64,6 +66,22 @@ class QueryShapeRule(ASTValidationRule):
                 roots += self._walk(fragment.selection_set, depth, count_roots)
                 self.visiting.discard(name)
         return roots
+
+
+# Names, numbers, strings and punctuators, as GraphQL's lexer sees them (comments and commas are
+# ignored there too). Close enough to refuse a flood before parsing; parse() still counts exactly.
+_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # block string
+    r'|"(?:[^"\\\n]|\\.)*"'  # string
+    r"|[_A-Za-z][_0-9A-Za-z]*"  # name
+    r"|-?\d+(?:\.\d+)?"  # number
+    r"|\.\.\.|[!$&()\[\]{}:=@|]"  # punctuators
+)
+_COMMENT = re.compile(r"#[^\n\r]*")
+
+
+def rough_token_count(query):
+    return len(_TOKEN.findall(_COMMENT.sub("", query)))
 
 
 def validation_rules():

@@ -22,7 +22,7 @@ from graphql import (
 )
 
 from cms.graphql import response_cache
-from cms.graphql.limits import QueryShapeRule, validation_rules
+from cms.graphql.limits import QueryShapeRule, rough_token_count, validation_rules
 from cms.request_cache import request_scope
 
 logger = logging.getLogger("cms.graphql")
@@ -185,6 +185,12 @@ class GraphQLHTTPView(View):
         from cms.graphql.schema import schema
 
         graphql_schema = schema.graphql_schema
+        max_tokens = settings.GRAPHQL_LIMITS["MAX_TOKENS"]
+        if rough_token_count(query) > max_tokens:
+            # Counted by one regular expression, so a token flood costs no parse at all.
+            return 400, {
+                "errors": [_error(f"The query has more than {max_tokens} tokens.", "QUERY_TOO_COMPLEX")]
+            }
         try:
             document = parse(
                 query,

@@ -66,6 +66,12 @@ class Postgres:
             except psycopg.errors.ObjectInUse:  # the template still has a session open
                 if time.monotonic() > deadline:
                     raise
+                # Sessions other threads left open (a webhook sender, a live server) hold it.
+                self.admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [template],
+                )
                 time.sleep(0.2)
         self.created.append(name)
         return name, urllib.parse.urlsplit(DATABASE_URL)._replace(path=f"/{name}").geturl()
