@@ -17,24 +17,15 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Collection, Locale, Page
 
+from tests.browser import launch_chromium, needs_chromium
 from tests.factories import TopicFactory, make_site
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images" / "editors"
 
 pytestmark = [
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"Chromium is not installed at {CHROMIUM}"),
+    needs_chromium,
     # The live server's thread must see the content: real commits. The database is flushed
     # afterwards, so tests/admin/conftest.py runs this test last.
     pytest.mark.django_db(transaction=True),
@@ -74,7 +65,7 @@ def page(monkeypatch):
     # Playwright's sync API keeps an event loop in this thread; the ORM runs here only in fixtures.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = launch_chromium(playwright)
         try:
             yield browser.new_page(viewport={"width": 1280, "height": 900})
         finally:

@@ -7,7 +7,6 @@ served with a strict Content Security Policy. Skipped only when Chromium is not 
 
 import functools
 import http.server
-import os
 import re
 import threading
 from io import StringIO
@@ -16,20 +15,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.browser import launch_chromium, needs_chromium
 from tests.test_demo_graphql import SEED_NEWS
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "partners.md"
 PLACEHOLDER = "https://cms.example.org"
 FRONTEND = "https://frontend.test"
@@ -41,7 +31,7 @@ MINING_NEWS = [
 ]
 
 pytestmark = [
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"Chromium is not installed at {CHROMIUM}"),
+    needs_chromium,
     # The live server's thread must see the content: real commits, and the migrations' rows
     # (Wagtail's root page, collection) restored afterwards for the rest of the suite.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -129,7 +119,7 @@ def browser_page(monkeypatch):
     # Playwright's sync API keeps an event loop in this thread; the ORM runs here only in fixtures.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page()
             page.add_init_script(WATCH_VIOLATIONS)
