@@ -43,7 +43,12 @@ def _compute_facts(now):
         go_live=Min("go_live_at", filter=Q(go_live_at__gt=now)),
         expire=Min("expire_at", filter=Q(expire_at__gt=now)),
     )
-    moments = [moment for moment in upcoming.values() if moment] + [now + timedelta(hours=1)]
+    # Listings of upcoming events change when one ends: answers built on these facts expire then too.
+    from events.models import EventPage
+
+    ends = EventPage.objects.aggregate(ends=Min("ends_at", filter=Q(ends_at__gt=now)))
+    moments = [moment for moment in (*upcoming.values(), *ends.values()) if moment]
+    moments.append(now + timedelta(hours=1))
     return {"hidden": sorted(paths), "restricted_collections": collection_ids, "valid_until": min(moments)}
 
 
@@ -66,6 +71,11 @@ def _facts():
         return facts
 
     return _memoised("facts", compute)
+
+
+def facts_valid_until():
+    """The next moment the clock alone changes what anonymous visitors see (at most an hour away)."""
+    return _facts()["valid_until"]
 
 
 def _hidden_branch_paths():

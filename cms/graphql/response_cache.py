@@ -14,7 +14,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Min, Q
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 
@@ -43,21 +42,13 @@ def bump_generation(**_kwargs):
 
 
 def _next_transition(now):
-    """The next moment the clock alone changes what the API shows, capped at one hour away."""
-    from wagtail.models import Page
+    """When a cached answer must go: the visibility facts' next scheduled change, or midnight in
+    London (events with no end stop being upcoming then), whichever is first."""
+    from cms.visibility import facts_valid_until
 
-    from events.models import EventPage
-
-    moments = [now + timedelta(hours=1)]
-    pages = Page.objects.aggregate(
-        go_live=Min("go_live_at", filter=Q(go_live_at__gt=now)),
-        expire=Min("expire_at", filter=Q(expire_at__gt=now)),
-    )
-    events = EventPage.objects.aggregate(ends=Min("ends_at", filter=Q(ends_at__gt=now)))
-    moments += [moment for moment in (*pages.values(), *events.values()) if moment]
     local = timezone.localtime(now)
-    moments.append((local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0))
-    return min(moments)
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return min(facts_valid_until(), midnight)
 
 
 def _cache_key(request, params):

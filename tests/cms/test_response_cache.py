@@ -113,3 +113,24 @@ def test_errors_are_not_cached(client, news_index):
     bad = "{ news(page: 0) { items { title } } }"
     assert post(client, bad).status_code == 400
     assert "X-Cache" not in post(client, bad)
+
+
+def test_an_event_ending_leaves_the_cached_upcoming_list_at_once(client, news_index):
+    from freezegun import freeze_time
+
+    from tests.factories import EventPageFactory
+
+    events_index = news_index.get_parent().get_children().get(slug="events").specific
+    now = timezone.now()
+    EventPageFactory(
+        parent=events_index,
+        title="Ending soon",
+        starts_at=now - datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(seconds=2),
+    )
+    query = "{ events { items { title } } }"
+    first = post(client, query)
+    assert [item["title"] for item in first.json()["data"]["events"]["items"]] == ["Ending soon"]
+    assert post(client, query)["X-Cache"] == "hit"
+    with freeze_time(now + datetime.timedelta(seconds=3)):
+        assert post(client, query).json()["data"]["events"]["items"] == []
