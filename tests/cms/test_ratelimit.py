@@ -130,7 +130,7 @@ def test_counter_is_shared_through_redis(client):
     prefix = f"psgtest-{uuid.uuid4().hex[:8]}"
     caches = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cms.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/15",
             "KEY_PREFIX": prefix,
         }
