@@ -3,13 +3,23 @@
 from django.conf import settings
 from wagtail.models import Site
 
+# Sites change rarely, and every change bumps the content generation (cms.signals).
+_process_roots = {"generation": None, "roots": None}
+
 
 def site_root_paths():
-    """(site id, root url_path, root url) for every site: Wagtail caches them across requests,
-    and one API request reads them once, not once per item."""
+    """(site id, root url_path, root url) for every site: read once per content generation by each
+    process (Wagtail's own cache costs a round trip per request), and once per API request."""
+    from cms.graphql.response_cache import current_generation
     from cms.request_cache import memoised
 
-    return memoised("site_root_paths", Site.get_site_root_paths)
+    def read():
+        generation = current_generation()
+        if _process_roots["generation"] != generation:
+            _process_roots.update(generation=generation, roots=Site.get_site_root_paths())
+        return _process_roots["roots"]
+
+    return memoised("site_root_paths", read)
 
 
 def frontend_path(page):

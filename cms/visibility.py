@@ -17,8 +17,12 @@ from cms.paths import site_root_paths
 from cms.request_cache import memoised as _memoised
 
 
-def _now():
+def request_now():
+    """The time of the current request (one clock reading per request scope)."""
     return _memoised("now", timezone.now)
+
+
+_now = request_now
 
 
 def _compute_facts(now):
@@ -52,6 +56,11 @@ def _compute_facts(now):
     return {"hidden": sorted(paths), "restricted_collections": collection_ids, "valid_until": min(moments)}
 
 
+# The facts a process last read and the generation they belong to: while the generation and the
+# clock allow, a request needs no cache round trip for them at all.
+_process_facts = {"key": None, "facts": None}
+
+
 def _facts():
     """What hides content (hidden branches, restricted collections), shared across requests.
 
@@ -64,10 +73,13 @@ def _facts():
 
         now = _now()
         key = f"visibility:facts:{current_generation()}"
-        facts = cache.get(key)
+        facts = _process_facts["facts"] if _process_facts["key"] == key else None
+        if facts is None or facts["valid_until"] <= now:
+            facts = cache.get(key)
         if facts is None or facts["valid_until"] <= now:
             facts = _compute_facts(now)
             cache.set(key, facts, timeout=max(1, int((facts["valid_until"] - now).total_seconds())))
+        _process_facts.update(key=key, facts=facts)
         return facts
 
     return _memoised("facts", compute)

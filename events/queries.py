@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from cms.visibility import public_pages
+from cms.visibility import public_pages, request_now
 from events.models import EventPage
 
 
@@ -20,12 +20,12 @@ def _not_ended(now):
 
 
 def upcoming_events(now=None):
-    now = now or timezone.now()
+    now = now or request_now()
     return events().filter(_not_ended(now)).order_by("starts_at", "pk")
 
 
 def past_events(now=None):
-    now = now or timezone.now()
+    now = now or request_now()
     return events().exclude(_not_ended(now)).order_by("-starts_at", "-pk")
 
 

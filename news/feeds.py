@@ -23,7 +23,7 @@ from django.utils.decorators import decorator_from_middleware
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
 from cms.paths import frontend_path, frontend_url
-from cms.prefetch import prepare_pages
+from cms.prefetch import prepare_pages, renditions
 from cms.request_cache import request_scope
 from cms.visibility import public_media, public_pages
 from news.models import NewsIndexPage, Topic
@@ -98,7 +98,7 @@ def _image(request, page, srcset_filters=()):
     image = public_media(page.main_image) if page.main_image_id else None
     if image is None:
         return None
-    rendition = image.get_rendition(FEED_IMAGE_FILTER)
+    rendition = renditions(image, FEED_IMAGE_FILTER)[FEED_IMAGE_FILTER]
     try:
         length = rendition.file.size
     except (OSError, ValueError):  # the file is gone from storage: still list the image
@@ -107,7 +107,7 @@ def _image(request, page, srcset_filters=()):
     srcset = ""
     if srcset_filters:
         by_width = {}
-        for other in image.get_renditions(*srcset_filters).values():
+        for other in renditions(image, *srcset_filters).values():
             by_width.setdefault(other.width, other)
         srcset = ", ".join(
             f"{request.build_absolute_uri(r.url)} {width}w" for width, r in sorted(by_width.items())

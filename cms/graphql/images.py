@@ -5,6 +5,8 @@ import re
 import graphene
 from django.conf import settings
 
+from cms.prefetch import renditions
+
 
 def _enum_name(spec):
     return re.sub(r"[^A-Z0-9]+", "_", spec.upper())
@@ -100,14 +102,12 @@ class ImageType(graphene.ObjectType):
     @staticmethod
     def resolve_rendition(image, info, filter):
         spec = getattr(filter, "value", filter)
-        # get_renditions, unlike get_rendition, reuses prefetched renditions without re-caching them.
-        return image.get_renditions(spec)[spec]
+        return renditions(image, spec)[spec]
 
     @staticmethod
     def resolve_srcset(image, info):
-        renditions = image.get_renditions(*_width_filters())
         # Renditions never upscale: a small original gives the same width twice; list each once.
         by_width = {}
-        for rendition in renditions.values():
+        for rendition in renditions(image, *_width_filters()).values():
             by_width.setdefault(rendition.width, rendition)
         return ", ".join(f"{_absolute(info, r.url)} {width}w" for width, r in sorted(by_width.items()))

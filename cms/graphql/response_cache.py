@@ -41,7 +41,7 @@ def bump_generation(**_kwargs):
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def _next_transition(now):
+def next_transition(now):
     """When a cached answer must go: the visibility facts' next scheduled change, or midnight in
     London (events with no end stop being upcoming then), whichever is first."""
     from cms.visibility import facts_valid_until
@@ -82,7 +82,7 @@ def cached_response(request, params):
 
 def store_response(request, params, response):
     now = timezone.now()
-    timeout = max(1, int((_next_transition(now) - now).total_seconds()))
+    timeout = max(1, int((next_transition(now) - now).total_seconds()))
     cache.set(_cache_key(request, params), response.content, timeout=timeout)
     response["X-Cache"] = "miss"
 

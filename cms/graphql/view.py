@@ -3,7 +3,9 @@
 import json
 import logging
 import re
+import threading
 import uuid
+from collections import OrderedDict
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
@@ -54,6 +56,45 @@ def _json_response(payload, status, request_id, headers=None):
 
 def _error(message, code, **extra):
     return {"message": message, "extensions": {"code": code, **extra}}
+
+
+class _InvalidQuery(Exception):
+    def __init__(self, errors):
+        super().__init__("invalid query")
+        self.errors = errors
+
+
+# A frontend sends the same few queries over and over with different variables: parsing and
+# validating one is a good share of an answer's CPU, so valid documents are kept, per process.
+# Bounded in count and query size, so the memory they take is too; invalid queries are not kept.
+_DOCUMENTS = OrderedDict()
+_DOCUMENTS_MAX = 64
+_DOCUMENTS_LOCK = threading.Lock()
+_DOCUMENT_MAX_CHARS = 5000
+
+
+def _valid_document(graphql_schema, query):
+    """The parsed, validated document of `query`; raises GraphQLSyntaxError or _InvalidQuery."""
+    limits = settings.GRAPHQL_LIMITS
+    key = (id(graphql_schema), query, tuple(sorted(limits.items())), settings.GRAPHQL_INTROSPECTION)
+    with _DOCUMENTS_LOCK:
+        document = _DOCUMENTS.get(key)
+        if document is not None:
+            _DOCUMENTS.move_to_end(key)
+            return document
+    document = parse(query, max_lexical_tokens=limits["MAX_TOKENS"], max_comments=limits["MAX_TOKENS"])
+    # The cheap shape limits first: a hostile query is refused before the spec's full validation.
+    errors = validate(graphql_schema, document, [QueryShapeRule], max_errors=10) or validate(
+        graphql_schema, document, validation_rules(), max_errors=10
+    )
+    if errors:
+        raise _InvalidQuery(errors)
+    if len(query) <= _DOCUMENT_MAX_CHARS:
+        with _DOCUMENTS_LOCK:
+            _DOCUMENTS[key] = document
+            while len(_DOCUMENTS) > _DOCUMENTS_MAX:
+                _DOCUMENTS.popitem(last=False)
+    return document
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -192,13 +233,11 @@ class GraphQLHTTPView(View):
                 "errors": [_error(f"The query has more than {max_tokens} tokens.", "QUERY_TOO_COMPLEX")]
             }
         try:
-            document = parse(
-                query,
-                max_lexical_tokens=settings.GRAPHQL_LIMITS["MAX_TOKENS"],
-                max_comments=settings.GRAPHQL_LIMITS["MAX_TOKENS"],
-            )
+            document = _valid_document(graphql_schema, query)
         except GraphQLSyntaxError as exc:
             return 400, {"errors": [_error(exc.message, "GRAPHQL_PARSE_FAILED")]}
+        except _InvalidQuery as exc:
+            return 400, {"errors": [self.format_validation_error(e) for e in exc.errors]}
         operation = get_operation_ast(document, operation_name)
         if operation is not None and operation.operation != OperationType.QUERY:
             raise RequestError(
@@ -207,12 +246,6 @@ class GraphQLHTTPView(View):
                 "This API is read-only: only queries are served.",
                 {"Allow": "GET, POST, OPTIONS"},
             )
-        # The cheap shape limits first: a hostile query is refused before the spec's full validation.
-        errors = validate(graphql_schema, document, [QueryShapeRule], max_errors=10) or validate(
-            graphql_schema, document, validation_rules(), max_errors=10
-        )
-        if errors:
-            return 400, {"errors": [self.format_validation_error(e) for e in errors]}
         result = execute(
             graphql_schema,
             document,
