@@ -30,7 +30,7 @@ def sections():
 def counts_run(gql, query, variables):
     with CaptureQueriesContext(connection) as captured:
         data = gql(query, variables)
-    return data, sum('COUNT(*)' in q["sql"] for q in captured.captured_queries)
+    return data, sum("COUNT(*)" in q["sql"] for q in captured.captured_queries)
 
 
 def test_no_count_when_no_total_is_selected(gql, sections):
