@@ -208,6 +208,13 @@ def build(n_news, n_events, n_images=N_IMAGES, log=print):
         for i in range(0, len(ids), BATCH):
             backend.add_bulk(model, list(model.objects.filter(pk__in=ids[i : i + BATCH])))
     log(f"  search index filled at {time.monotonic() - started:.1f}s")
+    # A bulk load leaves the planner without statistics until autovacuum gets round to it, as a
+    # live site's database would have had long ago.
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return {"news": len(news_ids), "events": len(event_ids), "images": len(images)}
 
 
