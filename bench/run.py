@@ -523,6 +523,25 @@ def write_results(data):
     return out_dir / f"{stem}.md"
 
 
+def install_tools():
+    """wrk drives the load and nginx is the static-file ceiling: install them where we may (Debian,
+    as root); without nginx the ceiling falls back to Python's http.server, a much lower bar."""
+    missing = [
+        package
+        for package, present in (
+            ("wrk", loadgen.have_wrk()),
+            ("nginx-light", shutil.which("nginx") or Path("/usr/sbin/nginx").exists()),
+        )
+        if not present
+    ]
+    if missing and shutil.which("apt-get") and os.geteuid() == 0:
+        log(f"installing {', '.join(missing)}")
+        command = ["apt-get", "install", "-y", "-q", *missing]
+        if subprocess.run(command, check=False, capture_output=True).returncode:  # noqa: S603
+            subprocess.run(["apt-get", "update", "-q"], check=False, capture_output=True)  # noqa: S607
+            subprocess.run(command, check=False, capture_output=True)  # noqa: S603
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5)
@@ -539,8 +558,7 @@ def main(argv=None):
     if args.hostile_only:
         return main_hostile(args, argv or sys.argv[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
-    if not loadgen.have_wrk() and shutil.which("apt-get") and os.geteuid() == 0:
-        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False, capture_output=True)  # noqa: S607
+    install_tools()
     admin = _admin()
     build_env = server_env(TEMPLATE_DB, DATA_DIR / "media", 0)
     ensure_template(admin, build_env)
@@ -591,6 +609,7 @@ def main_hostile(args, argv):
     seconds = args.seconds if "--seconds" in " ".join(argv) else 3
     size = int(args.sizes.split(",")[0]) if "--sizes" in " ".join(argv) else 1000
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
+    install_tools()
     if not loadgen.have_wrk():
         raise SystemExit("the hostile mode needs wrk (it counts every answer's status in a Lua hook)")
     admin = _admin()
