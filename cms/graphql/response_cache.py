@@ -18,6 +18,10 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 
 GENERATION_KEY = "graphql:generation"
+# Set in the WSGI environ (request.META) when an answer comes from, or goes into, this cache:
+# (generation, expiry as a Unix time), all cms/graphql/fast_path.py needs to replay the bytes.
+# Not an HTTP_* name, so no client header can forge it.
+FAST_PATH_MARKER = "psg.response_cache"
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -77,14 +81,23 @@ def cached_response(request, params):
         return None
     response = HttpResponse(entry, content_type="application/json")
     response["X-Cache"] = "hit"
+    # The entry holds only bytes: replay them until the expiry a miss would be stored with now.
+    _mark_for_fast_path(request, next_transition(timezone.now()))
     return response
 
 
 def store_response(request, params, response):
     now = timezone.now()
-    timeout = max(1, int((next_transition(now) - now).total_seconds()))
+    expires_at = next_transition(now)
+    timeout = max(1, int((expires_at - now).total_seconds()))
     cache.set(_cache_key(request, params), response.content, timeout=timeout)
     response["X-Cache"] = "miss"
+    _mark_for_fast_path(request, expires_at)
+
+
+def _mark_for_fast_path(request, expires_at):
+    # current_generation() is memoised for the request: the one the key above was made under.
+    request.META[FAST_PATH_MARKER] = (current_generation(), expires_at.timestamp())
 
 
 def add_http_caching(request, response, cacheable):

@@ -1,0 +1,210 @@
+"""Repeated anonymous GraphQL requests answered from the cache before Django builds a request.
+
+A hit in the response cache (`response_cache.py`) still pays for Django's whole stack: a request
+object, every middleware, URL resolution. This WSGI middleware instead replays the exact bytes
+Django sent (status, headers, body) for the same raw request, kept under a fingerprint of
+everything in the request that can change them. It keeps only answers the view marked as coming
+from, or going into, the response cache, and replays one only under the content generation and
+before the clock moment the mark gave it, so it is never staler than the response cache itself:
+a content change shows on the very next request.
+
+A replay costs one cache round trip (the generation and the entry in one `get_many`), plus the
+rate limiter's count when that is on. Whatever goes wrong here, the request goes to Django.
+"""
+
+import hashlib
+import io
+import json
+import logging
+import math
+import time
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.core.cache import cache
+
+from cms import ratelimit
+from cms.graphql.response_cache import FAST_PATH_MARKER, GENERATION_KEY
+from cms.request_id import HEADER as REQUEST_ID_HEADER
+from cms.request_id import make_request_id
+
+logger = logging.getLogger("cms.graphql.fast_path")
+
+PATHS = frozenset({"/graphql/", "/graphql"})
+KEY_PREFIX = "graphql:replay:"
+
+# Everything in the raw request, the POST body aside, that can change what Django sends for a
+# cacheable answer: the query (GET), the scheme and host of absolute URLs, HSTS and the HTTPS
+# redirect, ALLOWED_HOSTS, and the CORS headers (per Origin and path). Cookies and credentials
+# never reach here (see `_key`), and everything else in an answer comes from the content.
+_KEYED = (
+    "REQUEST_METHOD",
+    "wsgi.url_scheme",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_HOST",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "SCRIPT_NAME",
+    "PATH_INFO",
+    "QUERY_STRING",
+    "CONTENT_TYPE",
+    "CONTENT_LENGTH",
+    "HTTP_ORIGIN",
+    "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK",
+)
+# Made afresh for every answer, never replayed.
+_PER_REQUEST = frozenset({"x-request-id", "x-cache", "date"})
+
+
+class ResponseCacheFastPath:
+    """WSGI middleware around Django's handler: replays cached anonymous GraphQL answers."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        key = None
+        try:
+            key = _key(environ)
+            if key is not None:
+                replayed = _replay(environ, start_response, key)
+                if replayed is not None:
+                    return replayed
+        except Exception:
+            # A cache outage (or anything else) costs the shortcut, never the answer.
+            logger.exception("Response cache fast path skipped")
+            key = None
+        if key is None:
+            return self.application(environ, start_response)
+        return self._through_django(environ, start_response, key)
+
+    def _through_django(self, environ, start_response, key):
+        sent = []
+
+        def capture(status, headers, exc_info=None):
+            sent[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        result = self.application(environ, capture)
+        marker = environ.get(FAST_PATH_MARKER)
+        if marker is None or not sent or not _replayable(*sent):
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()  # Django's request_finished: we hand gunicorn a plain list instead
+        try:
+            _store(key, marker, *sent, body)
+        except Exception:
+            logger.exception("Response cache fast path: the answer was not kept")
+        return [body]
+
+
+def _keyed_names():
+    names = _KEYED
+    if settings.SECURE_PROXY_SSL_HEADER:
+        names += (settings.SECURE_PROXY_SSL_HEADER[0],)
+    if settings.DISALLOWED_USER_AGENTS:
+        names += ("HTTP_USER_AGENT",)
+    return names
+
+
+def _key(environ):
+    """The cache key of this request's replay, or None when the request is not for the fast path."""
+    method = environ.get("REQUEST_METHOD")
+    if method not in ("GET", "POST") or environ.get("PATH_INFO") not in PATHS:
+        return None
+    if not settings.GRAPHQL_RESPONSE_CACHE or "HTTP_AUTHORIZATION" in environ:
+        return None
+    # Wherever the session cookie's name appears, Django decides: signed-in answers differ.
+    if settings.SESSION_COOKIE_NAME in environ.get("HTTP_COOKIE", ""):
+        return None
+    digest = hashlib.sha256(json.dumps([environ.get(name, "") for name in _keyed_names()]).encode())
+    if method == "POST":
+        body = _read_body(environ)
+        if body is None:
+            return None
+        digest.update(body)
+    return KEY_PREFIX + digest.hexdigest()
+
+
+def _read_body(environ):
+    try:
+        length = int(environ.get("CONTENT_LENGTH"))
+    except (TypeError, ValueError):
+        return None  # chunked or nonsense: Django decides
+    if not 0 <= length <= settings.GRAPHQL_LIMITS["MAX_BODY_BYTES"]:
+        return None  # Django answers 413
+    body = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = io.BytesIO(body)  # Django reads it again, from the start
+    return body
+
+
+def _replay(environ, start_response, key):
+    found = cache.get_many([GENERATION_KEY, key])
+    entry = found.get(key)
+    if entry is None:
+        return None
+    generation, expires_at, status, headers, body, etag = entry
+    if generation != found.get(GENERATION_KEY) or time.time() >= expires_at:
+        return None
+    if not _within_rate_limit(environ):
+        return None  # Django answers the 429
+    request_id = make_request_id(environ.get("HTTP_X_REQUEST_ID", ""))
+    given = environ.get("HTTP_IF_NONE_MATCH")
+    # As add_http_caching answers a GET (only GET answers carry an ETag).
+    if etag and given and etag in [tag.strip() for tag in given.split(",")]:
+        headers = [(name, value) for name, value in headers if name.lower() not in _NOT_IN_304]
+        start_response(
+            "304 Not Modified", [*headers, ("Content-Length", "0"), (REQUEST_ID_HEADER, request_id)]
+        )
+        return []
+    start_response(status, [*headers, ("X-Cache", "hit"), (REQUEST_ID_HEADER, request_id)])
+    return [body]
+
+
+_NOT_IN_304 = frozenset({"content-type", "content-length"})
+
+
+def _within_rate_limit(environ):
+    """Counts the request exactly as RateLimitMiddleware would, on the same counter."""
+    if not settings.RATE_LIMIT_ENABLED:
+        return True
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    if not path.startswith(tuple(settings.RATE_LIMIT_PATHS)):
+        return True
+    window = settings.RATE_LIMIT_WINDOW
+    # client_address reads only request.META (and settings).
+    address = ratelimit.client_address(SimpleNamespace(META=environ))
+    key = f"ratelimit:{window}:{int(time.time() // window)}:{ratelimit._bucket_key(address)}"
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window's first request from this client
+        count = 1 if cache.add(key, 1, timeout=window + 1) else cache.incr(key)
+    return count <= settings.RATE_LIMIT_REQUESTS
+
+
+def _replayable(status, headers):
+    if not status.startswith("200 "):
+        return False
+    for name, value in headers:
+        name, value = name.lower(), value.lower()
+        if name == "set-cookie" or (name == "vary" and "cookie" in value):
+            return False
+        if name == "cache-control" and ("private" in value or "no-store" in value):
+            return False
+    return True
+
+
+def _store(key, marker, status, headers, body):
+    generation, expires_at = marker
+    seconds = expires_at - time.time()
+    if seconds <= 0:
+        return
+    kept = tuple((name, value) for name, value in headers if name.lower() not in _PER_REQUEST)
+    etag = next((value for name, value in kept if name.lower() == "etag"), None)
+    cache.set(key, (generation, expires_at, status, kept, body, etag), timeout=math.ceil(seconds))
