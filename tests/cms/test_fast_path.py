@@ -10,7 +10,7 @@ from wsgiref.headers import Headers
 import pytest
 from django.core.cache import caches
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection
+from django.db import OperationalError, close_old_connections, connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -141,6 +141,27 @@ def test_a_django_cache_hit_is_kept_for_the_fast_path_too(news_index):
     assert by_get.through_django and by_get.headers["X-Cache"] == "hit"
     again = get()
     assert not again.through_django and again.body == by_get.body
+
+
+def test_a_django_cache_hit_is_served_even_when_its_expiry_needs_the_absent_database(monkeypatch, news_index):
+    from cms import visibility
+    from cms.graphql.response_cache import current_generation
+
+    NewsPageFactory(parent=news_index, title="First")
+    get()
+    # The visibility facts gone from the cache and the process, and the database down.
+    caches["default"].delete(f"visibility:facts:{current_generation()}")
+    monkeypatch.setitem(visibility._process_facts, "key", None)
+
+    def down(now):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(visibility, "_compute_facts", down)
+    other_origin = {"HTTP_ORIGIN": "https://partner.example"}
+    for _ in range(2):
+        answer = get(**other_origin)
+        assert answer.through_django and answer.headers["X-Cache"] == "hit"
+        assert titles(answer) == ["First"]
 
 
 def test_each_replay_has_its_own_request_id(news_index):
