@@ -258,6 +258,13 @@ def test_signed_in_requests_always_go_to_django(news_index, credentials):
         assert "X-Cache" not in answer.headers
 
 
+def test_nothing_is_replayed_with_the_response_cache_off(settings, news_index):
+    settings.GRAPHQL_RESPONSE_CACHE = False
+    for _ in range(2):
+        answer = get()
+        assert answer.through_django and answer.headers["Cache-Control"] == "no-store"
+
+
 def test_preview_answers_are_never_replayed(news_index):
     query = '{ preview(token: "nope") { title } }'
     for _ in range(2):
