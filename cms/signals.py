@@ -39,10 +39,29 @@ IGNORED_MODELS = {
 }
 
 
-def _content_changed(sender, **kwargs):
+# Page fields a draft, a comment or a lock writes: saving only these changes no published answer
+# (Wagtail's save_revision and workflow locking save with exactly such `update_fields`).
+DRAFT_ONLY_FIELDS = frozenset(
+    {
+        "latest_revision",
+        "latest_revision_created_at",
+        "draft_title",
+        "has_unpublished_changes",
+        "wagtail_admin_comments",
+        "locked",
+        "locked_at",
+        "locked_by",
+    }
+)
+
+
+def _content_changed(sender, update_fields=None, **kwargs):
     label = sender._meta.label_lower
-    if sender._meta.app_label in CONTENT_APPS and label not in IGNORED_MODELS:
-        bump_generation()
+    if sender._meta.app_label not in CONTENT_APPS or label in IGNORED_MODELS:
+        return
+    if update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS:
+        return
+    bump_generation()
 
 
 def connect():

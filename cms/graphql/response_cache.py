@@ -60,7 +60,13 @@ def next_transition(now):
 def _cache_key(request, params):
     query, variables, operation_name = params
     material = json.dumps(
-        [_WHITESPACE.sub(" ", query).strip(), variables or {}, operation_name or "", request.get_host()],
+        [
+            _WHITESPACE.sub(" ", query).strip(),
+            variables or {},
+            operation_name or "",
+            request.scheme,
+            request.get_host(),
+        ],
         sort_keys=True,
         separators=(",", ":"),
     )

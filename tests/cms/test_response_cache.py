@@ -73,6 +73,16 @@ def test_drafts_do_not_change_the_answer(client, news_index):
     page.save_revision()
     response = post(client)
     assert titles(response) == ["Published"]
+    # A draft is not a content change: the cached answer stays (no needless invalidation).
+    assert response["X-Cache"] == "hit"
+
+
+def test_http_and_https_are_kept_apart(client, news_index):
+    # Image and document URLs are absolute: an answer made for https must not go to http.
+    NewsPageFactory(parent=news_index, title="Secure")
+    assert post(client, secure=True)["X-Cache"] == "miss"
+    assert post(client)["X-Cache"] == "miss"
+    assert post(client, secure=True)["X-Cache"] == "hit"
 
 
 def test_expiry_is_honoured_without_publish_scheduled(client, news_index):
