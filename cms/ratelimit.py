@@ -97,6 +97,41 @@ def _is_staff(request):
         return False
 
 
+def count_request(address):
+    """Count one request from `address` in the current fixed window, shared by every process
+    through the cache: (requests so far in the window, seconds until it ends)."""
+    window = settings.RATE_LIMIT_WINDOW
+    now = time.time()
+    window_index = int(now // window)
+    key = f"ratelimit:{window}:{window_index}:{_bucket_key(address)}"
+    retry_after = max(1, math.ceil((window_index + 1) * window - now))
+    client = _redis_client()
+    if client is not None:
+        # One round trip: INCR creates the counter (a plain Redis integer, as Django's cache
+        # stores ints), EXPIRE NX gives a new one its lifetime without extending an old one.
+        full_key = cache.make_and_validate_key(key)
+        pipeline = client.pipeline(transaction=False)
+        count, _ = pipeline.incr(full_key).expire(full_key, window + 1, nx=True).execute()
+        return count, retry_after
+    # add() is a no-op when the key exists; incr() is locked in local memory.
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        # Evicted between add() and incr(): start again.
+        cache.add(key, 1, timeout=window + 1)
+        count = 1
+    return count, retry_after
+
+
+def _redis_client():
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    return backend._cache.get_client(write=True) if isinstance(backend, RedisCache) else None
+
+
 def too_many_requests(limit, window, retry_after):
     body = {
         "errors": [
@@ -138,22 +173,11 @@ class RateLimitMiddleware:
         if _is_staff(request):
             return None
         limit, window = settings.RATE_LIMIT_REQUESTS, settings.RATE_LIMIT_WINDOW
-        now = time.time()
-        window_index = int(now // window)
-        key = f"ratelimit:{window}:{window_index}:{_bucket_key(client_address(request))}"
         try:
-            # add() is a no-op when the key exists; incr() is atomic in Redis (and locked locally).
-            cache.add(key, 0, timeout=window + 1)
-            try:
-                count = cache.incr(key)
-            except ValueError:
-                # Evicted between add() and incr(): start again.
-                cache.add(key, 1, timeout=window + 1)
-                count = 1
+            count, retry_after = count_request(client_address(request))
         except Exception:  # a cache outage must not take the API down with it
             logger.exception("Rate limiting skipped: the cache is unavailable.")
             return None
         if count > limit:
-            retry_after = max(1, math.ceil((window_index + 1) * window - now))
             return too_many_requests(limit, window, retry_after)
         return None

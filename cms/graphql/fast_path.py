@@ -24,7 +24,12 @@ from django.conf import settings
 from django.core.cache import cache
 
 from cms import ratelimit
-from cms.graphql.response_cache import FAST_PATH_MARKER, GENERATION_KEY
+from cms.graphql.response_cache import (
+    DEFERRED_WRITES,
+    FAST_PATH_MARKER,
+    GENERATION_KEY,
+    GENERATION_SEEN,
+)
 from cms.request_id import HEADER as REQUEST_ID_HEADER
 from cms.request_id import make_request_id
 
@@ -87,21 +92,31 @@ class ResponseCacheFastPath:
             sent[:] = [status, headers]
             return start_response(status, headers, exc_info)
 
+        deferred = environ[DEFERRED_WRITES] = []
         result = self.application(environ, capture)
         marker = environ.get(FAST_PATH_MARKER)
-        if marker is None or not sent or not _replayable(*sent):
-            return result
-        try:
-            body = b"".join(result)
-        finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()  # Django's request_finished: we hand gunicorn a plain list instead
-        try:
-            _store(key, marker, *sent, body)
-        except Exception:
-            logger.exception("Response cache fast path: the answer was not kept")
-        return [body]
+        writes = {write_key: value for write_key, value, _timeout in deferred}
+        # The shortest: the view's entry relies on its timeout alone, the replay checks its expiry.
+        timeout = min((write[2] for write in deferred), default=None)
+        if marker is not None and sent and _replayable(*sent):
+            try:
+                body = b"".join(result)
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()  # Django's request_finished: we hand gunicorn a plain list instead
+            replay = _replay_entry(marker, *sent, body)
+            if replay is not None:
+                writes[key] = replay[0]
+                timeout = replay[1] if timeout is None else min(timeout, replay[1])
+            result = [body]
+        if writes:
+            try:
+                # The view's answer and its replay, in one round trip.
+                cache.set_many(writes, timeout=timeout)
+            except Exception:
+                logger.exception("Response cache fast path: the answer was not kept")
+        return result
 
 
 def _keyed_names():
@@ -146,11 +161,14 @@ def _read_body(environ):
 
 def _replay(environ, start_response, key):
     found = cache.get_many([GENERATION_KEY, key])
+    current = found.get(GENERATION_KEY)
+    if current is not None:
+        environ[GENERATION_SEEN] = current  # the view reuses it: no second read
     entry = found.get(key)
     if entry is None:
         return None
     generation, expires_at, status, headers, body, etag = entry
-    if generation != found.get(GENERATION_KEY) or time.time() >= expires_at:
+    if generation != current or time.time() >= expires_at:
         return None
     if not _within_rate_limit(environ):
         return None  # Django answers the 429
@@ -177,14 +195,8 @@ def _within_rate_limit(environ):
     path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
     if not path.startswith(tuple(settings.RATE_LIMIT_PATHS)):
         return True
-    window = settings.RATE_LIMIT_WINDOW
     # client_address reads only request.META (and settings).
-    address = ratelimit.client_address(SimpleNamespace(META=environ))
-    key = f"ratelimit:{window}:{int(time.time() // window)}:{ratelimit._bucket_key(address)}"
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window's first request from this client
-        count = 1 if cache.add(key, 1, timeout=window + 1) else cache.incr(key)
+    count, _retry_after = ratelimit.count_request(ratelimit.client_address(SimpleNamespace(META=environ)))
     return count <= settings.RATE_LIMIT_REQUESTS
 
 
@@ -200,11 +212,12 @@ def _replayable(status, headers):
     return True
 
 
-def _store(key, marker, status, headers, body):
+def _replay_entry(marker, status, headers, body):
+    """(what to keep, for how many seconds), or None once the marked expiry has passed."""
     generation, expires_at = marker
     seconds = expires_at - time.time()
     if seconds <= 0:
-        return
+        return None
     kept = tuple((name, value) for name, value in headers if name.lower() not in _PER_REQUEST)
     etag = next((value for name, value in kept if name.lower() == "etag"), None)
-    cache.set(key, (generation, expires_at, status, kept, body, etag), timeout=math.ceil(seconds))
+    return (generation, expires_at, status, kept, body, etag), math.ceil(seconds)

@@ -24,7 +24,22 @@ GENERATION_KEY = "graphql:generation"
 # (generation, expiry as a Unix time), all cms/graphql/fast_path.py needs to replay the bytes.
 # Not an HTTP_* name, so no client header can forge it.
 FAST_PATH_MARKER = "psg.response_cache"
+# Also set by the fast path, for the same reason: the generation it read for this request (so the
+# view need not read it again), and a list where the view leaves its cache writes, which the fast
+# path sends to the cache together with its own in one round trip.
+GENERATION_SEEN = "psg.generation"
+DEFERRED_WRITES = "psg.deferred_cache_writes"
 _WHITESPACE = re.compile(r"\s+")
+
+
+def adopt_generation(request):
+    """Take the generation the fast path read for this request as the request's own."""
+    from cms.request_cache import store
+
+    generation = request.META.get(GENERATION_SEEN)
+    memo = store()
+    if generation is not None and memo is not None:
+        memo.setdefault("generation", generation)
 
 
 def current_generation():
@@ -100,7 +115,11 @@ def store_response(request, params, response):
     now = timezone.now()
     expires_at = next_transition(now)
     timeout = max(1, int((expires_at - now).total_seconds()))
-    cache.set(_cache_key(request, params), response.content, timeout=timeout)
+    deferred = request.META.get(DEFERRED_WRITES)
+    if deferred is not None:
+        deferred.append((_cache_key(request, params), response.content, timeout))
+    else:
+        cache.set(_cache_key(request, params), response.content, timeout=timeout)
     response["X-Cache"] = "miss"
     _mark_for_fast_path(request, expires_at)
 

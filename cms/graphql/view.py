@@ -146,6 +146,7 @@ class GraphQLHTTPView(View):
         # One scope for the whole request: the cache generation read before execution is the one
         # the answer is stored under, so an answer can never outlive a change made meanwhile.
         with request_scope():
+            response_cache.adopt_generation(request)
             return self._handle(request)
 
     def _handle(self, request):

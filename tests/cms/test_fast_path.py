@@ -388,3 +388,35 @@ def test_answers_for_one_visitor_are_never_kept(header, handled):
     for _ in range(2):
         assert call(environ(), app=app).status_code == 200
     assert len(calls) == handled
+
+
+def test_a_miss_costs_three_cache_round_trips(news_index, monkeypatch, settings):
+    settings.RATE_LIMIT_ENABLED = False
+    # Fast path: generation and replay read together; the view reuses that generation, looks its
+    # own entry up, and both entries are written together.
+    NewsPageFactory(parent=news_index, title="First")
+    backend = caches["default"]
+    call(environ())  # the generation and the visibility facts exist from here on
+    calls, depth = [], [0]
+    for name in ("get", "get_many", "set", "set_many", "add", "incr"):
+        original = getattr(backend, name)
+
+        def counting(*args, _name=name, _original=original, **kwargs):
+            # Local memory's get_many and set_many call get and set: count what the caller asked.
+            if not depth[0]:
+                calls.append(_name)
+            depth[0] += 1
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        monkeypatch.setattr(backend, name, counting)
+    answer = call(environ(query="{ news { items { title } } }"))
+    assert answer.status_code == 200 and answer.through_django
+    assert answer.headers["X-Cache"] == "miss"
+    assert calls == ["get_many", "get", "set_many"]
+    calls.clear()
+    replayed = call(environ(query="{ news { items { title } } }"))
+    assert not replayed.through_django and replayed.body == answer.body
+    assert calls == ["get_many"]
