@@ -166,7 +166,11 @@ def prepare_pages(pages):
         loaders = [getattr(model, lookup) for lookup in lookups if _is_loader(lookup)]
         relations = [lookup for lookup in lookups if not _is_loader(lookup)]
         if relations:
+            # A relation the listing's query already joined (select_related) costs nothing here.
             prefetch_related_objects(group, *relations)
+            for lookup in relations:
+                if isinstance(lookup, Prefetch) and isinstance(lookup.queryset, _RegisteringImages):
+                    _register_images(getattr(page, lookup.prefetch_to) for page in group)
         for loader in loaders:
             loader(group)
     memo = store()

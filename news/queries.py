@@ -5,7 +5,12 @@ from news.models import NewsPage, Topic
 
 
 def news_items():
-    return public_pages(NewsPage).order_by("-publication_date", "-first_published_at", "-pk")
+    # Lists show the main image: joined here, one query fewer than prefetching it.
+    return (
+        public_pages(NewsPage)
+        .select_related("main_image")
+        .order_by("-publication_date", "-first_published_at", "-pk")
+    )
 
 
 def topics_with_counts():
