@@ -1,5 +1,5 @@
-"""SQL queries (and Redis commands) per request, counted in process with Django's test client,
-apart from the load run.
+"""SQL queries (and Redis commands) per request, counted in process through the WSGI application
+gunicorn serves (`cms.wsgi.application`, response-cache fast path included), apart from the load run.
 
 Run by bench/run.py with the server's environment: `python -m bench.querycount` reads the scenarios
 as JSON on stdin and prints {key: {"uncached": n, "uncached_redis": n, "cached": n, ...}} as JSON.
@@ -13,16 +13,33 @@ REDIS_COMMANDS = [0]
 
 
 def count_redis_commands():
-    """Count every command the cache sends to Redis (Django's RedisCache goes through these)."""
-    import redis
+    """Count round trips to Redis: every command, and every pipeline (sent in one write)."""
+    from redis.connection import AbstractConnection
 
-    original = redis.Redis.execute_command
+    original = AbstractConnection.send_packed_command
 
     def counting(self, *args, **options):
         REDIS_COMMANDS[0] += 1
         return original(self, *args, **options)
 
-    redis.Redis.execute_command = counting
+    AbstractConnection.send_packed_command = counting
+
+
+class WSGIClient:
+    """Requests through the WSGI callable gunicorn runs, built by Django's RequestFactory."""
+
+    def __init__(self):
+        from django.test import RequestFactory
+
+        from cms.wsgi import application
+
+        self.factory, self.application = RequestFactory(SERVER_NAME="127.0.0.1"), application
+
+    def request(self, method, path, **kwargs):
+        environ = getattr(self.factory, method)(path, **kwargs).environ
+        sent = []
+        body = b"".join(self.application(environ, lambda status, headers, exc_info=None: sent.append(status)))
+        return int(sent[0].split()[0]), body
 
 
 def count(client, method, path, **kwargs):
@@ -32,8 +49,8 @@ def count(client, method, path, **kwargs):
 
     REDIS_COMMANDS[0] = 0
     with CaptureQueriesContext(connection) as queries:
-        response = getattr(client, method)(path, **kwargs)
-    return len(queries), REDIS_COMMANDS[0], response.status_code
+        status, _body = client.request(method, path, **kwargs)
+    return len(queries), REDIS_COMMANDS[0], status
 
 
 def graphql_get(client, query, variables, nonce=None):
@@ -47,10 +64,8 @@ def main():
     import django
 
     django.setup()
-    from django.test import Client
-
     count_redis_commands()
-    client = Client(SERVER_NAME="127.0.0.1")
+    client = WSGIClient()
     results = {}
     for scenario in json.load(sys.stdin):
         key, entry = scenario["key"], {}

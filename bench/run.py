@@ -173,13 +173,14 @@ def server_env(database, media, port):
 class Gunicorn:
     """`make serve`'s command: gunicorn --config docker/gunicorn.conf.py."""
 
-    def __init__(self, env, log_path):
+    def __init__(self, env, log_path, app=None):
         self.env, self.port, self.log_path = env, int(env["PORT"]), log_path
+        self.app = [app] if app else []  # another WSGI app under the same configuration
 
     def __enter__(self):
         with open(self.log_path, "wb") as out:
             self.process = subprocess.Popen(  # noqa: S603
-                [str(BIN / "gunicorn"), "--config", "docker/gunicorn.conf.py"],
+                [str(BIN / "gunicorn"), "--config", "docker/gunicorn.conf.py", *self.app],
                 cwd=ROOT,
                 env=self.env,
                 stdout=out,
@@ -435,12 +436,32 @@ def bench_dataset(label, size, database, media, static, seconds, workdir):
                 }
             )
         rss = server.worker_rss_mb()
+    rows.append(
+        measure_floor(base_env=env, static=static, size=size, label=label, seconds=seconds, workdir=workdir)
+    )
     for row in rows:
         if row.get("non2xx") and row["status"] == "200":
             notes.append(f"{label} {row['scenario']} ({row['server']}): {row['non2xx']} non-2xx answers")
         if row.get("socket_errors"):
             notes.append(f"{label} {row['scenario']} ({row['server']}): {row['socket_errors']} socket errors")
     return rows, rss, notes
+
+
+def measure_floor(base_env, static, size, label, seconds, workdir):
+    """The latest-20 listing's bytes from bench/floor_app.py under the same gunicorn configuration."""
+    port = free_port()
+    env = {**base_env, "PORT": str(port), "BENCH_FLOOR_FILE": str(static.static / f"{size}-news.json")}
+    with Gunicorn(env, workdir / f"gunicorn-floor-{size}.log", app="bench.floor_app:application"):
+        result = loadgen.run(port, {"path": "/graphql/"}, seconds)
+    return {
+        "dataset": label,
+        "scenario": "news: latest 20",
+        "server": "gunicorn floor",
+        "status": "200",
+        **result,
+        "queries": 0,
+        "redis": 0,
+    }
 
 
 def machine():
@@ -508,9 +529,13 @@ def write_results(data):
         f"Each row: {data['seconds']} s of load, {data['connections']} connections, against `make serve`'s "
         "gunicorn (2 workers, cms.settings.production, Redis cache). *Uncached*: a new undeclared "
         "variable per request, so every request executes; *cached*: the same GET repeated (response "
-        "cache). SQL/req is counted in process with CaptureQueriesContext (warm process), apart from "
-        "the load. Ratios are req/s of the GraphQL row over REST v2 / the static file of the same "
-        "scenario.",
+        "cache). SQL/req and Redis/req (round trips) are counted in process through the WSGI "
+        "application gunicorn serves, response-cache fast path included (warm process), apart from "
+        "the load; production adds a connection health check query per request, not counted. "
+        "*gunicorn floor*: the same bytes from a WSGI app "
+        "that does nothing (bench/floor_app.py) under the same gunicorn configuration, the most any "
+        "Python answer can do here. Ratios are req/s of the GraphQL row over REST v2 / the static "
+        "file of the same scenario.",
         "",
         report.markdown_table(data["rows"]),
         "",

@@ -85,3 +85,30 @@ def test_cache_busting_url_keeps_the_variables():
 
     url = prefix + "1-2" + suffix
     assert parse_qs(urlsplit(url).query)["variables"] == ['{"path":"/news/x/","nonce":"1-2"}']
+
+
+@pytest.mark.django_db
+def test_query_counts_go_through_the_wsgi_application(settings):
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from bench import querycount
+    from bench.scenarios import NEWS_QUERY
+
+    build(5, 1, n_images=2, log=lambda message: None)
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    # As the test client does: keep the test's transaction open across the requests.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        client = querycount.WSGIClient()
+        querycount.graphql_get(client, NEWS_QUERY, None, nonce="warm")  # facts, site roots
+        uncached = querycount.graphql_get(client, NEWS_QUERY, None, nonce="a")
+        querycount.graphql_get(client, NEWS_QUERY, None)
+        cached = querycount.graphql_get(client, NEWS_QUERY, None)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    assert uncached[0] == 3 and uncached[2] == 200
+    # Answered by the response cache's fast path: no SQL at all.
+    assert cached[0] == 0 and cached[2] == 200
