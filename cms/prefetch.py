@@ -7,7 +7,8 @@ per kind. The chooser blocks in cms.blocks then read those objects from the requ
 
 import copy
 import functools
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from wagtail.documents import get_document_model
@@ -58,16 +59,57 @@ def renditions(image, *specs):
     if missing:
         images = memo.setdefault("images", {})
         images.setdefault(image.pk, image)
-        ids = [pk for pk in images if any((pk, spec) not in loaded for spec in missing)]
-        for pk in ids:
-            for spec in missing:
-                loaded.setdefault((pk, spec), [])
-        rendition_model = get_image_model().get_rendition_model()
-        for rendition in rendition_model.objects.filter(image_id__in=ids, filter_spec__in=missing):
-            loaded[(rendition.image_id, rendition.filter_spec)].append(rendition)
+        wanted = [(pk, spec) for pk in images for spec in missing if (pk, spec) not in loaded]
+        loaded.update(_known_renditions.get_many(wanted))
+        ids = list({pk for pk, spec in wanted if (pk, spec) not in loaded})
+        if ids:
+            found = {(pk, spec): [] for pk, spec in wanted if (pk, spec) not in loaded}
+            rendition_model = get_image_model().get_rendition_model()
+            for rendition in rendition_model.objects.filter(image_id__in=ids, filter_spec__in=missing):
+                found.setdefault((rendition.image_id, rendition.filter_spec), []).append(rendition)
+            loaded.update(found)
+            _known_renditions.put({key: value for key, value in found.items() if value})
     # Wagtail's own lookup picks the rendition matching the focal point from these.
     image.prefetched_renditions = [r for spec in specs for r in loaded[(image.pk, spec)]]
     return image.get_renditions(*map(_filter, specs))
+
+
+class _KnownRenditions:
+    """Renditions this process has read, for the current content generation.
+
+    A rendition never changes once made, and an image edit (a new file or focal point) is a
+    content change that starts a new generation, so within one they can be reused across
+    requests without asking the database again. Bounded; only found renditions are kept.
+    """
+
+    MAX = 10_000
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.generation, self.entries = None, OrderedDict()
+
+    def _current(self):
+        from cms.graphql.response_cache import current_generation
+
+        generation = current_generation()
+        if generation != self.generation:
+            self.generation, self.entries = generation, OrderedDict()
+
+    def get_many(self, keys):
+        with self.lock:
+            self._current()
+            return {key: list(self.entries[key]) for key in keys if key in self.entries}
+
+    def put(self, found):
+        with self.lock:
+            self._current()
+            for key, value in found.items():
+                self.entries[key] = tuple(value)
+            while len(self.entries) > self.MAX:
+                self.entries.popitem(last=False)
+
+
+_known_renditions = _KnownRenditions()
 
 
 @functools.lru_cache(maxsize=64)
