@@ -109,6 +109,6 @@ def test_query_counts_go_through_the_wsgi_application(settings):
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
-    assert uncached[0] == 3 and uncached[2] == 200
+    assert uncached[0] == 2 and uncached[2] == 200
     # Answered by the response cache's fast path: no SQL at all.
     assert cached[0] == 0 and cached[2] == 200
