@@ -1,9 +1,12 @@
 """Page-numbered pagination with totals, shared by every listing."""
 
+import hashlib
 import math
 
 import graphene
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
 
 from cms.graphql.errors import UserInputError
 
@@ -75,11 +78,6 @@ def cached_count(queryset):
     """`queryset.count()`, kept for the content generation: counting every public item is a scan
     that grows with the site, and the answer only changes when content or the clock's next
     transition does (the same invalidation as cached answers)."""
-    import hashlib
-
-    from django.core.cache import cache
-    from django.db import connections
-
     from cms.graphql.response_cache import current_generation, next_transition
     from cms.visibility import request_now
 
