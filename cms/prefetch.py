@@ -10,7 +10,7 @@ import functools
 import threading
 from collections import OrderedDict, defaultdict
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.models import Filter
@@ -24,18 +24,11 @@ STREAM_FIELDS = ("body",)
 
 def image_prefetch(field_name):
     """A Prefetch of an image field; renditions come later, only those asked for (`renditions`)."""
-    return Prefetch(field_name, queryset=_RegisteringImages(get_image_model()))
-
-
-class _RegisteringImages(QuerySet):
-    """Images remembered for the request as they load, so their renditions load in one batch."""
-
-    def _fetch_all(self):
-        super()._fetch_all()
-        _register_images(self._result_cache)
+    return Prefetch(field_name, queryset=get_image_model().objects.all())
 
 
 def _register_images(images):
+    """Images remembered for the request, so their renditions load in one batch."""
     memo = store()
     if memo is not None:
         known = memo.setdefault("images", {})
@@ -216,7 +209,7 @@ def prepare_pages(pages):
             # A relation the listing's query already joined (select_related) costs nothing here.
             prefetch_related_objects(group, *relations)
             for lookup in relations:
-                if isinstance(lookup, Prefetch) and isinstance(lookup.queryset, _RegisteringImages):
+                if isinstance(lookup, Prefetch) and lookup.queryset.model is get_image_model():
                     _register_images(getattr(page, lookup.prefetch_to) for page in group)
         for loader in loaders:
             loader(group)

@@ -1,10 +1,10 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
-
-from cms.graphql.fast_path import ResponseCacheFastPath
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402 (after the settings module is set)
+
+from cms.graphql.fast_path import ResponseCacheFastPath  # noqa: E402
 
 # Repeated anonymous GraphQL requests are answered before Django builds a request
 # (cms/graphql/fast_path.py); everything else goes straight through to Django.
