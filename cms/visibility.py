@@ -22,9 +22,6 @@ def request_now():
     return _memoised("now", timezone.now)
 
 
-_now = request_now
-
-
 def _compute_facts(now):
     hidden = Page.objects.filter(numchild__gt=0).filter(
         Q(live=False) | Q(expire_at__lte=now) | Q(go_live_at__gt=now)
@@ -71,7 +68,7 @@ def _facts():
     def compute():
         from cms.graphql.response_cache import current_generation
 
-        now = _now()
+        now = request_now()
         key = f"visibility:facts:{current_generation()}"
         facts = _process_facts["facts"] if _process_facts["key"] == key else None
         if facts is None or facts["valid_until"] <= now:
@@ -101,7 +98,7 @@ def public_pages(model=Page):
     Wagtail's `live()` looks at the page alone and `publish_scheduled` may not have run yet,
     so dates, restrictions and ancestors are all checked here.
     """
-    now = _now()
+    now = request_now()
     qs = model.objects.filter(live=True, depth__gt=1)
     qs = qs.filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
     qs = qs.filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
