@@ -41,6 +41,31 @@ MUTATION_QUERY = "mutation { deletePage(id: 1) { ok } }"
 FORGED_TOKEN = "id=42;page_type=news.newspage:1vQx2b:" + "A" * 43
 PREVIEW_QUERY = "query Preview($t: String!) { preview(token: $t) { title } }"
 
+# 26 fragments, each spreading the next one twice: 2**26 expansions if every spread is walked again.
+FRAGMENT_CHAIN_QUERY = (
+    "query Chain { ...F0 } "
+    + " ".join(f"fragment F{n} on Query {{ ...F{n + 1} ...F{n + 1} }}" for n in range(26))
+    + " fragment F26 on Query { siteSettings { organisationName } }"
+)
+FRAGMENT_CYCLE_QUERY = " ".join(
+    [
+        "query Cycle { ...A }",
+        "fragment A on Query { ...B }",
+        "fragment B on Query { siteSettings { organisationName } ...A }",
+    ]
+)
+PATH_QUERY = "query P($p: String!) { page(path: $p) { title } }"
+EVENTS_FROM_QUERY = "query E($from: Date) { events(startsFrom: $from) { items { title } } }"
+ORDER_QUERY = "query O($o: NewsOrder) { news(order: $o) { items { title } } }"
+# Variables nested 1,100 deep: json.loads would recurse 1,100 times.
+DEEP_VARIABLES_BODY = (
+    '{"query":"{ siteSettings { organisationName } }","variables":{"a":' + "[" * 1100 + "]" * 1100 + "}}"
+)
+# A JSON escape for a lone surrogate: valid JSON, but no UTF-8 for it exists.
+SURROGATE_BODY = (
+    '{"query":"query P($p: String!) { page(path: $p) { title } }","variables":{"p":"/news/\\ud800/"}}'
+)
+
 JSON = {"Content-Type": "application/json"}
 
 
@@ -170,6 +195,75 @@ def cases():
             "expect": [400],
             "code": "PREVIEW_TOKEN_INVALID",
         },
+        {
+            "name": "26 fragments, each spreading the next twice (1 KB, POST)",
+            "method": "POST",
+            "body": _post(FRAGMENT_CHAIN_QUERY),
+            "headers": JSON,
+            "expect": [400],
+            "code": "QUERY_TOO_COMPLEX",
+        },
+        {
+            "name": "fragment cycle",
+            "method": "POST",
+            "body": _post(FRAGMENT_CYCLE_QUERY),
+            "headers": JSON,
+            "expect": [400],
+            "code": None,
+        },
+        {
+            "name": "NUL byte in page(path:)",
+            "query": PATH_QUERY,
+            "variables": {"p": "/news/a\x00b/"},
+            "expect": [400],
+            "code": "BAD_USER_INPUT",
+        },
+        {
+            "name": "lone surrogate in a variable (POST)",
+            "method": "POST",
+            "body": SURROGATE_BODY,
+            "headers": JSON,
+            "expect": [400],
+            "code": "BAD_USER_INPUT",
+        },
+        {
+            "name": "events(startsFrom: 0001-01-01)",
+            "query": EVENTS_FROM_QUERY,
+            "variables": {"from": "0001-01-01"},
+            "expect": [400],
+            "code": "BAD_USER_INPUT",
+        },
+        {
+            "name": "variables nested 1,100 deep (POST)",
+            "method": "POST",
+            "body": DEEP_VARIABLES_BODY,
+            "headers": JSON,
+            "expect": [400],
+            "code": None,
+        },
+        {
+            "name": "enum variable one letter off (no suggestion)",
+            "query": ORDER_QUERY,
+            "variables": {"o": "NEWEST_FIRS"},
+            "expect": [400],
+            "code": "BAD_USER_INPUT",
+            "absent": "Did you mean",
+        },
+        {"name": "feed ?topic=%00", "path": "/feeds/news.rss?topic=%00", "expect": [400], "code": None},
+        {"name": "embed ?topic=a%00b", "path": "/embed/news/?topic=a%00b", "expect": [400], "code": None},
+        {"name": "embed ?count=%C2%B2", "path": "/embed/news/?count=%C2%B2", "expect": [400], "code": None},
+        {
+            "name": "rendition a%00b.png",
+            "path": "/media/images/a%00b.png",
+            "expect": [400, 404],
+            "code": None,
+        },
+        {
+            "name": "missing page on the CMS host",
+            "path": "/news/no-such-item/",
+            "expect": [404],
+            "code": None,
+        },
     ]
 
 
@@ -229,6 +323,8 @@ def _lua_string(text):
 def target(case):
     """(method, path or (prefix, suffix), body, headers, bust) for one case."""
     method = case.get("method", "GET")
+    if "path" in case:  # a route other than /graphql/, sent as it is
+        return method, case["path"], "", case.get("body"), case.get("headers", {}), False
     if method == "GET":
         if case.get("bust", True):
             prefix, suffix = loadgen.busting_url("/graphql/", case["query"], case.get("variables"))
@@ -254,6 +350,8 @@ def check_once(http, port, case):
     except (ValueError, KeyError, IndexError, TypeError):
         code = None
     ok = status in case["expect"] and (case["code"] is None or case["code"] == code)
+    if case.get("absent") and case["absent"].encode() in answer:
+        ok = False
     return {"status": status, "code": code, "bytes": len(answer), "check_ok": ok}
 
 
