@@ -6,11 +6,14 @@ the expected one, so a row cannot pass with the wrong status. Against `make serv
 the 1,000-item dataset (RATE_LIMIT_ENABLED=false, as in `make bench`).
 """
 
+import contextlib
 import json
 import shutil
+import socket
 import statistics
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -355,8 +358,12 @@ def check_once(http, port, case):
     return {"status": status, "code": code, "bytes": len(answer), "check_ok": ok}
 
 
-def run_wrk(port, case, seconds, connections=8, threads=2):
+def run_wrk(port, case, seconds, connections=8, threads=2, extra_headers=None, also_expect=()):
+    """wrk on one case; `extra_headers` (e.g. X-Forwarded-For) and `also_expect` (e.g. 429) for the
+    under-attack phase, where the hostile client is one address and the rate limit is on."""
     method, prefix, suffix, body, headers, bust = target(case)
+    headers = {**headers, **(extra_headers or {})}
+    expected = [*case["expect"], *also_expect]
     lua = LUA % {
         "method": _lua_string(method),
         "prefix": _lua_string(prefix),
@@ -364,7 +371,7 @@ def run_wrk(port, case, seconds, connections=8, threads=2):
         "bust": "true" if bust else "false",
         "body": _lua_string(body) if body is not None else "nil",
         "headers": "\n".join(f"headers[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in headers.items()),
-        "expected": ", ".join(f"[{s}] = true" for s in case["expect"]),
+        "expected": ", ".join(f"[{s}] = true" for s in expected),
     }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua)
@@ -467,3 +474,202 @@ def bench(http, port, seconds):
         rows.append(row)
         print(text_table([row]), flush=True)
     return rows
+
+
+# --- Under attack: a legitimate listing load beside each hostile input ----------------------------
+
+# Readers come from many addresses (X-Forwarded-For from a trusted proxy at 127.0.0.1, a new one
+# every request), so the per-address limit never touches them; the attacker is one address.
+LEGIT_LUA = r"""
+local counter = 0
+local threads = {}
+local path = %(path)s
+function setup(thread)
+  thread:set("tid", #threads + 1)
+  table.insert(threads, thread)
+end
+function request()
+  counter = counter + 1
+  local n = tid * 1000000 + counter
+  local headers = {}
+  local a, b = math.floor(n / 65536) %% 256, math.floor(n / 256) %% 256
+  headers["X-Forwarded-For"] = string.format("10.%%d.%%d.%%d", a, b, n %% 256)
+  return wrk.format("GET", path, headers)
+end
+function done(summary, latency, requests)
+  io.write(string.format(
+    'BENCHJSON {"requests":%%d,"duration_us":%%d,"non2xx":%%d,"errors":%%d,"p50_us":%%d,"p99_us":%%d}\n',
+    summary.requests, summary.duration, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+ATTACKER = "203.0.113.66"
+
+
+def _start_legit(port, path, seconds, connections):
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LEGIT_LUA % {"path": _lua_string(path)})
+    process = subprocess.Popen(  # noqa: S603
+        [
+            shutil.which("wrk"),
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            script.name,
+            f"http://127.0.0.1:{port}",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return process, Path(script.name)
+
+
+def _finish_legit(started, seconds):
+    process, script = started
+    try:
+        out, err = process.communicate(timeout=seconds + 30)
+    finally:
+        script.unlink()
+    line = next((line for line in out.splitlines() if line.startswith("BENCHJSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk (legitimate load) printed no result:\n{out}\n{err}")
+    raw = json.loads(line[len("BENCHJSON ") :])
+    return {
+        "rps": raw["requests"] / (raw["duration_us"] / 1e6),
+        "non2xx": raw["non2xx"],
+        "errors": raw["errors"],
+        "p50_ms": raw["p50_us"] / 1000,
+    }
+
+
+def legit_alone(port, path, seconds, connections=4):
+    return _finish_legit(_start_legit(port, path, seconds, connections), seconds)
+
+
+def under_attack(port, path, case, seconds, connections=4):
+    """The legitimate listing's req/s while one attacker address sends `case` as fast as it can."""
+    started = _start_legit(port, path, seconds, connections)
+    hostile = run_wrk(
+        port,
+        case,
+        seconds,
+        connections=connections,
+        threads=1,
+        extra_headers={"X-Forwarded-For": ATTACKER},
+        also_expect=(429,),
+    )
+    legit = _finish_legit(started, seconds)
+    return legit, hostile
+
+
+class Tricklers:
+    """Sockets that hold requests open: a POST's headers then a body byte a second, a request line
+    sent a byte a second, and connections that send nothing."""
+
+    def __init__(self, port, count):
+        self.port, self.count = port, count
+        self.stop = threading.Event()
+        self.sockets = []
+
+    def __enter__(self):
+        for n in range(self.count):
+            sock = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+            kind = n % 3
+            if kind == 0:
+                sock.sendall(
+                    b"POST /graphql/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: 100000\r\n\r\n{"
+                )
+            elif kind == 1:
+                sock.sendall(b"G")
+            self.sockets.append((kind, sock))
+        self.thread = threading.Thread(target=self._trickle, daemon=True)
+        self.thread.start()
+        return self
+
+    def _trickle(self):
+        while not self.stop.wait(1):
+            for kind, sock in self.sockets:
+                with contextlib.suppress(OSError):
+                    if kind == 0:
+                        sock.sendall(b" ")
+                    elif kind == 1:
+                        sock.sendall(b"E")
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+        for _kind, sock in self.sockets:
+            sock.close()
+
+
+def attack_rows(port, path, seconds, tricklers=48):
+    """Each hostile case (and stalled clients) beside the legitimate listing: its req/s kept."""
+    baseline = legit_alone(port, path, seconds)
+    rows = []
+    for case in cases():
+        legit, hostile = under_attack(port, path, case, seconds)
+        rows.append(
+            {
+                "name": case["name"],
+                "legit_rps": legit["rps"],
+                "kept": legit["rps"] / baseline["rps"],
+                "legit_bad": legit["non2xx"] + legit["errors"],
+                "attacker_rps": hostile["rps"],
+                "attacker_wrong": hostile["wrong_status"] + hostile["socket_errors"],
+            }
+        )
+        print(attack_text([rows[-1]]), flush=True)
+    with Tricklers(port, tricklers):
+        legit = legit_alone(port, path, seconds)
+    rows.append(
+        {
+            "name": f"{tricklers} stalled or trickling connections",
+            "legit_rps": legit["rps"],
+            "kept": legit["rps"] / baseline["rps"],
+            "legit_bad": legit["non2xx"] + legit["errors"],
+            "attacker_rps": 0.0,
+            "attacker_wrong": 0,
+        }
+    )
+    print(attack_text([rows[-1]]), flush=True)
+    return baseline, rows
+
+
+KEPT_TARGET = 0.8
+
+
+def attack_verdict(row):
+    return (
+        "yes" if row["kept"] >= KEPT_TARGET and not row["legit_bad"] and not row["attacker_wrong"] else "NO"
+    )
+
+
+def attack_text(rows):
+    return "\n".join(
+        f"{r['name'][:52]:52} legit {r['legit_rps']:7.0f} req/s "
+        f"({r['kept']:.0%} kept, {r['legit_bad']} bad)  "
+        f"attacker {r['attacker_rps']:6.0f} req/s ({r['attacker_wrong']} wrong)  {attack_verdict(r)}"
+        for r in rows
+    )
+
+
+def attack_markdown(baseline, rows):
+    lines = [
+        f"Legitimate listing alone: {baseline['rps']:,.0f} req/s.",
+        "",
+        "| beside the legitimate load | listing req/s | kept | listing errors | attacker req/s "
+        "| attacker wrong answers | at least 80% kept |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['name']} | {r['legit_rps']:,.0f} | {r['kept']:.0%} | {r['legit_bad']} "
+            f"| {r['attacker_rps']:,.0f} | {r['attacker_wrong']} | {attack_verdict(r)} |"
+        )
+    return "\n".join(lines)

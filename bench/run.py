@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import hostile, loadgen, report  # noqa: E402
-from bench.scenarios import scenarios  # noqa: E402
+from bench.scenarios import NEWS_QUERY, scenarios  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
@@ -657,6 +657,15 @@ def main_hostile(args, argv):
         with Gunicorn(env, Path(tmp) / "gunicorn-hostile.log") as server:
             rows = hostile.bench(http, port, seconds)
             rss = server.worker_rss_mb()
+        # Under attack: the rate limit on, readers from many addresses through a trusted proxy,
+        # the attacker one address; the cached latest-20 listing is the legitimate load.
+        flush_bench_redis()
+        attack_env = {**env, "RATE_LIMIT_ENABLED": "true", "TRUSTED_PROXIES": "127.0.0.1"}
+        listing = loadgen.fixed_graphql_url("/graphql/", NEWS_QUERY)
+        log(f"measuring a legitimate listing load beside each hostile input, {seconds} s each")
+        with Gunicorn(attack_env, Path(tmp) / "gunicorn-attack.log"):
+            http(port, listing)
+            baseline, attack = hostile.attack_rows(port, listing, seconds)
     data = {
         "date": datetime.date.today().isoformat(),
         "commit": git("rev-parse", "--short", "HEAD"),
@@ -669,16 +678,24 @@ def main_hostile(args, argv):
         "connections": 8,
         "limit_ms": hostile.LIMIT_MS,
         "rows": rows,
+        "attack_baseline": baseline,
+        "attack_rows": attack,
+        "kept_target": hostile.KEPT_TARGET,
         "rss_mb": rss,
         "load_after": os.getloadavg(),
     }
     path = write_hostile_results(data)
     print()
     print(hostile.text_table(rows))
+    print()
+    print(hostile.attack_text(attack))
     print(f"\nwritten: {path} (+ .json)")
-    failed = [r["name"] for r in rows if r["under_limit"] != "yes / yes"]
+    failed = [r["name"] for r in rows if not r["under_limit"].startswith("yes")]
     if failed:
-        print("not (all) under the limit with the right status:", "; ".join(failed))
+        print("not under the limit at p50 with the right status:", "; ".join(failed))
+    starved = [r["name"] for r in attack if hostile.attack_verdict(r) != "yes"]
+    if starved:
+        print(f"legitimate load under {hostile.KEPT_TARGET:.0%} (or with errors) beside:", "; ".join(starved))
 
 
 def write_hostile_results(data):
@@ -711,6 +728,18 @@ def write_hostile_results(data):
         hostile.markdown_table(data["rows"]),
         "",
         "Gunicorn worker RSS after the run (MB): " + ", ".join(map(str, data["rss_mb"])),
+        "",
+        "## Under attack",
+        "",
+        f"The same server with the rate limit on (`RATE_LIMIT_REQUESTS` at its default) and "
+        "`TRUSTED_PROXIES=127.0.0.1`. A legitimate load (wrk, 4 connections) reads the cached latest-20 "
+        "listing with a new `X-Forwarded-For` address on every request, as many readers behind one proxy "
+        f"would; beside it, {data['seconds']} s per row, one attacker address sends each hostile input "
+        "above as fast as 4 connections allow (its 429s once over the limit count as right answers). "
+        "The last row holds stalled and trickling connections open instead. *Kept*: the listing's "
+        f"req/s against the listing alone; the target is at least {data['kept_target']:.0%}.",
+        "",
+        hostile.attack_markdown(data["attack_baseline"], data["attack_rows"]),
     ]
     (out_dir / f"{stem}.md").write_text("\n".join(lines) + "\n")
     return out_dir / f"{stem}.md"
