@@ -47,7 +47,7 @@ lint: install
 bench: install
 	$(PY) bench/run.py
 
-## The security issue's hostile inputs only (1,000 items, 3 s each): bench/results/<date>-<commit>-hostile.md
+## Hostile inputs only (1,000 items, 3 s each), then a legitimate load beside each: bench/results/<date>-<commit>-hostile.md
 bench-hostile: install
 	$(PY) bench/run.py --hostile-only
 

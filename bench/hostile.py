@@ -1,4 +1,4 @@
-"""`make bench-hostile` (`bench/run.py --hostile-only`): each hostile input of the security issue, under load.
+"""`make bench-hostile` (`bench/run.py --hostile-only`): each hostile input class, under load.
 
 Each case is first sent once and its status and error code checked; then wrk drives it for a few
 seconds with 8 connections while a Lua `response()` hook counts every answer whose status is not

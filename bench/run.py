@@ -581,8 +581,7 @@ def main(argv=None):
     parser.add_argument(
         "--hostile-only",
         action="store_true",
-        help="only the security issue's hostile inputs (bench/hostile.py), on the first dataset; "
-        "--seconds defaults to 3",
+        help="only the hostile inputs (bench/hostile.py), on the first dataset; --seconds defaults to 3",
     )
     args = parser.parse_args(argv)
     if args.hostile_only:

@@ -37,7 +37,7 @@ EVENTS = """query($n: Int!) { events(pageSize: $n) { items {
   programme { time startsAt title } registration { required email note }
   body { blockType ... on ParagraphBlock { html } } } pagination { totalCount } } }"""
 
-# What a news list or a partner embed shows: the issue's benchmark query, at most 5 queries (2: pages
+# What a news list or a partner embed shows: the benchmark's listing query, at most 5 queries (2: pages
 # with their images, topics; renditions are known to the process after the warm-up request, and
 # there is no COUNT when no total is selected).
 LATEST = """query($n: Int!) { news(pageSize: $n) { items { title publicationDate summary url
