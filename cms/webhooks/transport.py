@@ -77,10 +77,9 @@ class VettedAdapter(HTTPAdapter):
 
 
 def session() -> requests.Session:
-    """A session for one webhook attempt: vetted connections, no environment proxies, no redirects."""
+    """A session for one webhook attempt: vetted connections, no proxies (callers pass allow_redirects=False)."""
     vetted = requests.Session()
     vetted.trust_env = False
-    vetted.max_redirects = 0
     adapter = VettedAdapter(max_retries=0)
     vetted.mount("http://", adapter)
     vetted.mount("https://", adapter)
