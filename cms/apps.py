@@ -16,3 +16,7 @@ class CmsConfig(AppConfig):
         from cms.webhooks import checks as webhook_checks  # noqa: F401  (registers itself)
 
         receivers.connect()
+
+        from cms import previews
+
+        previews.connect()
