@@ -6,11 +6,15 @@ that is made goes to a real server on 127.0.0.1, and none leaves the machine.
 """
 
 import ipaddress
+import os
+import secrets
 import shutil
 import socket
 import ssl
 import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from django.core.checks import run_checks
@@ -504,3 +508,28 @@ def test_https_keeps_the_name_for_sni_and_certificate_verification(sending, sett
         assert "CERTIFICATE_VERIFY_FAILED" in row.error
     finally:
         server.close()
+
+
+def test_production_startup_refuses_internal_webhook_urls_and_dev_hosts():
+    """`manage.py check` (which `migrate` runs at container start) under the production settings."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "cms.example.org",
+        "DATABASE_URL": "postgres://psg:secret@db.internal:5432/psg",
+        "PUBLISH_WEBHOOK_URLS": "http://127.0.0.1:3000/api/revalidate,https://[::ffff:169.254.169.254]/",
+        "PUBLISH_WEBHOOK_DEV_HOSTS": "127.0.0.1",
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert output.count("cms.E020") == 2 and "cms.E021" in output
+    assert "'http://127.0.0.1:3000/api/revalidate' is refused: Only https:// URLs are allowed." in output
