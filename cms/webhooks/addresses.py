@@ -56,6 +56,7 @@ SPECIAL_NETWORKS = tuple(
 )
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
+_AUTHORITY = re.compile(r"^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:[0-9]{1,5})?$", re.IGNORECASE)
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 # A last label that is all digits, or hexadecimal with 0x, makes the name an IPv4 address in
 # inet_aton's loose syntax (2130706433, 0177.0.0.1, 0x7f.1, 127.1); no real domain ends so.
@@ -142,12 +143,18 @@ def check_url(url: str) -> Target:
         raise UnsafeURL("The URL has non-ASCII characters: use the ASCII (xn--…) form of the host name.")
     if any(char <= " " or char in "\x7f\\" for char in url):
         raise UnsafeURL("The URL has spaces, control characters or backslashes.")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise UnsafeURL("The URL's host is not valid.") from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise UnsafeURL("Only https:// URLs are allowed.")
     if "@" in parts.netloc:
         raise UnsafeURL("The URL must not contain a user name or password.")
+    if parts.netloc and not _AUTHORITY.match(parts.netloc):
+        # Only shapes every URL parser reads alike: a name or [IPv6], then an optional port.
+        raise UnsafeURL("The URL's host and port are not valid.")
     try:
         port = parts.port
     except ValueError:

@@ -77,7 +77,7 @@ class VettedAdapter(HTTPAdapter):
 
 
 def session() -> requests.Session:
-    """A session for one webhook attempt: vetted connections, no proxies (callers pass allow_redirects=False)."""
+    """A session for one webhook attempt: vetted connections, no proxies; callers never follow redirects."""
     vetted = requests.Session()
     vetted.trust_env = False
     adapter = VettedAdapter(max_retries=0)

@@ -110,6 +110,12 @@ REFUSED_BY_SHAPE = [
     "https://hooks_internal.example.org/",
     "https://-hooks.example.org/",
     "https:///api",
+    "https://[::1/",
+    "https://[/",
+    "https://[::1]x/",
+    "https://[::1]]/",
+    "https://%5B::1%5D/",
+    "https://[v1.x]/",
     "https://" + "a" * 500 + ".example.org/",
 ]
 
