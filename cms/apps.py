@@ -13,5 +13,10 @@ class CmsConfig(AppConfig):
         signals.connect()
 
         from cms.webhooks import admin, receivers  # noqa: F401  (admin registers its hooks)
+        from cms.webhooks import checks as webhook_checks  # noqa: F401  (registers itself)
 
         receivers.connect()
+
+        from cms import previews
+
+        previews.connect()

@@ -1,19 +1,19 @@
-"""Drafts for the frontend's preview mode, behind short-lived signed tokens."""
+"""Drafts for the frontend's preview mode, behind short-lived signed tokens (rules: cms/previews.py)."""
 
 import logging
 
 import graphene
-from django.conf import settings
-from django.core import signing
 from graphql import GraphQLError
-from wagtail_headless_preview.models import PagePreview
 
 from cms.graphql.interfaces import PageInterface
+from cms.previews import InvalidToken, token_page
 
 logger = logging.getLogger(__name__)
 
-# One message and code for forged, expired, mismatched and unknown tokens alike, so an
-# answer never tells an attacker whether a page or a preview exists.
+MAX_TOKEN_LENGTH = 512
+
+# One message and code for forged, expired, mismatched, unknown and retired tokens alike, so an
+# answer never tells an attacker whether a page or a preview exists or what happened to it.
 INVALID_TOKEN_MESSAGE = "This preview link is invalid or has expired. Press Preview in the admin again."  # noqa: S105 - a message, not a secret
 
 
@@ -23,13 +23,10 @@ def invalid_token_error():
 
 def page_for_token(token):
     """The draft a preview token was issued for, or raise the one invalid-token error."""
-    signer = signing.TimestampSigner(salt="headlesspreview.token")
     try:
-        signer.unsign(token, max_age=settings.PREVIEW_TOKEN_MAX_AGE)
-        preview = PagePreview.objects.get(token=token)
-        return preview.as_page()
-    except (signing.BadSignature, PagePreview.DoesNotExist, ValueError, LookupError) as exc:
-        logger.info("Preview token refused: %s", type(exc).__name__)
+        return token_page(token)
+    except InvalidToken as exc:
+        logger.info("Preview token refused: %s", exc)
         raise invalid_token_error() from None
 
 
@@ -38,12 +35,13 @@ class PreviewQuery(graphene.ObjectType):
         graphene.NonNull(PageInterface),
         token=graphene.String(required=True, description="The `token` query parameter of the preview URL."),
         description="The draft an editor is previewing, as its specific type. Tokens expire "
-        "(PREVIEW_TOKEN_MAX_AGE, one hour by default); an invalid or expired one gets the "
-        "error code PREVIEW_TOKEN_INVALID.",
+        "(PREVIEW_TOKEN_MAX_AGE, one hour by default) and stop working when the page is deleted, "
+        "moved, unpublished or published after the preview; an invalid, expired or retired one "
+        "gets the error code PREVIEW_TOKEN_INVALID.",
     )
 
     @staticmethod
     def resolve_preview(root, info, token):
-        if len(token) > 512:
+        if len(token) > MAX_TOKEN_LENGTH:
             raise invalid_token_error()
         return page_for_token(token)

@@ -244,6 +244,10 @@ PUBLISH_WEBHOOK_TIMEOUT = get_env_int("PUBLISH_WEBHOOK_TIMEOUT", 5)
 PUBLISH_WEBHOOK_MAX_ATTEMPTS = get_env_int("PUBLISH_WEBHOOK_MAX_ATTEMPTS", 5)
 PUBLISH_WEBHOOK_BACKOFF_SECONDS = 1.0  # waits 1, 2, 4, 8 s between the 5 attempts
 PUBLISH_WEBHOOK_SYNC = False  # True sends inline after commit (tests); production uses the thread
+# Hosts (names or IP addresses, as written in the URL) that webhooks may reach over plain http and
+# at internal addresses: a frontend on the developer's machine. Ignored in production, where setting
+# it fails the system checks (cms.E021); everywhere else URLs must be https to public addresses.
+PUBLISH_WEBHOOK_DEV_HOSTS = get_env_list("PUBLISH_WEBHOOK_DEV_HOSTS", "")
 
 # --- Benchmark (make bench) ---------------------------------------------------------------------
 

@@ -15,3 +15,5 @@ STORAGES = {
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
 FRONTEND_URL = "https://frontend.test"
+# The webhook tests' receiver listens on 127.0.0.1 (tests/cms/test_webhooks.py); nothing else local.
+PUBLISH_WEBHOOK_DEV_HOSTS = ["127.0.0.1"]

@@ -6,6 +6,11 @@ never waits for a receiver. Each attempt is a row in WebhookDelivery. Connection
 5xx and 429 are retried with exponential backoff (PUBLISH_WEBHOOK_BACKOFF_SECONDS × 1, 2, 4, 8…)
 up to PUBLISH_WEBHOOK_MAX_ATTEMPTS; any other answer is final. PUBLISH_WEBHOOK_SYNC sends inline
 (tests). Pending retries live in memory: a process restart drops them (the log shows the last attempt).
+
+Every attempt checks the URL again and connects only to an address vetted at that moment
+(addresses.py, transport.py): a URL stored before the checks existed, or a host whose DNS now
+answers with an internal address, is refused and logged, never retried. At most a short excerpt
+of the answer is kept, control characters removed (the admin escapes it when showing it).
 """
 
 import heapq
@@ -14,20 +19,25 @@ import json
 import logging
 import threading
 import time
+import unicodedata
 import uuid
 from dataclasses import dataclass
 
 import requests
 from django.conf import settings
 from django.db import close_old_connections, transaction
+from urllib3.exceptions import HTTPError as Urllib3Error
 
-from cms.webhooks import signing
+from cms.webhooks import signing, transport
+from cms.webhooks.addresses import UnsafeURL, check_url
 from cms.webhooks.models import WebhookDelivery, WebhookEndpoint
 from cms.webhooks.payloads import message
 
 logger = logging.getLogger("cms.webhooks")
 
-EXCERPT_CHARS = 500
+EXCERPT_CHARS = 200  # of the receiver's answer, kept in the delivery log
+EXCERPT_BYTES = 1024  # read of the answer's body; the rest is never downloaded
+ERROR_CHARS = 500
 
 
 def _setting(name, default):
@@ -92,6 +102,37 @@ def _deliver_inline(job):
         job.attempt += 1
 
 
+def clean_text(text: str, limit: int) -> str:
+    """`text` without control or format characters (ANSI escapes, bidi overrides, NULs), whitespace
+    collapsed, at most `limit` characters: safe to store and to show in the admin (escaped there)."""
+    visible = "".join(" " if unicodedata.category(char)[0] in "CZ" else char for char in text)
+    return " ".join(visible.split())[:limit]
+
+
+def _read_excerpt(response) -> str:
+    try:
+        head = response.raw.read(EXCERPT_BYTES, decode_content=True) or b""
+    except (Urllib3Error, OSError):
+        return ""
+    return clean_text(head.decode("utf-8", "replace"), EXCERPT_CHARS)
+
+
+def _post(job, headers):
+    """POST the job once; (status, excerpt). Raises UnsafeURL or requests' errors."""
+    check_url(job.url)
+    with transport.session() as http:
+        response = http.post(
+            job.url,
+            data=job.body.encode(),
+            headers=headers,
+            timeout=_setting("PUBLISH_WEBHOOK_TIMEOUT", 5),
+            allow_redirects=False,
+            stream=True,
+        )
+        with response:
+            return response.status_code, _read_excerpt(response)
+
+
 def attempt(job):
     """POST once, log the attempt; return True when it should be retried."""
     secret = _setting("PUBLISH_WEBHOOK_SECRET", "")
@@ -99,19 +140,16 @@ def attempt(job):
     headers["User-Agent"] = "PSG-CMS-Webhooks/1"
     status, error, excerpt, retry = None, "", "", False
     try:
-        response = requests.post(
-            job.url,
-            data=job.body.encode(),
-            headers=headers,
-            timeout=_setting("PUBLISH_WEBHOOK_TIMEOUT", 5),
-            allow_redirects=False,
-        )
-        status, excerpt = response.status_code, response.text[:EXCERPT_CHARS]
+        status, excerpt = _post(job, headers)
         retry = status >= 500 or status == 429
+        if 300 <= status < 400:
+            error = "Redirect not followed: webhooks must answer 2xx at the configured URL."
+    except UnsafeURL as exc:
+        error = clean_text(f"Refused: {exc}", ERROR_CHARS)
     except (requests.ConnectionError, requests.Timeout) as exc:
-        error, retry = f"{type(exc).__name__}: {exc}"[:EXCERPT_CHARS], True
+        error, retry = clean_text(f"{type(exc).__name__}: {exc}", ERROR_CHARS), True
     except requests.RequestException as exc:
-        error = f"{type(exc).__name__}: {exc}"[:EXCERPT_CHARS]
+        error = clean_text(f"{type(exc).__name__}: {exc}", ERROR_CHARS)
     succeeded = status is not None and 200 <= status < 300
     _record(job, status, error, excerpt, succeeded)
     retry = retry and job.attempt < _setting("PUBLISH_WEBHOOK_MAX_ATTEMPTS", 5)

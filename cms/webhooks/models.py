@@ -1,6 +1,9 @@
 """The endpoints admins manage and the log of every delivery attempt (imported by cms.models)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from cms.webhooks.addresses import UnsafeURL, check_url_and_addresses
 
 
 class WebhookEndpoint(models.Model):
@@ -18,6 +21,22 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self):
         return self.url
+
+    def clean_fields(self, exclude=None):
+        # Here rather than in clean() so that the admin form, which leaves out a field that
+        # already failed its own validation, does not check the URL a second time.
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if "url" not in errors and "url" not in (exclude or ()):
+            try:
+                check_url_and_addresses(self.url)
+            except UnsafeURL as exc:
+                errors["url"] = [str(exc)]
+        if errors:
+            raise ValidationError(errors)
 
 
 class WebhookDelivery(models.Model):

@@ -32,11 +32,16 @@ FEEDS = ["/feeds/news.rss", "/feeds/news.atom", "/feeds/news.json"]
 
 
 class Receiver:
-    """An HTTP server in a thread that records every request and answers with scripted statuses."""
+    """An HTTP server in a thread that records every request and answers with scripted statuses.
+
+    `statuses` entries are a status code, or (status, headers, body) for a full answer.
+    `connections` counts every TCP connection accepted, whether or not it carried a request.
+    """
 
     def __init__(self):
         self.requests = []
         self.statuses = []  # popped per request; 200 once empty
+        self.connections = 0
         self.received = threading.Event()
         receiver = self
 
@@ -44,17 +49,28 @@ class Receiver:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                answer = receiver.statuses.pop(0) if receiver.statuses else 200
+                status, headers, content = answer if isinstance(answer, tuple) else (answer, {}, None)
+                if content is None:
+                    content = b"ok" if status == 200 else b"try again"
                 self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(b"ok" if status == 200 else b"try again")
+                self.wfile.write(content)
                 receiver.received.set()
 
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/psg"
+        class Server(ThreadingHTTPServer):
+            def verify_request(self, request, client_address):
+                receiver.connections += 1
+                return True
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_port
+        self.url = f"http://127.0.0.1:{self.port}/hooks/psg"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
