@@ -245,6 +245,43 @@ PUBLISH_WEBHOOK_MAX_ATTEMPTS = get_env_int("PUBLISH_WEBHOOK_MAX_ATTEMPTS", 5)
 PUBLISH_WEBHOOK_BACKOFF_SECONDS = 1.0  # waits 1, 2, 4, 8 s between the 5 attempts
 PUBLISH_WEBHOOK_SYNC = False  # True sends inline after commit (tests); production uses the thread
 
+# --- Admin sign-in: lockouts after wrong passwords (django-axes; cms/login_throttle.py) ---------
+
+INSTALLED_APPS += ["axes"]
+# Last: the password-form guard and axes' lockout page wrap the views directly.
+MIDDLEWARE += ["cms.password_forms.PasswordFormThrottleMiddleware", "axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = ["cms.login_throttle.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "cms.login_throttle.GrowingLockoutHandler"
+# Failures per client address and, separately, per username tried; either reaching the limit locks.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_FAILURE_LIMIT = get_env_int("LOGIN_FAILURE_LIMIT", 10)
+# The first lockout; each failure after one ends doubles the next, up to the maximum.
+LOGIN_LOCKOUT_SECONDS = get_env_int("LOGIN_LOCKOUT_SECONDS", 60)
+LOGIN_LOCKOUT_MAX_SECONDS = get_env_int("LOGIN_LOCKOUT_MAX_SECONDS", 86400)
+# Failures are forgotten this long after the last one (or at once, for that username and address,
+# on a successful sign-in).
+LOGIN_FAILURE_MEMORY_SECONDS = get_env_int("LOGIN_FAILURE_MEMORY_SECONDS", 86400)
+AXES_COOLOFF_TIME = "cms.login_throttle.cool_off"
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked out are refused unchecked and not recorded (no growth of the table).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "cms.login_throttle.client_ip"
+AXES_USERNAME_CALLABLE = "cms.login_throttle.attempted_username"
+AXES_LOCKOUT_CALLABLE = "cms.login_throttle.lockout_response"
+# 429 Too Many Requests: the refusal is about the number of attempts and ends by itself (Retry-After).
+AXES_HTTP_RESPONSE_CODE = 429
+# Successful sign-ins are not logged with their addresses: Wagtail's own history is enough.
+AXES_DISABLE_ACCESS_LOG = True
+# Masked in the stored attempts and in log lines (axes adds "password" itself).
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "password-old_password",
+    "password-new_password1",
+    "password-new_password2",
+    "otp_token",
+]
+
 # --- Benchmark (make bench) ---------------------------------------------------------------------
 
 # Wagtail's REST API v2 on /bench-api/v2/ beside GraphQL, for comparison only (bench/rest_api.py).
