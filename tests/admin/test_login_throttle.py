@@ -211,3 +211,25 @@ def test_spellings_of_one_username_share_its_counter(edna):
             break
         sign_in("admin", spelling, f"guess-{n}", address=f"198.51.100.{n + 1}")
     assert sign_in("admin", "edna", PASSWORD, address="192.0.2.77")[0].status_code == 429
+
+
+def test_staff_signed_in_through_the_form_are_not_held_by_the_api_rate_limit(edna, settings):
+    settings.RATE_LIMIT_REQUESTS = 3
+    client = Client()
+    response = client.post("/admin/login/", {"username": "edna", "password": PASSWORD}, REMOTE_ADDR=ATTACKER)
+    assert response.status_code == 302
+    statuses = {
+        client.post(
+            "/graphql/", '{"query": "{ __typename }"}', content_type="application/json", REMOTE_ADDR=ATTACKER
+        ).status_code
+        for _ in range(6)
+    }
+    assert statuses == {200}
+    # An anonymous client from the same address is limited as before.
+    anonymous = [
+        Client()
+        .post("/graphql/", '{"query": "{ __typename }"}', content_type="application/json", REMOTE_ADDR=ATTACKER)
+        .status_code
+        for _ in range(4)
+    ]
+    assert anonymous[-1] == 429
