@@ -124,7 +124,9 @@ class GrowingLockoutHandler(AxesDatabaseHandler):
         # clears every failure from that address and for that username, so anyone holding one
         # valid account could wipe the address counter between guesses at others.
         username = get_client_username(request, credentials)
-        count, _ = AccessAttempt.objects.filter(username=username, ip_address=request.axes_ip_address).delete()
+        count, _ = AccessAttempt.objects.filter(
+            username=username, ip_address=request.axes_ip_address
+        ).delete()
         return count
 
 

@@ -228,7 +228,9 @@ def test_staff_signed_in_through_the_form_are_not_held_by_the_api_rate_limit(edn
     # An anonymous client from the same address is limited as before.
     anonymous = [
         Client()
-        .post("/graphql/", '{"query": "{ __typename }"}', content_type="application/json", REMOTE_ADDR=ATTACKER)
+        .post(
+            "/graphql/", '{"query": "{ __typename }"}', content_type="application/json", REMOTE_ADDR=ATTACKER
+        )
         .status_code
         for _ in range(4)
     ]

@@ -16,7 +16,9 @@ ATTACKER = "203.0.113.5"
 @pytest.fixture
 def restricted_page(site):
     page = NewsPageFactory(parent=site[1], title="Board minutes")
-    restriction = PageViewRestriction.objects.create(page=page, restriction_type="password", password="secret")
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type="password", password="secret"
+    )
     return f"/_util/authenticate_with_password/{restriction.id}/{page.id}/"
 
 
@@ -35,7 +37,9 @@ def guess(url, password, address=ATTACKER):
 
 @pytest.fixture(params=["page", "document"])
 def password_form(request):
-    return request.getfixturevalue({"page": "restricted_page", "document": "restricted_collection"}[request.param])
+    return request.getfixturevalue(
+        {"page": "restricted_page", "document": "restricted_collection"}[request.param]
+    )
 
 
 def test_right_password_opens_the_restriction(password_form):
@@ -117,7 +121,10 @@ def test_guessing_the_current_password_on_the_account_page_locks_the_account(edn
 def test_the_right_current_password_still_changes_it(edna_client, editor):
     for n in range(3):
         response = _change_password(edna_client, f"guess-{n}")
-        assert response.status_code == 200 and "Your old password was entered incorrectly" in response.content.decode()
+        assert (
+            response.status_code == 200
+            and "Your old password was entered incorrectly" in response.content.decode()
+        )
     assert _change_password(edna_client, "pw-for-tests").status_code == 302
     editor.refresh_from_db()
     assert editor.check_password("a-New-passw0rd-for-edna")
