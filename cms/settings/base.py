@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from cms.env import get_env, get_env_bool, get_env_int, get_env_list
 
@@ -281,6 +282,27 @@ AXES_SENSITIVE_PARAMETERS = [
     "password-new_password2",
     "otp_token",
 ]
+
+# Two-factor sign-in to the admin (cms/two_factor.py): off, optional (users may add an
+# authenticator app; once added it is asked for), or required (every admin user must add one).
+ADMIN_2FA = get_env("ADMIN_2FA", "off").lower()
+TWO_FACTOR_APPS = ["wagtail_2fa", "django_otp", "django_otp.plugins.otp_totp"]
+TWO_FACTOR_MIDDLEWARE = {
+    "optional": "cms.two_factor.OptionalTwoFactorMiddleware",
+    "required": "cms.two_factor.RequiredTwoFactorMiddleware",
+}
+if ADMIN_2FA not in {"off", *TWO_FACTOR_MIDDLEWARE}:
+    raise ImproperlyConfigured(f"ADMIN_2FA must be off, optional or required, got {ADMIN_2FA!r}.")
+# wagtail-2fa asks for the code only when this is on; "optional" relaxes it per user.
+WAGTAIL_2FA_REQUIRED = ADMIN_2FA != "off"
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+if ADMIN_2FA != "off":
+    INSTALLED_APPS += TWO_FACTOR_APPS
+    # After AuthenticationMiddleware (it wraps request.user).
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        TWO_FACTOR_MIDDLEWARE[ADMIN_2FA],
+    )
 
 # --- Benchmark (make bench) ---------------------------------------------------------------------
 

@@ -15,3 +15,7 @@ STORAGES = {
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
 FRONTEND_URL = "https://frontend.test"
+# The two-factor apps are installed so their tables exist; their middleware stays off unless a test
+# turns a mode on (tests/admin/test_two_factor.py).
+if ADMIN_2FA == "off":  # noqa: F405
+    INSTALLED_APPS = [*INSTALLED_APPS, *TWO_FACTOR_APPS]  # noqa: F405
