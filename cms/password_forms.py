@@ -5,7 +5,7 @@ the admin account page checks the current password with `check_password()`. Axes
 those, so each wrong password here is reported to it as a failed sign-in: it counts against the
 client's address (shared with sign-ins) and against the restriction or the account, and a
 locked-out client gets the same lockout page as on the sign-in forms, before any password is
-compared.
+compared. Password-reset requests are counted the same way, each one, since each sends an email.
 """
 
 from collections.abc import Callable
@@ -26,6 +26,7 @@ RESTRICTION_FORMS: dict[str, Callable[..., str]] = {
     ),
 }
 ACCOUNT_VIEW = "wagtailadmin_account"
+RESET_REQUEST_VIEW = "wagtailadmin_password_reset"
 
 
 def _record_failure(request: HttpRequest, credentials: dict) -> None:
@@ -65,6 +66,21 @@ class PasswordFormThrottleMiddleware:
             request._restriction_form_credentials = credentials
         elif name == ACCOUNT_VIEW:
             return self._check_current_password(request)
+        elif name == RESET_REQUEST_VIEW:
+            return self._count_reset_request(request)
+        return None
+
+    @staticmethod
+    def _count_reset_request(request: HttpRequest) -> HttpResponse | None:
+        # Every request counts, so nobody can flood an address with reset emails; the limit is
+        # the sign-in limit, per client address and per email address.
+        email = request.POST.get("email", "").strip().lower()
+        credentials = {"username": f"password-reset:{email}"}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return lockout_response(request, None, credentials)
+        _record_failure(request, credentials)
+        if request.axes_locked_out:
+            return lockout_response(request, None, credentials)
         return None
 
     @staticmethod

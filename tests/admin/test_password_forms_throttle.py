@@ -128,3 +128,28 @@ def test_the_right_current_password_still_changes_it(edna_client, editor):
     assert _change_password(edna_client, "pw-for-tests").status_code == 302
     editor.refresh_from_db()
     assert editor.check_password("a-New-passw0rd-for-edna")
+
+
+def _request_reset(email, address=ATTACKER):
+    return Client().post("/admin/password_reset/", {"email": email}, REMOTE_ADDR=address)
+
+
+def test_password_reset_requests_are_limited_per_address_and_per_email(editor, mailoutbox):
+    editor.email = "edna@example.org"
+    editor.save()
+    statuses = [_request_reset("edna@example.org").status_code for _ in range(LIMIT + 2)]
+    assert statuses == [302] * (LIMIT - 1) + [429] * 3
+    assert len(mailoutbox) == LIMIT - 1
+    # The same inbox from elsewhere, and in other spellings, is limited too.
+    assert _request_reset(" EDNA@example.org", address="192.0.2.30").status_code == 429
+    assert len(mailoutbox) == LIMIT - 1
+
+
+def test_a_reset_request_for_an_unknown_address_gets_the_same_answer(editor, mailoutbox):
+    editor.email = "edna@example.org"
+    editor.save()
+    known = _request_reset("edna@example.org", address="192.0.2.31")
+    unknown = _request_reset("nobody@example.org", address="192.0.2.32")
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert len(mailoutbox) == 1
