@@ -235,3 +235,25 @@ def test_staff_signed_in_through_the_form_are_not_held_by_the_api_rate_limit(edn
         for _ in range(4)
     ]
     assert anonymous[-1] == 429
+
+
+def test_a_superuser_lifts_a_lockout_in_the_admin(edna, admin_client):
+    for n in range(LIMIT):
+        sign_in("admin", "edna", f"guess-{n}", address=f"198.51.100.{n + 1}")
+    assert sign_in("admin", "edna", PASSWORD)[0].status_code == 429
+    listing = admin_client.get("/admin/sign_in_lockouts/")
+    assert listing.status_code == 200 and "198.51.100.10" in listing.content.decode()
+    for attempt in AccessAttempt.objects.filter(username="edna"):
+        assert admin_client.post(f"/admin/sign_in_lockouts/delete/{attempt.pk}/").status_code == 302
+    assert sign_in("admin", "edna", PASSWORD)[1]
+
+
+def test_only_superusers_see_the_lockouts(edna, moderator):
+    sign_in("admin", "edna", "guess")
+    client = Client()
+    client.force_login(moderator)
+    assert client.get("/admin/sign_in_lockouts/").status_code in {302, 403}
+    attempt = AccessAttempt.objects.get()
+    assert client.post(f"/admin/sign_in_lockouts/delete/{attempt.pk}/").status_code in {302, 403}
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
+    assert client.get("/admin/sign_in_lockouts/new/").status_code in {302, 403}
