@@ -47,7 +47,7 @@ def client_ip(request: HttpRequest) -> str | None:
 def attempted_username(request: HttpRequest, credentials: dict | None) -> str | None:
     """The username as typed, cut to what the attempts table stores (NUL bytes replaced: PostgreSQL
     refuses them in text)."""
-    field = settings.AXES_USERNAME_FORM_FIELD
+    field = str(settings.AXES_USERNAME_FORM_FIELD)
     if credentials:
         username = credentials.get(field)
     else:

@@ -117,3 +117,16 @@ def test_public_answers_stay_cacheable_with_two_factor_on(required, client):
     response = client.post("/graphql/", '{"query": "{ __typename }"}', content_type="application/json")
     assert response.status_code == 200
     assert "Cookie" not in response.get("Vary", "")
+
+
+def test_the_password_asked_when_adding_a_device_is_throttled(required, edna):
+    client = signed_in_client(edna)
+    assert client.get("/admin/2fa/devices/new").status_code == 200
+    device = TOTPDevice.objects.get(user=edna, confirmed=False)
+    statuses = [
+        client.post(
+            "/admin/2fa/devices/new", {"name": "Phone", "otp_token": code(device), "password": f"guess-{n}"}
+        ).status_code
+        for n in range(10)
+    ]
+    assert statuses == [200] * 9 + [429]
