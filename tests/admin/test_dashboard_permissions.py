@@ -115,3 +115,17 @@ def test_more_items_cost_no_more_queries(content, site, django_user_model):
     page = client.get("/admin/").content.decode()
     assert "Extra event 2" in page and "Extra news 3" in page  # five of each now
     assert _dashboard_queries(client) == before
+
+
+def test_the_news_and_events_listings_follow_the_same_permissions(content, site, django_user_model):
+    clerk = _admin_user(django_user_model, "clerk")
+    for listing in ("/admin/news_listing/", "/admin/event_listing/"):
+        response = clerk.get(listing)
+        assert response.status_code in {302, 403}
+        assert "Embargoed vigil" not in response.content.decode()
+    newsdesk = _admin_user(django_user_model, "newsdesk", (site[1], "change_page"))
+    assert "Loreto oil spill update" in newsdesk.get("/admin/news_listing/").content.decode()
+    events = newsdesk.get("/admin/event_listing/")
+    assert events.status_code == 200
+    assert "Embargoed vigil" not in events.content.decode()
+    assert "Annual conference" not in events.content.decode()
