@@ -64,7 +64,7 @@ def cool_off_after(failures: int) -> datetime.timedelta:
     base = settings.LOGIN_LOCKOUT_SECONDS
     maximum = settings.LOGIN_LOCKOUT_MAX_SECONDS
     beyond = max(0, failures - limit)
-    # 2**beyond overflows nothing useful past ~40 doublings; the maximum applies long before.
+    # Any sensible maximum applies long before 40 doublings; stop the power growing without bound.
     seconds = maximum if beyond > 40 else min(maximum, base * 2**beyond)
     return datetime.timedelta(seconds=seconds)
 
