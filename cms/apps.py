@@ -12,6 +12,7 @@ class CmsConfig(AppConfig):
 
         signals.connect()
 
+        from cms import lockouts_admin  # noqa: F401  (registers its admin hook)
         from cms.webhooks import admin, receivers  # noqa: F401  (admin registers its hooks)
         from cms.webhooks import checks as webhook_checks  # noqa: F401  (registers itself)
 

@@ -10,6 +10,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.ui.tables.pages import PageStatusColumn, PageTitleColumn
 from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
+from wagtail.permissions import page_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -122,6 +123,16 @@ def register_page_viewsets():
 
 # --- Dashboard --------------------------------------------------------------------------------
 
+# The actions that make a page appear in the user's page explorer (Wagtail's own listings).
+EXPLORE_ACTIONS = {"add", "change", "publish", "bulk_delete", "lock", "unlock"}
+
+
+def _visible_to(user, queryset):
+    """Only the pages `user` may see in the page explorer (draft titles included, so nothing else),
+    with what their status tags read loaded up front rather than per row."""
+    visible = queryset.filter(pk__in=page_permission_policy.explorable_instances(user).values("pk"))
+    return visible.prefetch_workflow_states().annotate_approved_schedule()
+
 
 class UpcomingEventsPanel(Component):
     name = "psg_upcoming_events"
@@ -130,11 +141,9 @@ class UpcomingEventsPanel(Component):
 
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)
-        context["events"] = (
-            EventPage.objects.filter(starts_at__gte=timezone.now())
-            .order_by("starts_at")
-            .select_related("venue")[:5]
-        )
+        upcoming = EventPage.objects.filter(starts_at__gte=timezone.now())
+        events = _visible_to(parent_context["request"].user, upcoming)
+        context["events"] = events.order_by("starts_at").select_related("venue")[:5]
         return context
 
 
@@ -145,12 +154,16 @@ class RecentNewsPanel(Component):
 
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)
-        context["news"] = NewsPage.objects.live().order_by("-publication_date", "-first_published_at")[:5]
+        news = _visible_to(parent_context["request"].user, NewsPage.objects.live())
+        context["news"] = news.order_by("-publication_date", "-first_published_at")[:5]
         return context
 
 
 @hooks.register("construct_homepage_panels")
 def add_dashboard_panels(request, panels):
+    # Someone who may not edit any page (e.g. only manages snippets or users) gets no page panels.
+    if not page_permission_policy.user_has_any_permission(request.user, EXPLORE_ACTIONS):
+        return
     panels.append(UpcomingEventsPanel())
     panels.append(RecentNewsPanel())
 

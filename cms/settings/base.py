@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from cms.env import get_env, get_env_bool, get_env_int, get_env_list
 
@@ -248,6 +249,64 @@ PUBLISH_WEBHOOK_SYNC = False  # True sends inline after commit (tests); producti
 # at internal addresses: a frontend on the developer's machine. Ignored in production, where setting
 # it fails the system checks (cms.E021); everywhere else URLs must be https to public addresses.
 PUBLISH_WEBHOOK_DEV_HOSTS = get_env_list("PUBLISH_WEBHOOK_DEV_HOSTS", "")
+
+# --- Admin sign-in: lockouts after wrong passwords (django-axes; cms/login_throttle.py) ---------
+
+INSTALLED_APPS += ["axes"]
+# Last: the password-form guard and axes' lockout page wrap the views directly.
+MIDDLEWARE += ["cms.password_forms.PasswordFormThrottleMiddleware", "axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = ["cms.login_throttle.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "cms.login_throttle.GrowingLockoutHandler"
+# Failures per client address and, separately, per username tried; either reaching the limit locks.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_FAILURE_LIMIT = get_env_int("LOGIN_FAILURE_LIMIT", 10)
+# The first lockout; each failure after one ends doubles the next, up to the maximum.
+LOGIN_LOCKOUT_SECONDS = get_env_int("LOGIN_LOCKOUT_SECONDS", 60)
+LOGIN_LOCKOUT_MAX_SECONDS = get_env_int("LOGIN_LOCKOUT_MAX_SECONDS", 86400)
+# Failures are forgotten this long after the last one (or at once, for that username and address,
+# on a successful sign-in).
+LOGIN_FAILURE_MEMORY_SECONDS = get_env_int("LOGIN_FAILURE_MEMORY_SECONDS", 86400)
+AXES_COOLOFF_TIME = "cms.login_throttle.cool_off"
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked out are refused unchecked and not recorded (no growth of the table).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "cms.login_throttle.client_ip"
+AXES_USERNAME_CALLABLE = "cms.login_throttle.attempted_username"
+AXES_LOCKOUT_CALLABLE = "cms.login_throttle.lockout_response"
+# 429 Too Many Requests: the refusal is about the number of attempts and ends by itself (Retry-After).
+AXES_HTTP_RESPONSE_CODE = 429
+# Successful sign-ins are not logged with their addresses: Wagtail's own history is enough.
+AXES_DISABLE_ACCESS_LOG = True
+# Masked in the stored attempts and in log lines (axes adds "password" itself).
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "password-old_password",
+    "password-new_password1",
+    "password-new_password2",
+    "otp_token",
+]
+
+# Two-factor sign-in to the admin (cms/two_factor.py): off, optional (users may add an
+# authenticator app; once added it is asked for), or required (every admin user must add one).
+ADMIN_2FA = get_env("ADMIN_2FA", "off").lower()
+TWO_FACTOR_APPS = ["wagtail_2fa", "django_otp", "django_otp.plugins.otp_totp"]
+TWO_FACTOR_MIDDLEWARE = {
+    "optional": "cms.two_factor.OptionalTwoFactorMiddleware",
+    "required": "cms.two_factor.RequiredTwoFactorMiddleware",
+}
+if ADMIN_2FA not in {"off", *TWO_FACTOR_MIDDLEWARE}:
+    raise ImproperlyConfigured(f"ADMIN_2FA must be off, optional or required, got {ADMIN_2FA!r}.")
+# wagtail-2fa asks for the code only when this is on; "optional" relaxes it per user.
+WAGTAIL_2FA_REQUIRED = ADMIN_2FA != "off"
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+if ADMIN_2FA != "off":
+    INSTALLED_APPS += TWO_FACTOR_APPS
+    # After AuthenticationMiddleware (it wraps request.user).
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        TWO_FACTOR_MIDDLEWARE[ADMIN_2FA],
+    )
 
 # --- Benchmark (make bench) ---------------------------------------------------------------------
 
