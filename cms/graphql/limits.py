@@ -85,12 +85,21 @@ class QueryShapeRule(ASTValidationRule):
         self.visits = 0  # selections and spreads looked at: linear in the document's size
         try:
             for definition in node.definitions:
-                if isinstance(definition, FragmentDefinitionNode):
-                    self._resolve_fragments(definition.name.value)
-                elif isinstance(definition, OperationDefinitionNode):
-                    for spread in self.context.get_fragment_spreads(definition.selection_set):
-                        self._resolve_fragments(spread.name.value)
-                    self._shape(definition.selection_set, definition, "The query")
+                if isinstance(definition, OperationDefinitionNode):
+                    what = "The query"
+                elif isinstance(definition, FragmentDefinitionNode):
+                    name = definition.name.value
+                    if self.context.get_fragment(name) is definition:
+                        self._resolve_fragments(name)
+                        continue
+                    # A second fragment of one name is never spread (the spec refuses it), but the
+                    # spec's rules still validate its selections.
+                    what = f"The fragment '{name}'"
+                else:
+                    continue
+                for spread in self.context.get_fragment_spreads(definition.selection_set):
+                    self._resolve_fragments(spread.name.value)
+                self._shape(definition.selection_set, definition, what)
         except _LimitCrossed as crossed:
             self.report_error(crossed.error)
         return BREAK
