@@ -1,71 +1,243 @@
 """Validation rules that refuse expensive queries before any resolver (or SQL) runs."""
 
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
-from graphql import GraphQLError
-from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode
-from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule, specified_rules
+from graphql import GraphQLError, GraphQLSchema, TypeInfo
+from graphql.language import (
+    BREAK,
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+)
+from graphql.validation import (
+    ASTValidationRule,
+    NoSchemaIntrospectionCustomRule,
+    ValidationContext,
+    specified_rules,
+)
 
 
-def _too_complex(message, node):
+def _too_complex(message: str, node) -> GraphQLError:
     return GraphQLError(message, node, extensions={"code": "QUERY_TOO_COMPLEX"})
 
 
+@dataclass
+class Shape:
+    """What a selection set amounts to once every fragment spread in it is expanded.
+
+    A fragment's shape is worked out once and added where it is spread, so a fragment spread many
+    times is counted at its expanded size by arithmetic, never by expanding it.
+    """
+
+    depth: int = 0  # levels of fields below the selection set
+    fields: int = 0
+    aliases: int = 0
+    top: int = 0  # fields at the selection set's own level: an operation's root fields
+    # At most this many fields answer under one response path once fields with one response name
+    # are merged (an upper bound). The spec's OverlappingFieldsCanBeMergedRule compares every two
+    # of them, so this bounds its work to a small multiple of the fields.
+    repeats: int = 0
+
+
+class _Scope:
+    """One selection set being walked, inline fragments merged in."""
+
+    __slots__ = ("counts", "most", "spread")
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.most = 0  # the largest of counts
+        self.spread = 0  # repeats brought in by fragment spreads
+
+    def repeats(self) -> int:
+        return self.most + self.spread
+
+
+class _LimitCrossed(Exception):
+    def __init__(self, error: GraphQLError):
+        super().__init__(error.message)
+        self.error = error
+
+
 class QueryShapeRule(ASTValidationRule):
-    """Limits an operation's depth, root fields and aliases, following fragments once each."""
+    """Limits depth, root fields, aliases, fields and repeated fields, fragments spread.
 
-    def enter_operation_definition(self, node, *_args):
-        self.max_depth = 0
-        self.aliases = 0
-        self.visiting = set()
-        root_fields = self._walk(node.selection_set, 0, count_roots=True)
+    Every operation and fragment is checked (an unused fragment is still validated by the spec's
+    rules). Each definition is walked once and each fragment's shape is kept, so the work is linear
+    in the document's size however often a fragment is spread, and it stops at the first limit
+    crossed. Fragment cycles are refused here: a cycle has no finite shape.
+    """
+
+    def enter_document(self, node: DocumentNode, *_args):
         limits = settings.GRAPHQL_LIMITS
-        if self.max_depth > limits["MAX_DEPTH"]:
-            self.report_error(
-                _too_complex(
-                    f"The query is nested {self.max_depth} levels deep; the limit is {limits['MAX_DEPTH']}.",
-                    node,
-                )
+        self.max_depth = limits["MAX_DEPTH"]
+        self.max_fields = limits["MAX_FIELDS"]
+        self.max_repeats = limits["MAX_REPEATS"]
+        self.max_aliases = limits["MAX_ALIASES"]
+        self.max_roots = limits["MAX_ROOT_FIELDS"]
+        self.shapes: dict[str, Shape] = {}
+        self.visits = 0  # selections and spreads looked at: linear in the document's size
+        try:
+            for definition in node.definitions:
+                if isinstance(definition, OperationDefinitionNode):
+                    what = "The query"
+                elif isinstance(definition, FragmentDefinitionNode):
+                    name = definition.name.value
+                    if self.context.get_fragment(name) is definition:
+                        self._resolve_fragments(name)
+                        continue
+                    # A second fragment of one name is never spread (the spec refuses it), but the
+                    # spec's rules still validate its selections.
+                    what = f"The fragment '{name}'"
+                else:
+                    continue
+                for spread in self.context.get_fragment_spreads(definition.selection_set):
+                    self._resolve_fragments(spread.name.value)
+                self._shape(definition.selection_set, definition, what)
+        except _LimitCrossed as crossed:
+            self.report_error(crossed.error)
+        return BREAK
+
+    def _resolve_fragments(self, name: str) -> None:
+        """Works out the shape of fragment `name` and of every fragment below it, each once."""
+        if name in self.shapes or self.context.get_fragment(name) is None:
+            return  # an unknown fragment is reported by the spec's KnownFragmentNamesRule
+        # Depth-first with an explicit stack, so a long chain of fragments cannot exhaust Python's
+        # recursion limit; a fragment's shape is worked out once those it spreads are known.
+        path: list[tuple[str, list[FragmentSpreadNode], int]] = []
+        on_path: dict[str, int] = {}
+
+        def enter(fragment_name: str) -> None:
+            fragment = self.context.get_fragment(fragment_name)
+            on_path[fragment_name] = len(path)
+            path.append((fragment_name, self.context.get_fragment_spreads(fragment.selection_set), 0))
+
+        enter(name)
+        while path:
+            fragment_name, spreads, index = path[-1]
+            if index < len(spreads):
+                self.visits += 1
+                path[-1] = (fragment_name, spreads, index + 1)
+                spread = spreads[index]
+                spread_name = spread.name.value
+                if spread_name in on_path:
+                    cycle = [entry[0] for entry in path[on_path[spread_name] :]]
+                    via = ", ".join(f"'{n}'" for n in cycle[1:])
+                    raise _LimitCrossed(
+                        GraphQLError(
+                            f"Cannot spread fragment '{spread_name}' within itself"
+                            + (f" via {via}." if via else "."),
+                            spread,
+                            extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+                        )
+                    )
+                if spread_name not in self.shapes and self.context.get_fragment(spread_name) is not None:
+                    enter(spread_name)
+                continue
+            fragment = self.context.get_fragment(fragment_name)
+            self.shapes[fragment_name] = self._shape(
+                fragment.selection_set, fragment, f"The fragment '{fragment_name}'"
             )
-        if root_fields > limits["MAX_ROOT_FIELDS"]:
-            self.report_error(
+            del on_path[fragment_name]
+            path.pop()
+
+    def _shape(self, selection_set: SelectionSetNode, node, what: str) -> Shape:
+        """The shape of a definition's selection set; the fragments it spreads are known already."""
+        shape = Shape()
+        root = _Scope()
+        # (selections left, level, scope, where the scope's repeats go when done: (parent, name))
+        pending: list = [(iter(selection_set.selections), 0, root, None)]
+        while pending:
+            selections, level, scope, close = pending[-1]
+            selection = next(selections, None)
+            if selection is None:
+                pending.pop()
+                if close is not None:
+                    parent, name = close
+                    self._count(parent, name, max(1, scope.repeats()), node, what)
+                continue
+            self.visits += 1
+            if isinstance(selection, FieldNode):
+                shape.fields += 1
+                shape.aliases += selection.alias is not None
+                shape.top += level == 0
+                shape.depth = max(shape.depth, level + 1)
+                self._check(shape, node, what)
+                name = (selection.alias or selection.name).value
+                if selection.selection_set is None:
+                    self._count(scope, name, 1, node, what)
+                else:
+                    pending.append(
+                        (iter(selection.selection_set.selections), level + 1, _Scope(), (scope, name))
+                    )
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append((iter(selection.selection_set.selections), level, scope, None))
+            elif isinstance(selection, FragmentSpreadNode):
+                spread = self.shapes.get(selection.name.value)
+                if spread is None:
+                    continue
+                shape.depth = max(shape.depth, level + spread.depth)
+                shape.fields += spread.fields
+                shape.aliases += spread.aliases
+                if level == 0:
+                    shape.top += spread.top
+                self._check(shape, node, what)
+                scope.spread += spread.repeats
+                self._check_repeats(scope.repeats(), None, node, what)
+        shape.repeats = root.repeats()
+        return shape
+
+    def _count(self, scope: _Scope, name: str, repeats: int, node, what: str) -> None:
+        count = scope.counts[name] = scope.counts.get(name, 0) + repeats
+        scope.most = max(scope.most, count)
+        self._check_repeats(scope.repeats(), name, node, what)
+
+    def _check_repeats(self, repeats: int, name: str | None, node, what: str) -> None:
+        if repeats > self.max_repeats:
+            field = f"'{name}'" if name else "one field"
+            raise _LimitCrossed(
                 _too_complex(
-                    f"The query asks for {root_fields} root fields; "
-                    f"the limit is {limits['MAX_ROOT_FIELDS']}.",
+                    f"{what} selects {field} more than {self.max_repeats} times at one place once its "
+                    f"fragments are spread; the limit is {self.max_repeats}.",
                     node,
-                )
-            )
-        if self.aliases > limits["MAX_ALIASES"]:
-            self.report_error(
-                _too_complex(
-                    f"The query uses {self.aliases} aliases; the limit is {limits['MAX_ALIASES']}.", node
                 )
             )
 
-    def _walk(self, selection_set, depth, count_roots=False):
-        if selection_set is None:
-            return 0
-        roots = 0
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                roots += 1
-                if selection.alias:
-                    self.aliases += 1
-                self.max_depth = max(self.max_depth, depth + 1)
-                self._walk(selection.selection_set, depth + 1)
-            elif isinstance(selection, InlineFragmentNode):
-                roots += self._walk(selection.selection_set, depth, count_roots)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.context.get_fragment(name)
-                # Unknown and cyclic fragments are reported by the spec's own rules.
-                if fragment is None or name in self.visiting:
-                    continue
-                self.visiting.add(name)
-                roots += self._walk(fragment.selection_set, depth, count_roots)
-                self.visiting.discard(name)
-        return roots
+    def _check(self, shape: Shape, node, what: str) -> None:
+        # Root fields are an operation's own; a fragment's top level may be spread anywhere.
+        if isinstance(node, OperationDefinitionNode) and shape.top > self.max_roots:
+            message = (
+                f"{what} asks for more than {self.max_roots} root fields; the limit is {self.max_roots}."
+            )
+        elif shape.depth > self.max_depth:
+            message = (
+                f"{what} is nested more than {self.max_depth} levels deep; the limit is {self.max_depth}."
+            )
+        elif shape.aliases > self.max_aliases:
+            message = f"{what} uses more than {self.max_aliases} aliases; the limit is {self.max_aliases}."
+        elif shape.fields > self.max_fields:
+            message = (
+                f"{what} selects more than {self.max_fields} fields once its fragments are spread; "
+                f"the limit is {self.max_fields}."
+            )
+        else:
+            return
+        raise _LimitCrossed(_too_complex(message, node))
+
+
+def shape_errors(schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
+    """QueryShapeRule's verdict, without graphql-core's visitor walking the whole document first."""
+    errors: list[GraphQLError] = []
+    QueryShapeRule(ValidationContext(schema, document, TypeInfo(schema), errors.append)).enter_document(
+        document
+    )
+    return errors
 
 
 # Names, numbers, strings and punctuators, as GraphQL's lexer sees them (comments and commas are
@@ -87,7 +259,7 @@ def rough_token_count(query):
 def validation_rules():
     """The spec's rules, plus ours (graphene-django's `validation_rules` would replace the spec's).
 
-    QueryShapeRule is run on its own before these (cms.graphql.view), so it is not repeated here.
+    QueryShapeRule is run on its own before these (`shape_errors`), so it is not repeated here.
     """
     rules = list(specified_rules)
     if not settings.GRAPHQL_INTROSPECTION:

@@ -22,15 +22,17 @@ from graphql import (
     parse,
     validate,
 )
+from graphql.validation.validate import ValidationAbortedError
 
 from cms.graphql import response_cache
-from cms.graphql.limits import QueryShapeRule, rough_token_count, validation_rules
+from cms.graphql.limits import rough_token_count, shape_errors, validation_rules
 from cms.request_cache import request_scope
 
 logger = logging.getLogger("cms.graphql")
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-_SUGGESTION_RE = re.compile(r" ?Did you mean .*\?$")
+# graphql-core's "Did you mean 'x', 'y', or 'z'?" (names cannot contain "?").
+_SUGGESTION_RE = re.compile(r" ?Did you mean [^?]*\?")
 
 # Codes a resolver raises on purpose, and the HTTP status each answers with.
 CLIENT_ERROR_STATUS = {"BAD_USER_INPUT": 400, "PREVIEW_TOKEN_INVALID": 400}
@@ -52,6 +54,21 @@ def _json_response(payload, status, request_id, headers=None):
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+def public_message(message):
+    """A graphql-core message as a client may read it: without suggestions while they are off.
+
+    graphql-core is also asked to leave them out (`hide_suggestions`); this catches the messages
+    it builds where that option does not reach (e.g. a scalar's own coercion errors).
+    """
+    if settings.GRAPHQL_FIELD_SUGGESTIONS:
+        return message
+    return _SUGGESTION_RE.sub("", message)
+
+
+def _hide_suggestions():
+    return not settings.GRAPHQL_FIELD_SUGGESTIONS
 
 
 def _error(message, code, **extra):
@@ -83,9 +100,9 @@ def _valid_document(graphql_schema, query):
             _DOCUMENTS.move_to_end(key)
             return document
     document = parse(query, max_lexical_tokens=limits["MAX_TOKENS"], max_comments=limits["MAX_TOKENS"])
-    # The cheap shape limits first: a hostile query is refused before the spec's full validation.
-    errors = validate(graphql_schema, document, [QueryShapeRule], max_errors=10) or validate(
-        graphql_schema, document, validation_rules(), max_errors=10
+    # The cheap shape limits first: they bound what the spec's rules are given (docs/security.md).
+    errors = shape_errors(graphql_schema, document) or validate(
+        graphql_schema, document, validation_rules(), max_errors=10, hide_suggestions=_hide_suggestions()
     )
     if errors:
         raise _InvalidQuery(errors)
@@ -240,7 +257,7 @@ class GraphQLHTTPView(View):
         try:
             document = _valid_document(graphql_schema, query)
         except GraphQLSyntaxError as exc:
-            return 400, {"errors": [_error(exc.message, "GRAPHQL_PARSE_FAILED")]}
+            return 400, {"errors": [_error(public_message(exc.message), "GRAPHQL_PARSE_FAILED")]}
         except _InvalidQuery as exc:
             return 400, {"errors": [self.format_validation_error(e) for e in exc.errors]}
         operation = get_operation_ast(document, operation_name)
@@ -259,6 +276,7 @@ class GraphQLHTTPView(View):
             operation_name=operation_name,
             # Every resolver is synchronous: graphql-core need not inspect each value for awaitables.
             is_awaitable=_never_awaitable,
+            hide_suggestions=_hide_suggestions(),
         )
         status = 200
         formatted = []
@@ -275,13 +293,11 @@ class GraphQLHTTPView(View):
 
     @staticmethod
     def format_validation_error(error):
-        message = error.message
-        if not settings.GRAPHQL_FIELD_SUGGESTIONS:
-            message = _SUGGESTION_RE.sub("", message)
-        entry = {
-            "message": message,
-            "extensions": {"code": (error.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")},
-        }
+        code = (error.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")
+        if isinstance(error, ValidationAbortedError) and not error.message.startswith("Too many"):
+            # graphql-core's own work budget (or the recursion limit) ran out: a costly document.
+            code = "QUERY_TOO_COMPLEX"
+        entry = {"message": public_message(error.message), "extensions": {"code": code}}
         if error.locations:
             entry["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
         return entry
@@ -291,11 +307,14 @@ class GraphQLHTTPView(View):
         code = (error.extensions or {}).get("code")
         if error.path is None:
             # Not from a field: graphql-core refusing the request itself (variable coercion, …).
-            return 400, {"message": error.message, "extensions": {"code": code or "BAD_USER_INPUT"}}
+            return 400, {
+                "message": public_message(error.message),
+                "extensions": {"code": code or "BAD_USER_INPUT"},
+            }
         if isinstance(original, GraphQLError) or (original is None and code):
             source = original if isinstance(original, GraphQLError) else error
             extensions = dict(source.extensions or {})
-            entry = {"message": source.message, "extensions": extensions, "path": error.path}
+            entry = {"message": public_message(source.message), "extensions": extensions, "path": error.path}
             return CLIENT_ERROR_STATUS.get(extensions.get("code"), 200), entry
         request_id = self.request_id(request)
         if isinstance(original, (OperationalError, InterfaceError)):

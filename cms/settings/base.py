@@ -197,6 +197,11 @@ GRAPHQL_LIMITS = {
     "MAX_DEPTH": get_env_int("GRAPHQL_MAX_DEPTH", 10),
     "MAX_ROOT_FIELDS": get_env_int("GRAPHQL_MAX_ROOT_FIELDS", 10),
     "MAX_ALIASES": get_env_int("GRAPHQL_MAX_ALIASES", 20),
+    # Fields once every fragment spread is expanded: only fragments spread many times reach it.
+    "MAX_FIELDS": get_env_int("GRAPHQL_MAX_FIELDS", 2_000),
+    # Fields answering under one response path (`{ a a a }`, or fragments selecting the same field):
+    # the spec's field-merging check compares every two of them.
+    "MAX_REPEATS": get_env_int("GRAPHQL_MAX_REPEATS", 20),
 }
 API_MAX_PAGE_SIZE = 50
 API_MAX_SEARCH_LENGTH = 100
