@@ -1,4 +1,5 @@
-"""Django's Redis cache, with one Redis client per connection pool instead of one per command.
+"""Django's Redis cache, with one Redis client per connection pool instead of one per command, and
+the "state" alias that keeps what must not be evicted apart from cached answers.
 
 Django's `RedisCacheClient.get_client()` builds a new `redis.Redis` for every cache call, and
 redis-py's constructor is not cheap (it rebuilds its table of response callbacks each time): on a

@@ -255,8 +255,9 @@ class RateLimitMiddleware:
         if bucket is None or _is_staff(request):
             return None
         limit, window = settings.RATE_LIMIT_REQUESTS, settings.RATE_LIMIT_WINDOW
+        address = client_address(request)
         try:
-            count, retry_after = count_request(client_address(request), bucket)
+            count, retry_after = count_request(address, bucket)
         except Exception:  # a cache outage must not take the API down with it
             logger.exception("Rate limiting skipped: the cache is unavailable.")
             return None
