@@ -6,6 +6,8 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory, override_settings
+from django.utils import timezone
+from freezegun import freeze_time
 
 from cms import ratelimit
 
@@ -23,6 +25,9 @@ def _low_limit(settings):
     settings.RATE_LIMIT_WINDOW = 60
     settings.RATE_LIMIT_PATHS = []
     settings.TRUSTED_PROXIES = []
+    # One moment for the whole test, so a fixed window cannot turn over between its requests.
+    with freeze_time(timezone.now()):
+        yield
 
 
 def ask(client, **extra):
