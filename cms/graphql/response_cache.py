@@ -133,7 +133,7 @@ def _declared_variables(query, max_tokens):
     query does not parse. Parsed at most once per query and process while it is in use."""
     try:
         document = parse(query, no_location=True, max_tokens=max_tokens)
-    except GraphQLError:
+    except (GraphQLError, RecursionError):
         return None
     operations = {}
     for definition in document.definitions:

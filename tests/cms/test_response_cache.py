@@ -243,3 +243,20 @@ def test_one_client_adds_a_bounded_number_of_entries_per_window(client, news_ind
         clock.tick(60)
         post_body(client, {"query": PAGED, "variables": {"size": 5}})
         assert len(response_keys()) == 5
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ news { items",
+        "{" + "a{" * 600 + "b" + "}" * 601,
+        "query A { news { items { title } } } query A { x }",
+    ],
+    ids=["syntax-error", "deep-nesting", "duplicate-operation"],
+)
+def test_a_query_that_names_no_operation_is_answered_400_and_never_kept(client, news_index, query):
+    for _ in range(2):
+        response = post_body(client, {"query": query, "variables": {"x": 1}})
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["extensions"]["code"]
+    assert response_keys() == []
