@@ -1,7 +1,13 @@
-"""Rate limiting of anonymous API traffic, per client address, in a fixed window kept in the cache.
+"""Rate limiting of anonymous traffic, per client address, in a fixed window kept in the state cache.
 
-With REDIS_URL set the counters live in Redis and every worker shares them; otherwise each process
-counts for itself (local memory), which still stops a single hostile client but is per worker.
+What is counted is decided by the view a request resolves to, never by how its path is spelled
+(`/graphql` or `/graphql/`, a SCRIPT_NAME prefix, percent-encoding): every public view is counted,
+the API's on one counter and the rest of the site's on another; health probes and the admin are
+not. Requests that resolve to no view at all (Wagtail's redirects, 404s) count with the site.
+
+Counters live in the "state" cache (cms/cache.py), apart from cached answers, so filling the cache
+cannot evict them. With Redis every worker shares them; otherwise each process counts for itself
+(local memory), which still stops a single hostile client but is per worker.
 """
 
 import functools
@@ -10,13 +16,36 @@ import json
 import logging
 import math
 import time
+from collections.abc import Callable, Mapping
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DatabaseError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils.module_loading import import_string
+
+from cms.cache import raw_redis_client, state_cache
 
 logger = logging.getLogger("cms.ratelimit")
+
+# The two counters a client has per window.
+API = "api"
+SITE = "site"
+
+# The views frontends and partner sites call, however a route to them is spelled: the API counter.
+API_VIEWS = (
+    "cms.graphql.view.graphql_view",
+    "news.feeds.rss_feed",
+    "news.feeds.atom_feed",
+    "news.feeds.json_feed",
+    "news.embed.news_iframe",
+    "news.embed.news_widget_js",
+)
+# Never counted: health probes, and the admin (its users are staff; its sign-in is throttled on
+# its own). Every other view (renditions, documents, Wagtail's pages and their redirects, views
+# added later) is counted on the site counter.
+EXEMPT_VIEWS = ("cms.views.healthz", "cms.views.readyz")
+EXEMPT_ROUTES = ("admin/",)
 
 _warned_untrusted_forwarding = False
 
@@ -49,10 +78,15 @@ def client_address(request):
     REMOTE_ADDR, unless it is a trusted proxy: then the right-most X-Forwarded-For entry that is
     not itself a trusted proxy (entries left of it were written by the client and prove nothing).
     """
+    return address_from_meta(request.META)
+
+
+def address_from_meta(meta: Mapping) -> str:
+    """client_address() of a request's META, or of a WSGI environ (cms/graphql/fast_path.py)."""
     global _warned_untrusted_forwarding
-    remote = request.META.get("REMOTE_ADDR", "")
+    remote = meta.get("REMOTE_ADDR", "")
     networks = _networks(tuple(settings.TRUSTED_PROXIES))
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
     if not _is_trusted(_parse_ip(remote), networks):
         if forwarded and not _warned_untrusted_forwarding:
             _warned_untrusted_forwarding = True
@@ -97,39 +131,71 @@ def _is_staff(request):
         return False
 
 
-def count_request(address):
-    """Count one request from `address` in the current fixed window, shared by every process
-    through the cache: (requests so far in the window, seconds until it ends)."""
+def count_request(address: str, bucket: str = API) -> tuple[int, int]:
+    """Count one request from `address` on its `bucket` counter in the current fixed window, shared
+    by every process through the state cache: (requests so far in the window, seconds until it ends)."""
+    return count_in_window(f"ratelimit:{bucket}", address)
+
+
+def count_in_window(name: str, address: str, amount: int = 1) -> tuple[int, int]:
+    """Add `amount` to the counter `name` of `address` for the current RATE_LIMIT_WINDOW:
+    (its total so far in the window, seconds until the window ends)."""
     window = settings.RATE_LIMIT_WINDOW
     now = time.time()
     window_index = int(now // window)
-    key = f"ratelimit:{window}:{window_index}:{_bucket_key(address)}"
+    key = f"{name}:{window}:{window_index}:{_bucket_key(address)}"
     retry_after = max(1, math.ceil((window_index + 1) * window - now))
-    client = _redis_client()
+    backend = state_cache()
+    client = raw_redis_client(backend)
     if client is not None:
-        # One round trip: INCR creates the counter (a plain Redis integer, as Django's cache
+        # One round trip: INCRBY creates the counter (a plain Redis integer, as Django's cache
         # stores ints), EXPIRE NX gives a new one its lifetime without extending an old one.
-        full_key = cache.make_and_validate_key(key)
+        full_key = backend.make_and_validate_key(key)
         pipeline = client.pipeline(transaction=False)
-        count, _ = pipeline.incr(full_key).expire(full_key, window + 1, nx=True).execute()
+        count, _ = pipeline.incrby(full_key, amount).expire(full_key, window + 1, nx=True).execute()
         return count, retry_after
     # add() is a no-op when the key exists; incr() is locked in local memory.
-    cache.add(key, 0, timeout=window + 1)
+    backend.add(key, 0, timeout=window + 1)
     try:
-        count = cache.incr(key)
+        count = backend.incr(key, amount)
     except ValueError:
-        # Evicted between add() and incr(): start again.
-        cache.add(key, 1, timeout=window + 1)
-        count = 1
+        # Culled between add() and incr(): start again.
+        backend.add(key, amount, timeout=window + 1)
+        count = amount
     return count, retry_after
 
 
-def _redis_client():
-    from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
+@functools.cache
+def _views(dotted_paths: tuple[str, ...]) -> frozenset[Callable]:
+    return frozenset(import_string(path) for path in dotted_paths)
 
-    backend = caches["default"]
-    return backend._cache.get_client(write=True) if isinstance(backend, RedisCache) else None
+
+def bucket_for(view_func: Callable | None, route: str, path_info: str) -> str | None:
+    """The counter a request to `view_func` (None: no view resolved) counts on, or None if none.
+
+    `route` is the matched URL pattern (`request.resolver_match.route`), not the request's path.
+    """
+    if settings.RATE_LIMIT_PATHS and path_info.startswith(tuple(settings.RATE_LIMIT_PATHS)):
+        return API  # deprecated, honoured: extra prefixes counted with the API
+    if view_func is None:
+        return SITE
+    if view_func in _views(API_VIEWS):
+        return API
+    if view_func in _views(EXEMPT_VIEWS) or (route or "").startswith(EXEMPT_ROUTES):
+        return None
+    return SITE
+
+
+def bucket_for_path(path_info: str, urlconf: str | None = None) -> str | None:
+    """bucket_for() the view `path_info` resolves to; static files are never counted."""
+    static_url = settings.STATIC_URL or ""
+    if static_url.startswith("/") and path_info.startswith(static_url):
+        return None
+    try:
+        match = resolve(path_info, urlconf)
+    except Resolver404:
+        return bucket_for(None, "", path_info)
+    return bucket_for(match.func, match.route, path_info)
 
 
 def too_many_requests(limit, window, retry_after):
@@ -154,28 +220,44 @@ def too_many_requests(limit, window, retry_after):
 class RateLimitMiddleware:
     """Answers 429 once an anonymous client has made RATE_LIMIT_REQUESTS in the current window.
 
-    The check runs in `process_view`, after the session and auth middleware have run, so staff
-    signed in to the admin are recognised; the class sits right after CorsMiddleware in
-    MIDDLEWARE so the 429 still carries CORS headers.
+    A request that resolves to a view is checked in `process_view`, after the session and auth
+    middleware have run, so staff signed in to the admin are recognised, and before the view runs.
+    One that reaches no view (no route matched: Wagtail's redirects, 404s; or a middleware answered
+    first) is counted once it has been answered, and over the limit gets the 429 instead. The class
+    sits right after CorsMiddleware in MIDDLEWARE so the 429 still carries CORS headers.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        if settings.RATE_LIMIT_PATHS:
+            logger.warning(
+                "RATE_LIMIT_PATHS is deprecated: every public view is rate-limited whatever its path. "
+                "Its prefixes are still counted with the API; remove it when they are not needed."
+            )
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if getattr(request, "_rate_limit_seen", False) or not settings.RATE_LIMIT_ENABLED:
+            return response
+        bucket = bucket_for_path(request.path_info, getattr(request, "urlconf", None))
+        return self.check(request, bucket) or response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        request._rate_limit_seen = True
         if not settings.RATE_LIMIT_ENABLED:
             return None
-        if not request.path.startswith(tuple(settings.RATE_LIMIT_PATHS)):
-            return None
-        if _is_staff(request):
+        match = request.resolver_match
+        return self.check(request, bucket_for(view_func, match.route if match else "", request.path_info))
+
+    @staticmethod
+    def check(request: HttpRequest, bucket: str | None) -> HttpResponse | None:
+        """Count the request on `bucket`: the 429 to send if it is over the limit, else None."""
+        if bucket is None or _is_staff(request):
             return None
         limit, window = settings.RATE_LIMIT_REQUESTS, settings.RATE_LIMIT_WINDOW
         address = client_address(request)
         try:
-            count, retry_after = count_request(address)
+            count, retry_after = count_request(address, bucket)
         except Exception:  # a cache outage must not take the API down with it
             logger.exception("Rate limiting skipped: the cache is unavailable.")
             return None

@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 
 @pytest.fixture(autouse=True)
@@ -22,9 +22,12 @@ def _serialized_rollback(django_db_serialized_rollback):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
+    # Every alias: cached answers, and the rate-limit counters of the "state" cache.
+    for backend in caches.all():
+        backend.clear()
     yield
-    cache.clear()
+    for backend in caches.all():
+        backend.clear()
 
 
 class GraphQLClient:

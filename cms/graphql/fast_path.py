@@ -9,7 +9,11 @@ before the clock moment the mark gave it, so it is never staler than the respons
 a content change shows on the very next request.
 
 A replay costs one cache round trip (the generation and the entry in one `get_many`), plus the
-rate limiter's count when that is on. Whatever goes wrong here, the request goes to Django.
+rate limiter's count when that is on: replays are counted exactly as Django counts the view (the
+same decision, `ratelimit.bucket_for_path`, on the same counter). What is kept is bounded as the
+response cache bounds it: an answer over the size cap is not kept, and each kept answer counts
+against its client's budget of new entries (`response_cache.may_add_entry`). Whatever goes wrong
+here, the request goes to Django.
 """
 
 import hashlib
@@ -18,7 +22,6 @@ import json
 import logging
 import math
 import time
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,12 +32,16 @@ from cms.graphql.response_cache import (
     FAST_PATH_MARKER,
     GENERATION_KEY,
     GENERATION_SEEN,
+    fits,
+    may_add_entry,
 )
 from cms.request_id import HEADER as REQUEST_ID_HEADER
 from cms.request_id import make_request_id
 
 logger = logging.getLogger("cms.graphql.fast_path")
 
+# PATH_INFO (after SCRIPT_NAME, percent-decoded by the server) of the routes to the GraphQL view;
+# a test checks that each resolves to it.
 PATHS = frozenset({"/graphql/", "/graphql"})
 KEY_PREFIX = "graphql:replay:"
 
@@ -110,7 +117,7 @@ class ResponseCacheFastPath:
                 writes[key] = replay[0]
                 timeout = replay[1] if timeout is None else min(timeout, replay[1])
             result = [body]
-        if writes:
+        if writes and may_add_entry(environ):
             try:
                 # The view's answer and its replay, in one round trip.
                 cache.set_many(writes, timeout=timeout)
@@ -192,11 +199,11 @@ def _within_rate_limit(environ):
     """Counts the request exactly as RateLimitMiddleware would, on the same counter."""
     if not settings.RATE_LIMIT_ENABLED:
         return True
-    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-    if not path.startswith(tuple(settings.RATE_LIMIT_PATHS)):
+    # Resolved as Django resolves it; never signed in (no session cookie gets here), so never exempt.
+    bucket = ratelimit.bucket_for_path(environ.get("PATH_INFO", ""))
+    if bucket is None:
         return True
-    # client_address reads only request.META (and settings).
-    count, _retry_after = ratelimit.count_request(ratelimit.client_address(SimpleNamespace(META=environ)))
+    count, _retry_after = ratelimit.count_request(ratelimit.address_from_meta(environ), bucket)
     return count <= settings.RATE_LIMIT_REQUESTS
 
 
@@ -216,7 +223,7 @@ def _replay_entry(marker, status, headers, body):
     """(what to keep, for how many seconds), or None once the marked expiry has passed."""
     generation, expires_at = marker
     seconds = expires_at - time.time()
-    if seconds <= 0:
+    if seconds <= 0 or not fits(len(body)):
         return None
     kept = tuple((name, value) for name, value in headers if name.lower() not in _PER_REQUEST)
     etag = next((value for name, value in kept if name.lower() == "etag"), None)

@@ -110,16 +110,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ------------------------------------------------------------------------------------
 
 REDIS_URL = get_env("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "cms.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "psg",
+# What must not be forgotten under memory pressure (rate-limit counters, the per-client budget of
+# new cache entries) lives apart from cached answers, in the "state" alias: a Redis with
+# `maxmemory-policy noeviction` (STATE_REDIS_URL), while the cache Redis may evict (allkeys-lru).
+# Without STATE_REDIS_URL the state shares REDIS_URL's Redis (evictable: see docs/deploy.md).
+STATE_REDIS_URL = get_env("STATE_REDIS_URL", REDIS_URL)
+CACHES = {
+    "default": (
+        {"BACKEND": "cms.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "psg"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"}
+    ),
+    "state": (
+        {"BACKEND": "cms.cache.RedisCache", "LOCATION": STATE_REDIS_URL, "KEY_PREFIX": "psg-state"}
+        if STATE_REDIS_URL
+        # Counters are tiny and short-lived: room for many clients before local memory culls any.
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "state",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ),
+}
 
 # --- Auth -------------------------------------------------------------------------------------
 
@@ -210,6 +222,11 @@ API_MAX_SEARCH_LENGTH = 100
 GRAPHQL_RESPONSE_CACHE = get_env_bool("GRAPHQL_RESPONSE_CACHE", True)
 GRAPHQL_CACHE_MAX_AGE = get_env_int("GRAPHQL_CACHE_MAX_AGE", 60)
 GRAPHQL_CACHE_STALE_WHILE_REVALIDATE = get_env_int("GRAPHQL_CACHE_STALE_WHILE_REVALIDATE", 300)
+# Answers bigger than this are sent but not kept. Each client address may add at most
+# GRAPHQL_RESPONSE_CACHE_CLIENT_ENTRIES answers per RATE_LIMIT_WINDOW (0: no bound); past that its
+# answers are sent but not kept. See docs/security.md for the memory this bounds.
+GRAPHQL_RESPONSE_CACHE_MAX_ENTRY_BYTES = get_env_int("GRAPHQL_RESPONSE_CACHE_MAX_ENTRY_BYTES", 262_144)
+GRAPHQL_RESPONSE_CACHE_CLIENT_ENTRIES = get_env_int("GRAPHQL_RESPONSE_CACHE_CLIENT_ENTRIES", 100)
 
 # Seconds a preview link works for.
 PREVIEW_TOKEN_MAX_AGE = get_env_int("PREVIEW_TOKEN_MAX_AGE", 3600)
@@ -221,12 +238,14 @@ WAGTAIL_HEADLESS_PREVIEW = {
     "ENFORCE_TRAILING_SLASH": True,
 }
 
-# Anonymous requests under these path prefixes are limited per client address (cms/ratelimit.py);
-# staff signed in to the admin are exempt. Counters live in the cache: Redis when REDIS_URL is set.
+# Anonymous requests to every public view are limited per client address (cms/ratelimit.py chooses
+# by the resolved view, not the path); staff signed in to the admin are exempt. Counters live in the
+# "state" cache: Redis when STATE_REDIS_URL (or REDIS_URL) is set.
 RATE_LIMIT_ENABLED = get_env_bool("RATE_LIMIT_ENABLED", True)
 RATE_LIMIT_REQUESTS = get_env_int("RATE_LIMIT_REQUESTS", 300)
 RATE_LIMIT_WINDOW = get_env_int("RATE_LIMIT_WINDOW", 60)
-RATE_LIMIT_PATHS = get_env_list("RATE_LIMIT_PATHS", "/graphql/,/feeds/,/embed/")
+# Deprecated: extra path prefixes (after SCRIPT_NAME) counted with the API; the views need none.
+RATE_LIMIT_PATHS = get_env_list("RATE_LIMIT_PATHS", "")
 # Proxies (IPs or CIDRs) whose X-Forwarded-For is believed; empty: REMOTE_ADDR is the client.
 TRUSTED_PROXIES = get_env_list("TRUSTED_PROXIES", "")
 

@@ -420,3 +420,74 @@ def test_a_miss_costs_three_cache_round_trips(news_index, monkeypatch, settings)
     replayed = call(environ(query="{ news { items { title } } }"))
     assert not replayed.through_django and replayed.body == answer.body
     assert calls == ["get_many"]
+
+
+def test_every_fast_path_route_is_the_graphql_view():
+    from django.urls import resolve
+
+    from cms.graphql.fast_path import PATHS
+    from cms.graphql.view import graphql_view
+
+    for path in PATHS:
+        assert resolve(path).func is graphql_view
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        {"SCRIPT_NAME": "/cms"},
+        {"SCRIPT_NAME": "/cms", "PATH_INFO": "/graphql"},
+        {"PATH_INFO": "/graphql"},
+        {"SCRIPT_NAME": "/psg/cms"},
+    ],
+    ids=["script-name", "script-name-no-slash", "no-slash", "nested-script-name"],
+)
+@pytest.mark.parametrize("send", [get, post], ids=["GET", "POST"])
+def test_replays_are_counted_however_the_route_is_spelled(settings, news_index, send, spelling):
+    settings.RATE_LIMIT_ENABLED = True
+    settings.RATE_LIMIT_REQUESTS = 3
+    settings.RATE_LIMIT_WINDOW = 3600
+    with freeze_time(timezone.now()):
+        answers = [send(**spelling) for _ in range(4)]
+        assert [a.through_django for a in answers] == [True, False, False, True]
+        assert [a.status_code for a in answers] == [200, 200, 200, 429]
+        # The same counter as Django's view, whichever spelling was used.
+        assert post().status_code == 429
+
+
+def replay_keys():
+    return [key for key in caches["default"]._cache if "graphql:replay:" in key]
+
+
+def test_unused_variables_in_post_bodies_add_a_bounded_number_of_replays(settings, news_index):
+    settings.GRAPHQL_RESPONSE_CACHE_CLIENT_ENTRIES = 3
+    settings.RATE_LIMIT_WINDOW = 3600
+    NewsPageFactory(parent=news_index, title="First")
+
+    def unused(n, **extra):
+        body = json.dumps({"query": QUERY, "variables": {"unused": n}})
+        request = RequestFactory().post("/graphql/", data=body, content_type="application/json")
+        return call({**request.environ, **extra})
+
+    with freeze_time(timezone.now()):
+        answers = [unused(n) for n in range(8)]
+        assert {a.status_code for a in answers} == {200}
+        assert {titles(a)[0] for a in answers} == {"First"}
+        # One answer in the response cache (the variable is not declared), and as many raw-body
+        # replays as the client's budget allows: the first answer and two more replays.
+        assert len(replay_keys()) == 3
+        assert [unused(n).through_django for n in range(4)] == [False, False, False, True]
+        # Another client has its own budget.
+        unused(100, REMOTE_ADDR="198.51.100.9")
+        assert len(replay_keys()) == 4
+
+
+def test_an_answer_over_the_size_cap_is_not_kept_for_replay(settings, news_index):
+    NewsPageFactory(parent=news_index, title="First")
+    size = len(get().body)
+    caches["default"].clear()
+    settings.GRAPHQL_RESPONSE_CACHE_MAX_ENTRY_BYTES = size - 1
+    for _ in range(2):
+        answer = get()
+        assert answer.through_django and answer.status_code == 200 and titles(answer) == ["First"]
+    assert replay_keys() == []

@@ -1,4 +1,4 @@
-"""Anonymous API traffic is limited per client address; staff and other paths are not."""
+"""Anonymous traffic is limited per client address, however a route is spelled; staff and probes are not."""
 
 import json
 import uuid
@@ -6,6 +6,8 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory, override_settings
+from django.utils import timezone
+from freezegun import freeze_time
 
 from cms import ratelimit
 
@@ -13,6 +15,7 @@ from cms import ratelimit
 pytestmark = pytest.mark.django_db
 
 QUERY = json.dumps({"query": "{ __typename }"})
+REDIS_DB = "redis://127.0.0.1:6379/2"
 
 
 @pytest.fixture(autouse=True)
@@ -20,8 +23,11 @@ def _low_limit(settings):
     settings.RATE_LIMIT_ENABLED = True
     settings.RATE_LIMIT_REQUESTS = 3
     settings.RATE_LIMIT_WINDOW = 60
-    settings.RATE_LIMIT_PATHS = ["/graphql/", "/feeds/", "/embed/"]
+    settings.RATE_LIMIT_PATHS = []
     settings.TRUSTED_PROXIES = []
+    # One moment for the whole test, so a fixed window cannot turn over between its requests.
+    with freeze_time(timezone.now()):
+        yield
 
 
 def ask(client, **extra):
@@ -116,29 +122,26 @@ def test_cache_outage_lets_traffic_through(client, monkeypatch):
 
         incr = add
 
-    monkeypatch.setattr(ratelimit, "cache", DownCache())
+    monkeypatch.setattr(ratelimit, "state_cache", DownCache)
     assert set(statuses(client, 5)) == {200}
 
 
 def test_counter_is_shared_through_redis(client):
     redis = pytest.importorskip("redis")
-    raw = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    raw = redis.Redis.from_url(REDIS_DB)
     try:
         raw.ping()
     except redis.exceptions.ConnectionError:
         pytest.skip("Redis is not running at 127.0.0.1:6379")
     prefix = f"psgtest-{uuid.uuid4().hex[:8]}"
     caches = {
-        "default": {
-            "BACKEND": "cms.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
-            "KEY_PREFIX": prefix,
-        }
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "state": {"BACKEND": "cms.cache.RedisCache", "LOCATION": REDIS_DB, "KEY_PREFIX": prefix},
     }
     try:
         with override_settings(CACHES=caches):
             assert statuses(client, 2, REMOTE_ADDR="198.51.100.7") == [200, 200]
-            (key,) = raw.keys(f"{prefix}:*198.51.100.7")
+            (key,) = raw.keys(f"{prefix}:*ratelimit:api:*198.51.100.7")
             assert int(raw.get(key)) == 2  # a plain Redis integer, INCR-ed atomically
             # Another worker's requests land on the same counter.
             raw.incr(key)
@@ -147,3 +150,142 @@ def test_counter_is_shared_through_redis(client):
     finally:
         for key in raw.scan_iter(f"{prefix}:*"):
             raw.delete(key)
+
+
+# --- Every spelling of every public route is counted ------------------------------------------------
+
+
+def graphql_get(client, path, **extra):
+    return client.get(path, {"query": "{ __typename }"}, **extra)
+
+
+def graphql_post(client, path, **extra):
+    return client.post(path, data=QUERY, content_type="application/json", **extra)
+
+
+def plain_get(client, path, **extra):
+    return client.get(path, **extra)
+
+
+# (how the request is sent, the path the client writes, extra WSGI environ): each answers 429 on the
+# fourth request of a window however it is spelled, and never before.
+SPELLINGS = {
+    "graphql-post-slash": (graphql_post, "/graphql/", {}),
+    "graphql-post-no-slash": (graphql_post, "/graphql", {}),
+    "graphql-get-slash": (graphql_get, "/graphql/", {}),
+    "graphql-get-no-slash": (graphql_get, "/graphql", {}),
+    "graphql-percent-encoded": (graphql_post, "/%67raphql/", {}),
+    "graphql-percent-encoded-no-slash": (graphql_post, "/%67raph%71l", {}),
+    "graphql-double-slash": (graphql_post, "/graphql/", {"PATH_INFO": "//graphql/"}),
+    "graphql-upper-case": (graphql_post, "/GRAPHQL/", {}),
+    "graphql-script-name": (graphql_post, "/graphql/", {"SCRIPT_NAME": "/cms"}),
+    "graphql-script-name-no-slash": (graphql_post, "/graphql", {"SCRIPT_NAME": "/cms"}),
+    "feed-rss": (plain_get, "/feeds/news.rss", {}),
+    "feed-atom": (plain_get, "/feeds/news.atom", {}),
+    "feed-json": (plain_get, "/feeds/news.json", {}),
+    "feed-trailing-slash": (plain_get, "/feeds/news.rss/", {}),
+    "feed-script-name": (plain_get, "/feeds/news.rss", {"SCRIPT_NAME": "/cms"}),
+    "feed-percent-encoded": (plain_get, "/feeds/news%2Erss", {}),
+    "embed": (plain_get, "/embed/news/", {}),
+    "embed-no-slash": (plain_get, "/embed/news", {}),
+    "embed-js": (plain_get, "/embed/news.js", {}),
+    "embed-script-name": (plain_get, "/embed/news/", {"SCRIPT_NAME": "/cms"}),
+    "media-rendition": (plain_get, "/media/images/missing.width-400.png", {}),
+    "media-script-name": (plain_get, "/media/images/missing.width-400.png", {"SCRIPT_NAME": "/cms"}),
+    "document": (plain_get, "/documents/1/missing.pdf", {}),
+    "wagtail-page": (plain_get, "/", {}),
+    "wagtail-unknown-page": (plain_get, "/no-such-page/", {}),
+    "unresolved-path": (plain_get, "/old-site/page.html", {}),
+    "page-login": (plain_get, "/_util/login/", {}),
+}
+
+
+@pytest.mark.parametrize(("send", "path", "extra"), SPELLINGS.values(), ids=SPELLINGS.keys())
+def test_every_spelling_is_counted(client, send, path, extra):
+    first = [send(client, path, **extra) for _ in range(3)]
+    assert 429 not in [response.status_code for response in first]
+    refused = send(client, path, **extra)
+    assert refused.status_code == 429
+    assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert 1 <= int(refused["Retry-After"]) <= 60
+
+
+def test_the_api_routes_share_one_counter_whatever_the_spelling(client):
+    graphql_post(client, "/graphql")
+    graphql_get(client, "/graphql/", SCRIPT_NAME="/cms")
+    plain_get(client, "/feeds/news.atom", SCRIPT_NAME="/cms")
+    assert plain_get(client, "/embed/news.js").status_code == 429
+
+
+def test_the_site_has_its_own_counter(client):
+    # Renditions a visitor's browser loads do not eat the API budget, nor the reverse.
+    assert statuses(client, 4) == [200, 200, 200, 429]
+    assert plain_get(client, "/media/images/missing.width-400.png").status_code == 404
+    for _ in range(3):
+        plain_get(client, "/no-such-page/")
+    assert plain_get(client, "/media/images/missing.width-400.png").status_code == 429
+
+
+def test_a_redirect_to_an_unresolved_path_is_counted(client):
+    from wagtail.contrib.redirects.models import Redirect
+
+    Redirect.objects.create(old_path="/old-site/page.html", redirect_link="https://frontend.test/page/")
+    codes = [client.get("/old-site/page.html").status_code for _ in range(4)]
+    assert codes == [301, 301, 301, 429]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/healthz", "/readyz", "/admin/login/", "/admin/", "/static/missing.css"],
+)
+def test_probes_the_admin_and_static_files_are_not_counted(client, path):
+    codes = {client.get(path).status_code for _ in range(5)}
+    assert 429 not in codes
+
+
+def test_staff_are_exempt_from_the_site_counter_too(client):
+    user_model = get_user_model()
+    client.force_login(user_model.objects.create_user("editor", password="pw", is_staff=True))
+    assert {plain_get(client, "/no-such-page/").status_code for _ in range(5)} == {404}
+
+
+def test_every_route_is_counted_or_deliberately_exempt():
+    """A view added later is counted (on the site counter) unless it is exempted on purpose."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                assert isinstance(pattern, URLPattern)
+                yield prefix + str(pattern.pattern), pattern.callback
+
+    routes = walk(get_resolver().url_patterns)
+    buckets = {route: ratelimit.bucket_for(view, route, "/") for route, view in routes}
+    admin = {route: bucket for route, bucket in buckets.items() if route.startswith("admin/")}
+    assert admin and set(admin.values()) == {None}
+    others = {route: bucket for route, bucket in buckets.items() if not route.startswith("admin/")}
+    assert others == {
+        "graphql/": "api",
+        "graphql": "api",
+        "feeds/news.rss": "api",
+        "feeds/news.atom": "api",
+        "feeds/news.json": "api",
+        "embed/news/": "api",
+        "embed/news.js": "api",
+        "healthz": None,
+        "readyz": None,
+        "documents/^(\\d+)/(.*)$": "site",
+        "documents/authenticate_with_password/<int:restriction_id>/": "site",
+        "^media/images/(?P<path>[^/]+)$": "site",
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": "site",
+        "_util/login/": "site",
+        "^((?:[\\w\\-]+/)*)$": "site",
+    }
+
+
+def test_deprecated_rate_limit_paths_still_add_prefixes(client, settings):
+    settings.RATE_LIMIT_PATHS = ["/healthz"]
+    codes = [client.get("/healthz").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
