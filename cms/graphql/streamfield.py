@@ -8,6 +8,7 @@ from cms.graphql.documents import DocumentType
 from cms.graphql.images import ImageType
 from cms.graphql.rich_text import RichTextHTML, render_rich_text
 from cms.paths import frontend_path, frontend_url
+from cms.sanitise import safe_url
 from cms.visibility import public_media
 
 
@@ -119,7 +120,7 @@ class EmbedBlock(graphene.ObjectType):
 
     @staticmethod
     def resolve_url(child, info):
-        return child.value.url
+        return safe_url(child.value.url)
 
     @staticmethod
     def resolve_embed_html(child, info):
@@ -173,9 +174,9 @@ class ButtonBlock(graphene.ObjectType):
             page = value["page"]
             return frontend_url(frontend_path(page)) if is_public(page) else None
         if value["url"]:
-            return value["url"]
+            return safe_url(value["url"])
         if value["email"]:
-            return f"mailto:{value['email']}"
+            return safe_url(f"mailto:{value['email']}")
         return None
 
 
