@@ -50,7 +50,9 @@ def safe_url(url: str | None) -> str | None:
     for _ in range(3):
         readings.append(_URL_IGNORED_ANYWHERE.sub("", decoded.strip(_URL_IGNORED_EDGES)))
         decoded = html.unescape(decoded)
-    if not readings[0] or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in readings[0]):
+    # Controls inside a URL (a tab or newline included) have no business there.
+    inner = url.strip(_URL_IGNORED_EDGES)
+    if not inner or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in inner):
         return None
     for reading in readings:
         scheme = _SCHEME.match(reading)
@@ -60,7 +62,7 @@ def safe_url(url: str | None) -> str | None:
         # path to a browser; no legitimate link looks like that.
         if not scheme and ":" in re.split(r"[/?#]", reading, maxsplit=1)[0]:
             return None
-    return url.strip(_URL_IGNORED_EDGES)
+    return inner
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
