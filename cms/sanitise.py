@@ -82,6 +82,13 @@ _rich_text_cleaner = nh3.Cleaner(
 )
 
 
+# Clean content should come out byte for byte as Wagtail stored it: the serialiser writes void
+# elements as `<br>` and a no-break space as `&nbsp;`, Wagtail `<br/>` and the character itself.
+# Text never holds a raw `<`, so only elements match; both forms mean the same to any parser.
+_VOID_ELEMENT = re.compile(r"<(br|hr)>")
+
+
 def clean_rich_text(value: str) -> str:
     """HTML reduced to what the rich text editor makes: its tags, `href` on links, nothing executable."""
-    return _rich_text_cleaner.clean(value)
+    cleaned = _rich_text_cleaner.clean(value)
+    return _VOID_ELEMENT.sub(r"<\1/>", cleaned).replace("&nbsp;", "\u00a0")
