@@ -163,7 +163,14 @@ def test_a_typed_path_to_a_hidden_page_answers_like_a_missing_path(client, site,
 
 @pytest.mark.parametrize("variant", ["draft", "login"])
 @pytest.mark.parametrize(
-    "link", ["https://frontend.test{path}", "http://testserver{path}", "http://LOCALHOST{path}", "{path}?x=1"]
+    "link",
+    [
+        "https://frontend.test{path}",
+        "http://testserver{path}",
+        "http://LOCALHOST{path}",
+        "//frontend.test{path}",
+        "{path}?x=1",
+    ],
 )
 def test_a_typed_link_to_a_hidden_page_answers_like_a_missing_path(client, site, variant, link):
     page = HIDDEN[variant](*site)
