@@ -55,9 +55,7 @@ def serve_document(request, document_id: str, document_filename: str):
     request.user.is_authenticated  # noqa: B018
     if len(document_id) > _MAX_ID_DIGITS:
         raise Http404("No such document.")
-    document = (
-        get_document_model().objects.filter(pk=int(document_id)).select_related("collection").first()
-    )
+    document = get_document_model().objects.filter(pk=int(document_id)).select_related("collection").first()
     restricted = document is not None and document.collection_id in restricted_collection_ids()
     if restricted and not all(
         restriction.accept_request(request) for restriction in document.collection.get_view_restrictions()
