@@ -8,7 +8,7 @@ class CmsConfig(AppConfig):
     verbose_name = "PSG CMS"
 
     def ready(self):
-        from cms import checks, signals  # noqa: F401  (checks register themselves)
+        from cms import checks, serving, signals  # noqa: F401  (checks and page-serving hooks register themselves)
 
         signals.connect()
 

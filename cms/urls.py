@@ -5,13 +5,19 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.graphql.view import graphql_view
-from cms.media import serve_rendition
+from cms.media import serve_document, serve_rendition
+from cms.serving import not_found
 from cms.views import healthz, readyz
 from news import urls as news_urls
 
 # The public site is the headless frontend; Wagtail's page URLs (mounted last) only redirect there.
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    # Restricted documents are hidden from whoever they do not let in (cms/media.py), and no
+    # restricted page or file is ever shown here, so there are no password forms to fill in either.
+    re_path(r"^documents/(\d+)/(.*)$", serve_document),
+    re_path(r"^documents/authenticate_with_password/", not_found),
+    re_path(r"^_util/authenticate_with_password/", not_found),
     path("documents/", include(wagtaildocs_urls)),
     path("graphql/", graphql_view, name="graphql"),
     # A POST to the slash-less URL must not meet APPEND_SLASH's redirect (which drops the body).

@@ -245,7 +245,9 @@ class EventPage(BasePage):
 
     @property
     def online_url_or_none(self):
-        return self.online_url or None
+        from cms.sanitise import safe_url
+
+        return safe_url(self.online_url)
 
     @property
     def registration(self):

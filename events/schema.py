@@ -9,6 +9,7 @@ from grapple.registry import registry
 from cms.graphql.errors import UserInputError
 from cms.graphql.pagination import PaginationInfo, paginate, pagination_arguments
 from cms.prefetch import prepare_pages
+from cms.sanitise import safe_url
 from events.models import EventPage
 from events.queries import london_day_bounds, past_events, upcoming_events
 
@@ -38,7 +39,7 @@ class VenueType(graphene.ObjectType):
 
     @staticmethod
     def resolve_url(venue, info):
-        return venue.url or None
+        return safe_url(venue.url)
 
 
 class TicketPriceType(graphene.ObjectType):
@@ -74,7 +75,7 @@ class RegistrationType(graphene.ObjectType):
 
     @staticmethod
     def resolve_url(event, info):
-        return event.registration_url or None
+        return safe_url(event.registration_url)
 
     @staticmethod
     def resolve_deadline(event, info):

@@ -2,6 +2,7 @@
 
 import graphene
 
+from cms.sanitise import safe_url
 from home.models import MembershipOption
 
 
@@ -55,7 +56,7 @@ class CallToActionType(graphene.ObjectType):
 
     @staticmethod
     def resolve_url(cta, info):
-        return cta["url"]
+        return safe_url(cta["url"])
 
     @staticmethod
     def resolve_email(cta, info):
@@ -63,4 +64,6 @@ class CallToActionType(graphene.ObjectType):
 
     @staticmethod
     def resolve_href(cta, info):
-        return cta["url"] or f"mailto:{cta['email']}"
+        mailto = safe_url(f"mailto:{cta['email']}") if cta["email"] else None
+        # An unsafe stored URL is left out; with no address either, there is nothing to link to.
+        return safe_url(cta["url"]) or mailto or ""

@@ -21,6 +21,7 @@ from django.middleware.http import ConditionalGetMiddleware
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import decorator_from_middleware
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 
 from cms.paths import frontend_path, frontend_url
 from cms.prefetch import prepare_pages, renditions
@@ -165,6 +166,12 @@ def public_caching(view):
     return conditional_get(wrapped)
 
 
+def plain_description(obj) -> str:
+    """The feed's description as plain text."""
+    about = f" on {obj.topic.name}" if obj.topic else ""
+    return f"The latest news{about} from the {AUTHOR}: human rights, development and justice in Peru."
+
+
 class _FeedContext:
     def __init__(self, request, topic):
         self.request, self.topic = request, topic
@@ -185,10 +192,11 @@ class NewsRssFeed(Feed):
         return f"{AUTHOR}: news" + (f" on {obj.topic.name}" if obj.topic else "")
 
     def description(self, obj):
-        about = f" on {obj.topic.name}" if obj.topic else ""
-        return f"The latest news{about} from the {AUTHOR}: human rights, development and justice in Peru."
+        # Feed readers take an RSS description as HTML; the text in it is plain.
+        return escape(plain_description(obj))
 
-    subtitle = description
+    def subtitle(self, obj):
+        return plain_description(obj)
 
     def link(self, obj):
         return obj.home
@@ -209,7 +217,9 @@ class NewsRssFeed(Feed):
         return item.url
 
     def item_description(self, item):
-        return item.summary
+        # An RSS description and an Atom summary (type="html") are read as HTML; summaries are
+        # plain text, so whatever they hold is shown as text, never run.
+        return escape(item.summary)
 
     def item_guid(self, item):
         return item.id
@@ -279,7 +289,7 @@ def json_feed(request):
         "title": feed.title(context),
         "home_page_url": home if "://" in home else request.build_absolute_uri(home),
         "feed_url": request.build_absolute_uri(),
-        "description": feed.description(context),
+        "description": plain_description(context),
         "language": FEED_LANGUAGE,
         "authors": [author],
         "items": items,

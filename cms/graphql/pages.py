@@ -11,6 +11,7 @@ from cms.graphql.pagination import PaginationInfo, paginate, pagination_argument
 from cms.paths import frontend_path, frontend_url, site_root_paths
 from cms.prefetch import prepare_pages
 from cms.search import matching_ids, validate_search_term
+from cms.serving import public_redirect_target
 from cms.visibility import public_pages
 
 
@@ -98,15 +99,10 @@ class PagesQuery(graphene.ObjectType):
             .select_related("redirect_page")
             .first()
         )
-        if redirect is None:
+        target = public_redirect_target(redirect) if redirect is not None else None
+        if target is None:
             return None
-        if redirect.redirect_page_id:
-            target = public_pages().filter(pk=redirect.redirect_page_id).first()
-            if target is None:
-                return None
-            location = frontend_path(target)
-        else:
-            location = redirect.redirect_link
+        location = frontend_path(target) if isinstance(target, Page) else target
         return RedirectType(old_path=path, location=location, is_permanent=redirect.is_permanent)
 
     @staticmethod

@@ -1,16 +1,19 @@
-"""Rich text as the frontend needs it: links to frontend paths, no Wagtail markup, hidden pages unlinked."""
+"""Rich text as the frontend needs it: links to frontend paths, no Wagtail markup, hidden pages unlinked,
+and nothing but the editor's own markup (cms.sanitise), whatever is stored."""
 
 import re
+import secrets
 
 import graphene
 from django.conf import settings
 from django.utils.html import escape
 from wagtail.documents import get_document_model
 from wagtail.rich_text import RichText, features
-from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
+from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter
 
 from cms.paths import frontend_url, path_for_url_path
 from cms.prefetch import prefetched_objects
+from cms.sanitise import clean_rich_text
 from cms.visibility import load_public_page_paths, public_media
 
 _UNLINK_MARK = '<a data-psg-unlink="">'
@@ -51,20 +54,32 @@ class _ApiLinkRewriter(LinkRewriter):
         return super().get_tag_replacements(tag_type, attrs_list)
 
 
-_rewriter = MultiRuleRewriter(
-    [
-        _ApiLinkRewriter(bulk_rules={"page": _page_links, "document": _document_links}),
-        EmbedRewriter(bulk_rules={"media": _embeds}),
-    ]
-)
+_link_rewriter = _ApiLinkRewriter(bulk_rules={"page": _page_links, "document": _document_links})
 
 
 def render_rich_text(value):
-    """Database rich text (str or RichText) to the HTML the API serves."""
+    """Database rich text (str or RichText) to the HTML the API serves.
+
+    Links are resolved first, then everything goes through the sanitiser; embeds (HTML from
+    Wagtail's oEmbed finders, trusted as such) are put back in afterwards, at placeholders whose
+    random part stored text cannot know in advance.
+    """
     if value is None:
         return None
     source = value.source if isinstance(value, RichText) else str(value)
-    return _UNLINK_RE.sub(r"\1", _rewriter(source))
+    placeholder = f"psg-embed-{secrets.token_hex(8)}-"
+    fragments: list[str] = []
+
+    def embed_placeholders(attrs_list):
+        start = len(fragments)
+        fragments.extend(_embeds(attrs_list))
+        return [f"[{placeholder}{index}]" for index in range(start, len(fragments))]
+
+    linked = _UNLINK_RE.sub(r"\1", _link_rewriter(source))
+    html = clean_rich_text(EmbedRewriter(bulk_rules={"media": embed_placeholders})(linked))
+    if fragments:
+        html = re.sub(rf"\[{placeholder}(\d+)\]", lambda match: fragments[int(match.group(1))], html)
+    return html
 
 
 class RichTextHTML(graphene.Scalar):

@@ -6,6 +6,7 @@ from wagtail.models import Site
 
 from cms.models import NavigationMenu, SiteSettings
 from cms.paths import frontend_path, frontend_url
+from cms.sanitise import safe_url
 from cms.visibility import public_pages
 
 
@@ -40,7 +41,7 @@ class SiteSettingsType(graphene.ObjectType):
 
     @staticmethod
     def resolve_social_links(settings, info):
-        return settings.social_links.all()
+        return [link for link in settings.social_links.all() if safe_url(link.url)]
 
 
 def _page_type():
@@ -91,7 +92,10 @@ class MenuType(graphene.ObjectType):
                     MenuItemType(label=item.label or page.title, url=frontend_url(path), path=path, page=page)
                 )
             else:
-                result.append(MenuItemType(label=item.label or item.url, url=item.url, path=None, page=None))
+                url = safe_url(item.url)
+                if url is None:
+                    continue
+                result.append(MenuItemType(label=item.label or url, url=url, path=None, page=None))
         return result
 
 

@@ -6,8 +6,9 @@ from wagtail.embeds.exceptions import EmbedException
 
 from cms.graphql.documents import DocumentType
 from cms.graphql.images import ImageType
-from cms.graphql.rich_text import RichTextHTML, render_rich_text
+from cms.graphql.rich_text import RichTextHTML
 from cms.paths import frontend_path, frontend_url
+from cms.sanitise import safe_url
 from cms.visibility import public_media
 
 
@@ -43,7 +44,9 @@ class ParagraphBlock(graphene.ObjectType):
 
     @staticmethod
     def resolve_html(child, info):
-        return render_rich_text(child.value)
+        # The scalar renders (and sanitises) it, once: the trusted embeds it puts in would not
+        # survive a second pass through the sanitiser.
+        return child.value
 
 
 class HeadingBlock(graphene.ObjectType):
@@ -119,7 +122,7 @@ class EmbedBlock(graphene.ObjectType):
 
     @staticmethod
     def resolve_url(child, info):
-        return child.value.url
+        return safe_url(child.value.url)
 
     @staticmethod
     def resolve_embed_html(child, info):
@@ -173,9 +176,9 @@ class ButtonBlock(graphene.ObjectType):
             page = value["page"]
             return frontend_url(frontend_path(page)) if is_public(page) else None
         if value["url"]:
-            return value["url"]
+            return safe_url(value["url"])
         if value["email"]:
-            return f"mailto:{value['email']}"
+            return safe_url(f"mailto:{value['email']}")
         return None
 
 

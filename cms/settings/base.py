@@ -66,7 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's RedirectMiddleware, minus redirects to pages anonymous visitors may not see.
+    "cms.serving.PublicRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -156,6 +157,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(get_env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(get_env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# How long browsers and CDNs may reuse a public rendition or document; a collection restricted
+# later hides its files from caches after at most this long (cms/media.py).
+MEDIA_CACHE_MAX_AGE = get_env_int("MEDIA_CACHE_MAX_AGE", 3600)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -60,7 +60,8 @@ if AWS_STORAGE_BUCKET_NAME:
                 # Signed, expiring URLs (a private bucket) instead of plain public ones.
                 "querystring_auth": get_env_bool("AWS_QUERYSTRING_AUTH", False),
                 "file_overwrite": False,
-                "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+                # Not `immutable`: an image may move into a restricted collection (cms/media.py).
+                "object_parameters": {"CacheControl": f"public, max-age={MEDIA_CACHE_MAX_AGE}"},  # noqa: F405
             },
         },
     }

@@ -17,12 +17,12 @@ def make_image(collection=None):
     return image, image.get_rendition("width-400")
 
 
-def test_renditions_are_served_with_long_caching(client):
+def test_renditions_are_served_with_bounded_caching(client):
     _image, rendition = make_image()
     response = client.get(rendition.url)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
-    assert "immutable" in response["Cache-Control"]
+    assert response["Cache-Control"] == "public, max-age=3600"
 
 
 def test_original_upload_is_not_served(client):
