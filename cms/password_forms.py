@@ -1,11 +1,11 @@
 """Password checks that never reach Django's `authenticate()`, throttled like sign-ins.
 
-Wagtail's forms for password-restricted pages and documents compare the password themselves, and
-the admin account page checks the current password with `check_password()`. Axes never hears of
-those, so each wrong password here is reported to it as a failed sign-in: it counts against the
-client's address (shared with sign-ins) and against the restriction or the account, and a
-locked-out client gets the same lockout page as on the sign-in forms, before any password is
-compared. Password-reset requests are counted the same way, each one, since each sends an email.
+The admin account page checks the current password with `check_password()`. Axes never hears of
+that, so each wrong password there is reported to it as a failed sign-in: it counts against the
+client's address (shared with sign-ins) and against the account, and a locked-out client gets the
+same lockout page as on the sign-in forms, before any password is compared. Password-reset
+requests are counted the same way, each one, since each sends an email. (Wagtail's password forms
+for restricted pages and documents are not served at all: cms/urls.py.)
 """
 
 from collections.abc import Callable
@@ -16,15 +16,6 @@ from django.http import HttpRequest, HttpResponse
 
 from cms.login_throttle import lockout_response
 
-# URL name → the key failures are counted under besides the address, from the URL's arguments.
-RESTRICTION_FORMS: dict[str, Callable[..., str]] = {
-    "wagtailcore_authenticate_with_password": lambda page_view_restriction_id, **_: (
-        f"page-password:{page_view_restriction_id}"
-    ),
-    "wagtaildocs_authenticate_with_password": lambda restriction_id, **_: (
-        f"document-password:{restriction_id}"
-    ),
-}
 ACCOUNT_VIEW = "wagtailadmin_account"
 RESET_REQUEST_VIEW = "wagtailadmin_password_reset"
 
@@ -34,37 +25,20 @@ def _record_failure(request: HttpRequest, credentials: dict) -> None:
 
 
 class PasswordFormThrottleMiddleware:
-    """Counts wrong passwords on Wagtail's password-restriction forms and the account page's
-    current-password check, and refuses locked-out clients before the password is compared."""
+    """Counts wrong current passwords on the account page and every password-reset request, and
+    refuses locked-out clients before the password is compared."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        credentials = getattr(request, "_restriction_form_credentials", None)
-        if credentials is None:
-            return response
-        # The restriction forms re-show themselves (200) on a wrong password and redirect on the
-        # right one.
-        if response.status_code == 200:
-            _record_failure(request, credentials)
-            if request.axes_locked_out:
-                return lockout_response(request, response, credentials)
-        elif 300 <= response.status_code < 400:
-            AxesProxyHandler.get_implementation().reset_user_attempts(request, credentials)
-        return response
+        return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
         if request.method != "POST" or request.resolver_match is None:
             return None
         name = request.resolver_match.url_name
-        if name in RESTRICTION_FORMS:
-            credentials = {"username": RESTRICTION_FORMS[name](**view_kwargs)}
-            if not AxesProxyHandler.is_allowed(request, credentials):
-                return lockout_response(request, None, credentials)
-            request._restriction_form_credentials = credentials
-        elif name == ACCOUNT_VIEW:
+        if name == ACCOUNT_VIEW:
             return self._check_current_password(request)
         elif name == RESET_REQUEST_VIEW:
             return self._count_reset_request(request)
