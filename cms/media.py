@@ -9,10 +9,16 @@ from django.http import Http404
 from django.views.static import serve
 from wagtail.images import get_image_model
 
+from cms.input_rules import forbidden_character
 from cms.visibility import restricted_collection_ids
+
+# The rendition's file column; a longer name, or one with NUL, is no rendition (nor a file).
+_MAX_NAME = 255 - len("images/")
 
 
 def serve_rendition(request, path):
+    if len(path) > _MAX_NAME or forbidden_character(path):
+        raise Http404("No such image.")
     rendition_model = get_image_model().get_rendition_model()
     rendition = (
         rendition_model.objects.filter(file=f"images/{path}")
