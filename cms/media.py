@@ -12,14 +12,13 @@ from wagtail.images import get_image_model
 from cms.input_rules import forbidden_character
 from cms.visibility import restricted_collection_ids
 
-# The rendition's file column; a longer name, or one with NUL, is no rendition (nor a file).
-_MAX_NAME = 255 - len("images/")
-
 
 def serve_rendition(request, path):
-    if len(path) > _MAX_NAME or forbidden_character(path):
-        raise Http404("No such image.")
     rendition_model = get_image_model().get_rendition_model()
+    # A name longer than the file column, or with NUL, is no rendition: no need to ask the database.
+    longest = rendition_model._meta.get_field("file").max_length - len("images/")
+    if len(path) > longest or forbidden_character(path):
+        raise Http404("No such image.")
     rendition = (
         rendition_model.objects.filter(file=f"images/{path}")
         .select_related("image")
