@@ -84,7 +84,7 @@ def load_json(raw: bytes | str, what: str) -> Any:
         try:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise BadJSON(f"{what} is not UTF-8.") from None
+            raise BadJSON(f"{what} is not UTF-8 (JSON is read as UTF-8 whatever the charset says).") from None
     if _nesting_exceeds(raw, MAX_JSON_DEPTH):
         raise BadJSON(f"{what} nests arrays and objects more than {MAX_JSON_DEPTH} levels deep.")
     try:
@@ -104,7 +104,8 @@ def _input_error(message: str, **where: str) -> dict:
     return {"message": message, "extensions": {"code": "BAD_USER_INPUT", **where}}
 
 
-def _check_string(value: str, input_type: GraphQLInputType | None, label: str) -> str | None:
+def _check_string(value: str, input_type: GraphQLInputType | None, where: str) -> str | None:
+    label = f"`{where}`"
     reason = forbidden_character(value)
     if reason:
         return f"{label} {reason}."
@@ -119,16 +120,16 @@ def _check_string(value: str, input_type: GraphQLInputType | None, label: str) -
     return None
 
 
-def _check_value(value: Any, input_type: GraphQLInputType | None, label: str) -> str | None:
+def _check_value(value: Any, input_type: GraphQLInputType | None, where: str) -> str | None:
     """The first problem in a variable's value, walking it along its declared type."""
     if isinstance(input_type, GraphQLNonNull):
         input_type = input_type.of_type
     if isinstance(value, str):
-        return _check_string(value, input_type, label)
+        return _check_string(value, input_type, where)
     if isinstance(value, list):
         item_type = input_type.of_type if isinstance(input_type, GraphQLList) else None
         for index, item in enumerate(value):
-            problem = _check_value(item, item_type, f"{label}[{index}]")
+            problem = _check_value(item, item_type, f"{where}[{index}]")
             if problem:
                 return problem
     elif isinstance(value, dict):
@@ -136,9 +137,9 @@ def _check_value(value: Any, input_type: GraphQLInputType | None, label: str) ->
         for key, item in value.items():
             reason = forbidden_character(key)
             if reason:
-                return f"A key in {label} {reason}."
+                return f"A key in `{where}` {reason}."
             field = fields.get(key)
-            problem = _check_value(item, field.type if field else None, f"{label}.{key}")
+            problem = _check_value(item, field.type if field else None, f"{where}.{key}")
             if problem:
                 return problem
     return None
@@ -173,7 +174,7 @@ class _LiteralCheck(Visitor):
 
     def enter_string_value(self, node, *_args):
         name = ".".join(self.names)
-        problem = _check_string(node.value, self.type_info.get_input_type(), f"`{name}`")
+        problem = _check_string(node.value, self.type_info.get_input_type(), name)
         if problem:
             self.problem = _input_error(problem, argument=name)
             return BREAK
@@ -202,7 +203,7 @@ def find_bad_input(schema: GraphQLSchema, document: DocumentNode, variables: dic
         reason = forbidden_character(name)
         if reason:
             return _input_error(f"A variable name {reason}.")
-        problem = _check_value(value, types.get(name), f"`${name}`")
+        problem = _check_value(value, types.get(name), f"${name}")
         if problem:
             return _input_error(problem, variable=name)
     return None
