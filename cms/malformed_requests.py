@@ -36,10 +36,12 @@ def _text_problem(raw: bytes, where: str) -> str | None:
     return None
 
 
-def url_problem(meta: dict) -> str | None:
+def url_problem(request: HttpRequest) -> str | None:
     """Why the request's path or query string cannot be taken, or None."""
-    path = _raw_bytes(meta.get("PATH_INFO", ""))  # already percent-decoded by the server
-    query = unquote_to_bytes(_raw_bytes(meta.get("QUERY_STRING", "")))
+    # Django has decoded the path already and written bytes that are not UTF-8 back as `%XX`;
+    # decoding once more finds them (and a `%00` sent as `%2500`: no URL here has a `%` in it).
+    path = unquote_to_bytes(request.path_info)
+    query = unquote_to_bytes(_raw_bytes(request.META.get("QUERY_STRING", "")))
     return _text_problem(path, "URL path") or _text_problem(query, "query string")
 
 
@@ -64,7 +66,7 @@ class MalformedRequestMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        problem = url_problem(request.META)
+        problem = url_problem(request)
         if problem is not None:
             logger.info("Malformed request refused: %s", problem)
             return refusal(request, problem)
