@@ -4,7 +4,8 @@ A path or query string holding NUL (PostgreSQL refuses it in text, the file syst
 bytes that are not UTF-8 (stray `%ff`, overlong forms such as `%C0%80`, encoded surrogates such as
 `%ED%A0%80`) can only be an attack or a broken client. Django would hand views NUL as it is and
 the rest as U+FFFD or re-escaped text; refusing them here keeps every endpoint, present and
-future, from meeting them. On /graphql/ the answer is the API's JSON error, elsewhere plain text.
+future, from meeting them. On /graphql/ the answer is the API's JSON error, on the JSON feed JSON,
+elsewhere plain text.
 """
 
 import json
@@ -50,13 +51,17 @@ def is_graphql(request: HttpRequest) -> bool:
 
 
 def refusal(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
-    """The answer to a malformed request: the API's JSON error on /graphql/, plain text elsewhere."""
+    """The answer to a malformed request: the API's JSON error on /graphql/, `{"error": …}` for a
+    `.json` URL (the JSON feed), plain text elsewhere."""
     if is_graphql(request):
         body = {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
-        return HttpResponse(
-            json.dumps(body, separators=(",", ":")), status=status, content_type="application/json"
-        )
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    elif request.path_info.endswith(".json"):
+        body = {"error": message}
+    else:
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    return HttpResponse(
+        json.dumps(body, separators=(",", ":")), status=status, content_type="application/json"
+    )
 
 
 class MalformedRequestMiddleware:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import decorator_from_middleware
@@ -257,8 +257,11 @@ def repeated_parameter(params, names):
     return next((name for name in names if len(params.getlist(name)) > 1), None)
 
 
-def bad_parameter(message):
-    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+def feed_error(request, message, status=400):
+    """A refusal in the feed's own kind: JSON for the JSON feed, plain text for the others."""
+    if request.path_info.endswith(".json"):
+        return JsonResponse({"error": message}, status=status)
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
 def _single_parameters(view):
@@ -266,7 +269,7 @@ def _single_parameters(view):
     def wrapped(request, *args, **kwargs):
         repeated = repeated_parameter(request.GET, FEED_PARAMETERS)
         if repeated:
-            return bad_parameter(f"`{repeated}` is given more than once.")
+            return feed_error(request, f"`{repeated}` is given more than once.")
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -281,7 +284,10 @@ atom_feed = public_caching(_single_parameters(_scoped(NewsAtomFeed())))
 @_scoped
 def json_feed(request):
     """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
-    topic = topic_from_slug(request.GET.get("topic"))
+    try:
+        topic = topic_from_slug(request.GET.get("topic"))
+    except Http404:
+        return feed_error(request, "No such topic.", status=404)
     feed = NewsRssFeed()
     context = _FeedContext(request, topic)
     author = {"name": AUTHOR, "url": settings.FRONTEND_URL or None}

@@ -42,6 +42,8 @@ def assert_refused(response, path):
     if path.startswith("/graphql"):
         assert response["Content-Type"] == "application/json"
         assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    elif path.split("?")[0].endswith(".json"):
+        assert response.json()["error"]
     else:
         assert response["Content-Type"].startswith("text/plain")
 
@@ -122,7 +124,8 @@ def test_feed_repeated_topic_is_400(client, site, feed):
     TopicFactory(name="Mining")
     response = client.get(f"/feeds/news.{feed}?topic=mining&topic=mining")
     assert response.status_code == 400
-    assert response.content.decode() == "`topic` is given more than once."
+    message = response.json()["error"] if feed == "json" else response.content.decode()
+    assert message == "`topic` is given more than once."
 
 
 @pytest.mark.parametrize("feed", ["rss", "atom", "json"])
@@ -130,6 +133,8 @@ def test_feed_repeated_topic_is_400(client, site, feed):
 def test_feed_odd_topics_are_404(client, site, feed, topic):
     response = client.get(f"/feeds/news.{feed}?topic={topic}")
     assert response.status_code == 404
+    if feed == "json":
+        assert response.json() == {"error": "No such topic."}
     assert "Set-Cookie" not in response.headers
 
 
