@@ -202,3 +202,13 @@ class TestWithoutTheGuard:
         )
         assert response.status_code == 400
         assert response.json()["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "variable": "t"}
+
+
+def test_too_many_parameters_on_graphql_is_a_json_400(client, site):
+    query_string = "query=%7B__typename%7D&" + "&".join(f"a{i}=1" for i in range(1100))
+    response = client.get("/graphql/", QUERY_STRING=query_string)
+    assert response.status_code == 400
+    assert response.json()["errors"][0] == {
+        "message": "The request has too many parameters.",
+        "extensions": {"code": "BAD_REQUEST"},
+    }
