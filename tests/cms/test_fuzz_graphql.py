@@ -231,7 +231,7 @@ def test_every_argument_with_hostile_values(client, fuzz_content, field_name, ar
     @example(value="²", as_literal=False)
     @given(value=hostile_value(named), as_literal=st.booleans())
     @settings(
-        max_examples=8,
+        max_examples=20,
         derandomize=True,
         deadline=None,
         suppress_health_check=list(HealthCheck),
