@@ -127,7 +127,7 @@ def test_no_query_parameter_or_path_segment_makes_a_5xx(client, content, guard, 
     @example(segment="%ff", pairs=[(name, "%C0%80") for name in names])
     @given(segment=raw_values, pairs=parameters(names))
     @settings(
-        max_examples=10,
+        max_examples=40,
         derandomize=True,
         deadline=None,
         suppress_health_check=list(HealthCheck),
