@@ -354,3 +354,20 @@ def test_a_long_topic_is_simply_no_match(gql, site):
     assert gql("query($t: String) { news(topic: $t) { items { id } } }", {"t": "x" * 10_000}) == {
         "news": {"items": []}
     }
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "",
+        ";;;",
+        "application/json; charset",
+        'application/json; charset="',
+        "application/json\x00",
+        "multipart/form-data; boundary=",
+    ],
+)
+def test_odd_content_types_are_a_4xx(client, site, content_type):
+    response = client.generic("POST", "/graphql/", b'{"query": "{ __typename }"}', content_type)
+    assert response.status_code < 500, response.content
+    assert response.json()["errors" if response.status_code >= 400 else "data"]
