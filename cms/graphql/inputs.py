@@ -9,6 +9,8 @@ type, so every `Date` and `DateTime` argument is covered, present and future.
 import json
 import math
 import re
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from graphql import (
@@ -44,6 +46,8 @@ class BadJSON(ValueError):
 
 
 def _nesting_exceeds(text: str, limit: int) -> bool:
+    if text.count("[") + text.count("{") <= limit:
+        return False  # the usual case, counted in C
     depth = 0
     for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub("", text)):
         if bracket.group() in "[{":
@@ -191,13 +195,37 @@ def _variable_types(schema: GraphQLSchema, document: DocumentNode) -> dict[str, 
     return types
 
 
-def find_bad_input(schema: GraphQLSchema, document: DocumentNode, variables: dict | None) -> dict | None:
-    """The error entry for the first refused string or date in the document or variables, else None."""
+# A frontend sends the same few documents again and again: what their literals hold is known.
+_LITERAL_PROBLEMS: OrderedDict[tuple[int, str], dict | None] = OrderedDict()
+_LITERAL_PROBLEMS_MAX = 128
+_LITERAL_PROBLEMS_LOCK = threading.Lock()
+
+
+def _literal_problem(schema: GraphQLSchema, document: DocumentNode) -> dict | None:
+    source = document.loc.source.body if document.loc else None
+    if source is not None and '"' not in source:
+        return None  # no string literal at all (the usual query, with variables)
+    key = (id(schema), source)
+    with _LITERAL_PROBLEMS_LOCK:
+        if source is not None and key in _LITERAL_PROBLEMS:
+            _LITERAL_PROBLEMS.move_to_end(key)
+            return _LITERAL_PROBLEMS[key]
     type_info = TypeInfo(schema)
     check = _LiteralCheck(type_info)
     visit(document, TypeInfoVisitor(type_info, check))
-    if check.problem:
-        return check.problem
+    if source is not None:
+        with _LITERAL_PROBLEMS_LOCK:
+            _LITERAL_PROBLEMS[key] = check.problem
+            while len(_LITERAL_PROBLEMS) > _LITERAL_PROBLEMS_MAX:
+                _LITERAL_PROBLEMS.popitem(last=False)
+    return check.problem
+
+
+def find_bad_input(schema: GraphQLSchema, document: DocumentNode, variables: dict | None) -> dict | None:
+    """The error entry for the first refused string or date in the document or variables, else None."""
+    problem = _literal_problem(schema, document)
+    if problem:
+        return problem
     types = _variable_types(schema, document)
     for name, value in (variables or {}).items():
         reason = forbidden_character(name)

@@ -371,3 +371,10 @@ def test_odd_content_types_are_a_4xx(client, site, content_type):
     response = client.generic("POST", "/graphql/", b'{"query": "{ __typename }"}', content_type)
     assert response.status_code < 500, response.content
     assert response.json()["errors" if response.status_code >= 400 else "data"]
+
+
+def test_a_refused_literal_is_refused_every_time(client, site):
+    """What a document's literals hold is remembered per document: the second answer is the first."""
+    query = json.dumps({"query": '{ news(topic: "a\\u0000b") { items { id } } }'})
+    first, second = (only_error(post_raw(client, query)) for _ in range(2))
+    assert first == second and first["extensions"]["argument"] == "topic"
