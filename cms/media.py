@@ -17,6 +17,7 @@ from wagtail.documents import get_document_model
 from wagtail.documents.views.serve import serve as wagtail_serve_document
 from wagtail.images import get_image_model
 
+from cms.input_rules import forbidden_character
 from cms.visibility import restricted_collection_ids
 
 # Longer than any database id: such a URL names no document, and must not reach the query.
@@ -31,6 +32,10 @@ def public_media_cache_control(response) -> None:
 
 def serve_rendition(request, path):
     rendition_model = get_image_model().get_rendition_model()
+    # A name longer than the file column, or with NUL, is no rendition: no need to ask the database.
+    longest = rendition_model._meta.get_field("file").max_length - len("images/")
+    if len(path) > longest or forbidden_character(path):
+        raise Http404("No such image.")
     rendition = (
         rendition_model.objects.filter(file=f"images/{path}")
         .select_related("image")

@@ -31,6 +31,8 @@ urlpatterns = [
 
 # /graphql/ answers JSON even for errors outside the view (see cms.views.server_error).
 handler500 = "cms.views.server_error"
+# A disallowed Host (and Django's other 400s) answers /graphql/ in JSON too.
+handler400 = "cms.malformed_requests.bad_request"
 
 if settings.STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage":
     # Media on local disk: renditions are served by the app so API image URLs work out of the box

@@ -8,6 +8,7 @@ from grapple.registry import registry
 
 from cms.graphql.errors import UserInputError
 from cms.graphql.pagination import PaginationInfo, paginate, pagination_arguments
+from cms.input_rules import MAX_DATE, MIN_DATE, date_in_range
 from cms.prefetch import prepare_pages
 from cms.sanitise import safe_url
 from events.models import EventPage
@@ -150,6 +151,12 @@ class EventsQuery(graphene.ObjectType):
     def resolve_events(root, info, timeframe, page, page_size, starts_from=None, starts_until=None):
         timeframe = getattr(timeframe, "value", timeframe)
         qs = upcoming_events() if timeframe == "upcoming" else past_events()
+        # The view refuses these before execution; checked again where the day arithmetic happens.
+        for argument, day in (("startsFrom", starts_from), ("startsUntil", starts_until)):
+            if day is not None and not date_in_range(day):
+                raise UserInputError(
+                    f"`{argument}` must be a date from {MIN_DATE} to {MAX_DATE}.", argument=argument
+                )
         if starts_from and starts_until and starts_from > starts_until:
             raise UserInputError("`startsFrom` must not be after `startsUntil`.", argument="startsFrom")
         if starts_from:

@@ -18,8 +18,15 @@ from django.utils.http import http_date
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from cms.input_rules import ascii_int, forbidden_character
 from cms.request_cache import request_scope
-from news.feeds import conditional_get, latest_entries, news_page_url, public_caching
+from news.feeds import (
+    conditional_get,
+    latest_entries,
+    news_page_url,
+    public_caching,
+    repeated_parameter,
+)
 from news.models import Topic
 
 WIDGET_JS = Path(__file__).resolve().parent / "static" / "news" / "embed" / "news.js"
@@ -55,10 +62,16 @@ class BadParameter(ValueError):
     pass
 
 
+OPTIONS = ("count", "images", "locale", "topic")
+
+
 def _parse_options(params):
-    count = params.get("count", str(DEFAULT_COUNT))
-    if not count.isdigit() or not 1 <= int(count) <= MAX_COUNT:
-        raise BadParameter(f"`count` must be a whole number from 1 to {MAX_COUNT}.")
+    repeated = repeated_parameter(params, OPTIONS)
+    if repeated:
+        raise BadParameter(f"`{repeated}` is given more than once.")
+    count = ascii_int(params.get("count", str(DEFAULT_COUNT)), 1, MAX_COUNT)
+    if count is None:
+        raise BadParameter(f"`count` must be a whole number from 1 to {MAX_COUNT}, in digits 0-9.")
     images = params.get("images", "0")
     if images not in ("0", "1", "true", "false"):
         raise BadParameter("`images` must be 0 or 1.")
@@ -69,11 +82,13 @@ def _parse_options(params):
     topic = None
     slug = params.get("topic", "")
     if slug:
-        topic = Topic.objects.filter(slug=slug).first()
+        # No slug is longer than its column or holds NUL: no need to ask the database.
+        too_long = len(slug) > Topic._meta.get_field("slug").max_length
+        topic = None if too_long or forbidden_character(slug) else Topic.objects.filter(slug=slug).first()
         if topic is None:
             raise BadParameter("`topic` is not a known topic slug.")
     return {
-        "count": int(count),
+        "count": count,
         "images": images in ("1", "true"),
         "locale": by_lower[locale.lower()],
         "topic": topic,

@@ -16,13 +16,14 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import decorator_from_middleware
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
+from cms.input_rules import forbidden_character
 from cms.paths import frontend_path, frontend_url
 from cms.prefetch import prepare_pages, renditions
 from cms.request_cache import request_scope
@@ -68,6 +69,9 @@ def topic_from_slug(slug):
     """The Topic for `?topic=`; None when absent; Http404 when no topic has that slug."""
     if not slug:
         return None
+    # No slug is longer than its column or holds NUL: no need to ask the database.
+    if len(slug) > Topic._meta.get_field("slug").max_length or forbidden_character(slug):
+        raise Http404("No such topic.")
     topic = Topic.objects.filter(slug=slug).first()
     if topic is None:
         raise Http404("No such topic.")
@@ -255,15 +259,45 @@ def _scoped(view):
     return wrapped
 
 
-rss_feed = public_caching(_scoped(NewsRssFeed()))
-atom_feed = public_caching(_scoped(NewsAtomFeed()))
+FEED_PARAMETERS = ("topic",)
+
+
+def repeated_parameter(params, names):
+    """The first of `names` given more than once in the query string (which one would count?), or None."""
+    return next((name for name in names if len(params.getlist(name)) > 1), None)
+
+
+def feed_error(request, message, status=400):
+    """A refusal in the feed's own kind: JSON for the JSON feed, plain text for the others."""
+    if request.path_info.endswith(".json"):
+        return JsonResponse({"error": message}, status=status)
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def _single_parameters(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        repeated = repeated_parameter(request.GET, FEED_PARAMETERS)
+        if repeated:
+            return feed_error(request, f"`{repeated}` is given more than once.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+rss_feed = public_caching(_single_parameters(_scoped(NewsRssFeed())))
+atom_feed = public_caching(_single_parameters(_scoped(NewsAtomFeed())))
 
 
 @public_caching
+@_single_parameters
 @_scoped
 def json_feed(request):
     """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
-    topic = topic_from_slug(request.GET.get("topic"))
+    try:
+        topic = topic_from_slug(request.GET.get("topic"))
+    except Http404:
+        return feed_error(request, "No such topic.", status=404)
     feed = NewsRssFeed()
     context = _FeedContext(request, topic)
     author = {"name": AUTHOR, "url": settings.FRONTEND_URL or None}

@@ -8,11 +8,15 @@ from wagtail.models import Page
 from cms.graphql.errors import UserInputError
 from cms.graphql.interfaces import PageInterface
 from cms.graphql.pagination import PaginationInfo, paginate, pagination_arguments
+from cms.input_rules import ascii_int
 from cms.paths import frontend_path, frontend_url, site_root_paths
 from cms.prefetch import prepare_pages
 from cms.search import matching_ids, validate_search_term
 from cms.serving import public_redirect_target
 from cms.visibility import public_pages
+
+# Page ids are a 32-bit integer column; a larger number is no page, on every database.
+MAX_PAGE_ID = 2**31 - 1
 
 
 def _normalise_path(path):
@@ -81,9 +85,12 @@ class PagesQuery(graphene.ObjectType):
             raise UserInputError("Give exactly one of `path` or `id`.")
         qs = public_pages()
         if id is not None:
-            if not str(id).isdigit():
-                raise UserInputError("`id` must be a page id (digits).", argument="id")
-            qs = qs.filter(pk=int(id))
+            page_id = ascii_int(str(id), 1, MAX_PAGE_ID)
+            if page_id is None:
+                raise UserInputError(
+                    f"`id` must be a page id: digits 0-9, at most {MAX_PAGE_ID}.", argument="id"
+                )
+            qs = qs.filter(pk=page_id)
         else:
             path = _normalise_path(path)
             roots = [root.root_path for root in site_root_paths()]

@@ -25,7 +25,9 @@ from graphql import (
 from graphql.validation.validate import ValidationAbortedError
 
 from cms.graphql import response_cache
+from cms.graphql.inputs import BadJSON, find_bad_input, load_json
 from cms.graphql.limits import rough_token_count, shape_errors, validation_rules
+from cms.input_rules import forbidden_character
 from cms.request_cache import request_scope
 
 logger = logging.getLogger("cms.graphql")
@@ -114,6 +116,29 @@ def _valid_document(graphql_schema, query):
     return document
 
 
+def _single_param(params, name):
+    """A query-string parameter given at most once: two values would leave which one runs unclear."""
+    values = params.getlist(name)
+    if len(values) > 1:
+        raise RequestError(400, "BAD_REQUEST", f"`{name}` is given more than once.")
+    return values[0] if values else None
+
+
+def _load_json(raw, what):
+    try:
+        return load_json(raw, what)
+    except BadJSON as exc:
+        raise RequestError(400, "BAD_REQUEST", str(exc)) from None
+
+
+def _content_length(request):
+    raw = request.META.get("CONTENT_LENGTH") or "0"
+    if not raw.isascii() or not raw.isdigit():
+        raise RequestError(400, "BAD_REQUEST", "`Content-Length` must be a number of bytes.")
+    # int() of thousands of digits raises; anything this long is over every limit anyway.
+    return int(raw) if len(raw) <= 18 else 10**18
+
+
 def _never_awaitable(_value):
     return False
 
@@ -188,16 +213,13 @@ class GraphQLHTTPView(View):
     def read_params(self, request):
         limits = settings.GRAPHQL_LIMITS
         if request.method == "GET":
-            params = request.GET
-            variables = params.get("variables")
+            query, variables, operation_name = (
+                _single_param(request.GET, name) for name in ("query", "variables", "operationName")
+            )
             if variables:
-                try:
-                    variables = json.loads(variables)
-                except ValueError:
-                    raise RequestError(400, "BAD_REQUEST", "`variables` is not valid JSON.") from None
-            query, operation_name = params.get("query"), params.get("operationName")
+                variables = _load_json(variables, "`variables`")
         else:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
+            length = _content_length(request)
             if length > limits["MAX_BODY_BYTES"]:
                 raise RequestError(
                     413,
@@ -206,15 +228,15 @@ class GraphQLHTTPView(View):
                 )
             content_type = request.content_type
             if content_type == "application/graphql":
-                return self.check_query(request.body.decode("utf-8", "replace")), None, None
+                try:
+                    return self.check_query(request.body.decode("utf-8-sig")), None, None
+                except UnicodeDecodeError:
+                    raise RequestError(400, "BAD_REQUEST", "The request body is not UTF-8.") from None
             if content_type != "application/json":
                 raise RequestError(
                     415, "UNSUPPORTED_MEDIA_TYPE", "Send `application/json` (or `application/graphql`)."
                 )
-            try:
-                body = json.loads(request.body)
-            except ValueError:
-                raise RequestError(400, "BAD_REQUEST", "The request body is not valid JSON.") from None
+            body = _load_json(request.body, "The request body")
             if isinstance(body, list):
                 raise RequestError(
                     400, "BATCH_NOT_SUPPORTED", "Batched requests are not supported: send one query."
@@ -230,6 +252,8 @@ class GraphQLHTTPView(View):
             raise RequestError(400, "BAD_REQUEST", "`variables` must be a JSON object.")
         if operation_name is not None and not isinstance(operation_name, str):
             raise RequestError(400, "BAD_REQUEST", "`operationName` must be a string.")
+        if operation_name and forbidden_character(operation_name):
+            raise RequestError(400, "BAD_REQUEST", f"`operationName` {forbidden_character(operation_name)}.")
         return self.check_query(query), variables, operation_name
 
     @staticmethod
@@ -260,6 +284,9 @@ class GraphQLHTTPView(View):
             return 400, {"errors": [_error(public_message(exc.message), "GRAPHQL_PARSE_FAILED")]}
         except _InvalidQuery as exc:
             return 400, {"errors": [self.format_validation_error(e) for e in exc.errors]}
+        bad_input = find_bad_input(graphql_schema, document, variables)
+        if bad_input is not None:
+            return 400, {"errors": [bad_input]}
         operation = get_operation_ast(document, operation_name)
         if operation is not None and operation.operation != OperationType.QUERY:
             raise RequestError(

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "cms.cors.ApiCorsMiddleware",
     # Right after CORS so a 429 still carries CORS headers (see cms/ratelimit.py).
     "cms.ratelimit.RateLimitMiddleware",
+    # NUL or non-UTF-8 in the URL: 400 before any view (cms/malformed_requests.py).
+    "cms.malformed_requests.MalformedRequestMiddleware",
     "cms.graphql.view.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

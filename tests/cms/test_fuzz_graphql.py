@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
-from graphql import build_schema, parse, validate
-from hypothesis import HealthCheck, settings
+from graphql import GraphQLEnumType, GraphQLNonNull, build_schema, get_named_type, parse, validate
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from schemathesis.graphql.checks import GraphQLClientError, GraphQLSchemaViolation, GraphQLServerError
 from schemathesis.specs.graphql.validation import validate_graphql_response
 
+from cms.graphql.schema import schema as live_schema
 from tests.factories import (
     EventPageFactory,
     NewsPageFactory,
@@ -121,3 +123,126 @@ def test_search_with_an_unbalanced_quote_is_not_a_5xx(request, gql, fuzz_content
     """Found by the fuzzer: on SQLite an unbalanced `"` reached FTS5's MATCH as syntax (a 503)."""
     response = gql.post(query, {"q": text})
     assert response.status_code == 200, response.content
+
+
+# Every argument of every root field, with hostile values: text with NUL, unpaired surrogates and
+# other scripts' digits, numbers past 32 bits, dates past either end of the calendar, wrong types.
+# Each is sent as a variable of the argument's own type or written into the query as a literal.
+LIVE_SCHEMA = live_schema.graphql_schema
+ROOT_ARGUMENTS = [
+    (field_name, argument_name)
+    for field_name, field in LIVE_SCHEMA.query_type.fields.items()
+    for argument_name in field.args
+]
+HOSTILE_SAMPLES = [
+    "\x00",
+    "a\x00b",
+    "/\x00/",
+    "\ud800",
+    "a\udfffb",
+    "²",
+    "١٢",
+    "%00",
+    "%ff",
+    "9" * 40,
+    "-1",
+    "0001-01-01",
+    "9999-12-31",
+    "NaN",
+    "",
+    " ",
+    "/" * 2000,
+    "x" * 10_000,
+    "\u202e",
+    "\r\nX: y",
+]
+HOSTILE_TEXT = st.one_of(
+    st.sampled_from(HOSTILE_SAMPLES), st.text(st.characters(exclude_categories=[]), max_size=40)
+)
+
+
+OUT_OF_RANGE_DAYS = ["9999-12-31", "0001-01-01", "9999-12-30", "1899-12-31"]
+
+
+def hostile_value(named_type):
+    """Values a client could send for an argument of this type, the hostile ones first (tried first)."""
+    name = named_type.name
+    if isinstance(named_type, GraphQLEnumType):
+        return st.one_of(HOSTILE_TEXT, st.sampled_from(sorted(named_type.values)))
+    if name == "Int":
+        return st.one_of(HOSTILE_TEXT, st.integers(), st.integers(-(2**31), 2**31 - 1))
+    if name in ("Date", "DateTime"):
+        return st.one_of(
+            st.sampled_from(OUT_OF_RANGE_DAYS), HOSTILE_TEXT, st.dates().map(lambda day: day.isoformat())
+        )
+    return st.one_of(HOSTILE_TEXT, st.integers())
+
+
+def placeholder(arg_type):
+    """A plain value for another required argument of the field."""
+    named = get_named_type(arg_type)
+    if isinstance(named, GraphQLEnumType):
+        return next(iter(named.values))
+    return {"Int": 1, "Date": "2024-01-01", "ID": "1"}.get(named.name, "/x/")
+
+
+def call_body(field_name, argument_name, value, as_literal):
+    """A query calling the root field with `value` for the argument, as a literal or a variable."""
+    field = LIVE_SCHEMA.query_type.fields[field_name]
+    arg_type = field.args[argument_name].type
+    named = get_named_type(arg_type)
+    literal = None
+    if as_literal and value is not None:
+        if not isinstance(named, GraphQLEnumType):
+            literal = json.dumps(value)
+        elif value in named.values:
+            literal = value
+    arguments, variables = [], {}
+    for name, arg in field.args.items():
+        if name == argument_name:
+            arguments.append(f"{name}: {literal or '$v'}")
+            if literal is None:
+                variables["v"] = value
+        elif isinstance(arg.type, GraphQLNonNull):
+            arguments.append(f"{name}: {json.dumps(placeholder(arg.type))}")
+    declaration = f"($v: {arg_type})" if literal is None else ""
+    query = f"query{declaration} {{ {field_name}({', '.join(arguments)}) {{ __typename }} }}"
+    return {"query": query, "variables": variables}
+
+
+def test_every_root_field_is_fuzzed():
+    """A new root field (or argument) is fuzzed by the tests here without anyone adding it."""
+    fuzzed = {operation.ok().label.removeprefix("Query.") for operation in schema.get_all_operations()}
+    assert fuzzed == set(LIVE_SCHEMA.query_type.fields)
+    assert {field for field, _argument in ROOT_ARGUMENTS} == {
+        name for name, field in LIVE_SCHEMA.query_type.fields.items() if field.args
+    }
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize(("field_name", "argument_name"), ROOT_ARGUMENTS)
+def test_every_argument_with_hostile_values(client, fuzz_content, field_name, argument_name):
+    named = get_named_type(LIVE_SCHEMA.query_type.fields[field_name].args[argument_name].type)
+
+    # The cases the outside test found, always run, then what hypothesis draws.
+    @example(value="a\x00b", as_literal=False)
+    @example(value="a\x00b", as_literal=True)
+    @example(value="\ud800", as_literal=False)
+    @example(value="²", as_literal=False)
+    @given(value=hostile_value(named), as_literal=st.booleans())
+    @settings(
+        max_examples=20,
+        derandomize=True,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    def answers_without_5xx(value, as_literal):
+        body = call_body(field_name, argument_name, value, as_literal)
+        response = client.post("/graphql/", data=json.dumps(body), content_type="application/json")
+        assert response.status_code in (200, 400), (body, response.status_code, response.content[:500])
+        payload = json.loads(response.content)
+        for error in payload.get("errors", ()):
+            assert error["extensions"]["code"] in CLIENT_ERROR_CODES, (body, error)
+
+    answers_without_5xx()
