@@ -14,12 +14,12 @@ import os
 import sys
 
 
-def granian_args(env: dict[str, str]) -> list[str]:
-    """Granian's command line for this environment."""
+def granian_args(env: dict[str, str], target: str = "cms.asgi:application") -> list[str]:
+    """Granian's command line for this environment (`target`: another ASGI app, for bench/)."""
     workers = env.get("WEB_CONCURRENCY") or str(max(2, os.cpu_count() or 1))
     return [
         "--interface",
-        "asgi",
+        "asginl",  # ASGI without lifespan events: cms/asgi_front.py has nothing to start or stop
         "--host",
         "0.0.0.0",  # noqa: S104 (inside a container, behind the proxy)
         "--port",
@@ -33,16 +33,21 @@ def granian_args(env: dict[str, str]) -> list[str]:
         "--http",
         "1",
         "--no-ws",
+        # Request line and headers together: 64 KiB (Granian's default, 408 KiB, is what every
+        # slow header sender could make a worker hold).
+        "--http1-buffer-size",
+        "65536",
         "--http1-header-read-timeout",
         str(int(float(env.get("REQUEST_HEADER_TIMEOUT") or "10") * 1000)),
         "--respawn-failed-workers",
         "--workers-kill-timeout",
         "30",
         "--access-log",
-        "cms.asgi:application",
+        target,
     ]
 
 
 if __name__ == "__main__":
     # Granian replaces this process, so it is PID 1 in the container and gets the stop signal.
-    os.execv(sys.executable, [sys.executable, "-m", "granian", *granian_args(dict(os.environ))])  # noqa: S606
+    args = granian_args(dict(os.environ), *sys.argv[1:2])
+    os.execv(sys.executable, [sys.executable, "-m", "granian", *args])  # noqa: S606

@@ -68,11 +68,12 @@ def healthcheck_command():
 
 
 def _get(url):
+    """(status, headers (case-insensitive: HTTP/1 servers may send lower-case names), body)."""
     try:
         with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (local URL)
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()
 
 
 def test_production_server_serves_hashed_static_files_with_far_future_caching(tmp_path):
