@@ -14,11 +14,15 @@ WORKERS, THREADS = 1, 2
 # Longer than any stall below lasts, so the stalls are still there while the server is measured.
 TIMEOUT = 8
 QUERY = json.dumps({"query": "{ __typename }"}).encode()
+LARGE_FILE_BYTES = 4 * 1024 * 1024
 
 
 @pytest.fixture(scope="module")
 def server(served_database_url, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("server")
+    # A static file larger than what a thread hands back in one piece (whitenoise serves it).
+    (tmp / "static").mkdir()
+    (tmp / "static" / "large.bin").write_bytes(b"x" * LARGE_FILE_BYTES)
     env = production_env(
         DATABASE_URL=served_database_url,
         STATIC_ROOT=str(tmp / "static"),
@@ -123,6 +127,46 @@ def test_stalled_clients_do_not_hold_the_threads_running_django(server):
         assert not stalls.closed_by_server
     finally:
         stalls.close()
+
+
+def reader_that_never_reads(server):
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a small window, as a stalled reader gives
+    sock.settimeout(10)
+    sock.connect(("127.0.0.1", server.port))
+    sock.sendall(request("GET", "/static/large.bin"))
+    return sock
+
+
+def test_clients_that_do_not_read_their_response_hold_no_thread(server):
+    readers = [reader_that_never_reads(server) for _ in range(3 * WORKERS * THREADS)]
+    try:
+        time.sleep(1)
+        for _ in range(5):
+            for raw in (request("GET", "/healthz"), request("POST", "/graphql/", QUERY)):
+                before = time.monotonic()
+                status, _, body = exchange(server, raw, timeout=5)
+                assert status == 200, body
+                assert time.monotonic() - before < 1.0
+    finally:
+        for sock in readers:
+            sock.close()
+
+
+def test_a_response_nobody_reads_is_dropped(server):
+    with reader_that_never_reads(server) as sock:
+        time.sleep(TIMEOUT + 3)
+        received = b""
+        try:
+            while chunk := sock.recv(1 << 20):
+                received += chunk
+        except ConnectionResetError:
+            pass
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 ")
+    assert f"content-length: {LARGE_FILE_BYTES}".encode() in head.lower()
+    # The connection ended with what was in flight when the server gave up, not the whole file.
+    assert 0 < len(body) < LARGE_FILE_BYTES
 
 
 def test_a_trickled_body_is_cut_off(server):
