@@ -3,12 +3,13 @@ it names no software, and X-Forwarded-Proto counts only from FORWARDED_ALLOW_IPS
 
 import json
 import socket
+import subprocess
 import threading
 import time
 
 import pytest
 
-from tests.ops.conftest import ProductionServer, free_port, production_env
+from tests.ops.conftest import ROOT, ProductionServer, free_port, make_serve_command, production_env
 
 WORKERS, THREADS = 1, 2
 # Longer than any stall below lasts, so the stalls are still there while the server is measured.
@@ -250,3 +251,15 @@ def test_forwarded_proto_counts_only_from_forwarded_allow_ips(server):
     assert not is_https(server, "127.0.0.2", "X-Forwarded-Proto: https")
     # Nor does a header that only maps to the same WSGI name count, even from the proxy.
     assert not is_https(server, "127.0.0.1", "X_Forwarded_Proto: https")
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_the_server_refuses_to_start_without_its_settings(tmp_path, missing):
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", PORT=str(free_port()), WEB_CONCURRENCY="1"
+    )
+    del env[missing]
+    command, _ = make_serve_command()
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)  # noqa: S603
+    assert result.returncode != 0
+    assert f"Set the {missing} environment variable." in result.stdout + result.stderr
