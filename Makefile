@@ -28,10 +28,10 @@ test: install
 	$(PY) manage.py check
 	$(PY) -m pytest
 
-## The production server exactly as a deployment runs it.
+## The production server exactly as a deployment runs it: Granian, configured by docker/serve.py.
 serve: install
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py collectstatic --noinput --verbosity 0
-	DJANGO_SETTINGS_MODULE=cms.settings.production PORT=$(PORT) $(VENV)/bin/gunicorn --config docker/gunicorn.conf.py
+	DJANGO_SETTINGS_MODULE=cms.settings.production PORT=$(PORT) $(PY) docker/serve.py
 
 ## Regenerate schema.graphql from the live schema.
 schema: install

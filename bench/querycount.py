@@ -1,5 +1,5 @@
 """SQL queries (and Redis commands) per request, counted in process through the WSGI application
-gunicorn serves (`cms.wsgi.application`, response-cache fast path included), apart from the load run.
+the server runs (`cms.wsgi.application`, response-cache fast path included), apart from the load run.
 
 Run by bench/run.py with the server's environment: `python -m bench.querycount` reads the scenarios
 as JSON on stdin and prints {key: {"uncached": n, "uncached_redis": n, "cached": n, ...}} as JSON.
@@ -26,7 +26,7 @@ def count_redis_commands():
 
 
 class WSGIClient:
-    """Requests through the WSGI callable gunicorn runs, built by Django's RequestFactory."""
+    """Requests through the WSGI callable the server runs, built by Django's RequestFactory."""
 
     def __init__(self):
         from django.test import RequestFactory

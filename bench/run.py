@@ -2,7 +2,7 @@
 
 For each dataset: a PostgreSQL database cloned from a migrated template (psg_bench) and filled by
 bench/datasets.py (kept and reused while its fingerprint matches), served by `make serve`'s command
-(gunicorn, cms.settings.production, two workers), driven by wrk for a few seconds per scenario with
+(Granian, cms.settings.production, two workers), driven by wrk for a few seconds per scenario with
 8 connections, uncached (a new undeclared variable per request) and cached (the same GET repeated).
 SQL queries per request are counted in process (bench/querycount.py), apart from the load.
 
@@ -170,17 +170,17 @@ def server_env(database, media, port):
     }
 
 
-class Gunicorn:
-    """`make serve`'s command: gunicorn --config docker/gunicorn.conf.py."""
+class Server:
+    """`make serve`'s command: Granian configured by docker/serve.py."""
 
     def __init__(self, env, log_path, app=None):
         self.env, self.port, self.log_path = env, int(env["PORT"]), log_path
-        self.app = [app] if app else []  # another WSGI app under the same configuration
+        self.app = [app] if app else []  # another ASGI app under the same configuration
 
     def __enter__(self):
         with open(self.log_path, "wb") as out:
             self.process = subprocess.Popen(  # noqa: S603
-                [str(BIN / "gunicorn"), "--config", "docker/gunicorn.conf.py", *self.app],
+                [str(BIN / "python"), "docker/serve.py", *self.app],
                 cwd=ROOT,
                 env=self.env,
                 stdout=out,
@@ -190,14 +190,14 @@ class Gunicorn:
         deadline = time.monotonic() + 60
         while True:
             if self.process.poll() is not None:
-                raise RuntimeError("gunicorn exited:\n" + self.log_path.read_text()[-3000:])
+                raise RuntimeError("the server exited:\n" + self.log_path.read_text()[-3000:])
             try:
                 if http(self.port, "/healthz")[0] == 200:
                     return self
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start:\n" + self.log_path.read_text()[-3000:])
+                raise RuntimeError("the server did not start:\n" + self.log_path.read_text()[-3000:])
             time.sleep(0.2)
 
     def worker_rss_mb(self):
@@ -336,7 +336,7 @@ def bench_dataset(label, size, database, media, static, seconds, workdir):
     env = server_env(database, media, port)
     flush_bench_redis()
     rows, notes = [], []
-    with Gunicorn(env, workdir / f"gunicorn-{label}.log") as server:
+    with Server(env, workdir / f"server-{label}.log") as server:
         middle = max(1, min(1000, size // 2))
         status, body = graphql_get(port, f"{{ news(page: {middle}, pageSize: 1) {{ items {{ id path }} }} }}")
         item = json.loads(body)["data"]["news"]["items"][0]
@@ -453,15 +453,15 @@ def bench_dataset(label, size, database, media, static, seconds, workdir):
 
 
 def measure_floor(base_env, static, size, label, seconds, workdir):
-    """The latest-20 listing's bytes from bench/floor_app.py under the same gunicorn configuration."""
+    """The latest-20 listing's bytes from bench/floor_app.py under the same server configuration."""
     port = free_port()
     env = {**base_env, "PORT": str(port), "BENCH_FLOOR_FILE": str(static.static / f"{size}-news.json")}
-    with Gunicorn(env, workdir / f"gunicorn-floor-{size}.log", app="bench.floor_app:application"):
+    with Server(env, workdir / f"server-floor-{size}.log", app="bench.floor_app:asgi_application"):
         result = loadgen.run(port, {"path": "/graphql/"}, seconds)
     return {
         "dataset": label,
         "scenario": "news: latest 20",
-        "server": "gunicorn floor",
+        "server": "Granian floor",
         "status": "200",
         **result,
         "queries": 0,
@@ -532,19 +532,19 @@ def write_results(data):
         f"Commit {data['commit_full']}{' (working tree had other changes)' if data['dirty'] else ''}.",
         "",
         f"Each row: {data['seconds']} s of load, {data['connections']} connections, against `make serve`'s "
-        "gunicorn (2 workers, cms.settings.production, Redis cache). *Uncached*: a new undeclared "
+        "Granian (2 workers, cms.settings.production, Redis cache). *Uncached*: a new undeclared "
         "variable per request, so every request executes; *cached*: the same GET repeated (response "
         "cache). SQL/req and Redis/req (round trips) are counted in process through the WSGI "
-        "application gunicorn serves, response-cache fast path included (warm process), apart from "
+        "application Granian serves, response-cache fast path included (warm process), apart from "
         "the load; production adds a connection health check query per request, not counted. "
-        "*gunicorn floor*: the same bytes from a WSGI app "
-        "that does nothing (bench/floor_app.py) under the same gunicorn configuration, the most any "
+        "*Granian floor*: the same bytes from a WSGI app "
+        "that does nothing (bench/floor_app.py) under the same server configuration, the most any "
         "Python answer can do here. Ratios are req/s of the GraphQL row over REST v2 / the static "
         "file of the same scenario.",
         "",
         report.markdown_table(data["rows"]),
         "",
-        "Gunicorn worker RSS after the run (MB): "
+        "Granian worker RSS after the run (MB): "
         + "; ".join(f"{label}: {', '.join(map(str, rss))}" for label, rss in data["rss_mb"].items()),
     ]
     if data["notes"]:
@@ -653,7 +653,7 @@ def main_hostile(args, argv):
     label = f"{size:,} news"
     log(f"measuring hostile inputs on {label}, {seconds} s each, 8 connections")
     with tempfile.TemporaryDirectory(prefix="psg-bench-") as tmp:
-        with Gunicorn(env, Path(tmp) / "gunicorn-hostile.log") as server:
+        with Server(env, Path(tmp) / "server-hostile.log") as server:
             rows = hostile.bench(http, port, seconds)
             rss = server.worker_rss_mb()
         # Under attack: the rate limit on, readers from many addresses through a trusted proxy,
@@ -662,7 +662,7 @@ def main_hostile(args, argv):
         attack_env = {**env, "RATE_LIMIT_ENABLED": "true", "TRUSTED_PROXIES": "127.0.0.1"}
         listing = loadgen.fixed_graphql_url("/graphql/", NEWS_QUERY)
         log(f"measuring a legitimate listing load beside each hostile input, {seconds} s each")
-        with Gunicorn(attack_env, Path(tmp) / "gunicorn-attack.log"):
+        with Server(attack_env, Path(tmp) / "server-attack.log"):
             http(port, listing)
             baseline, attack = hostile.attack_rows(port, listing, seconds)
     data = {
@@ -715,7 +715,7 @@ def write_hostile_results(data):
         f"Commit {data['commit_full']}{' (working tree had other changes)' if data['dirty'] else ''}.",
         "",
         f"Each row: one request sent first and its status and error code checked, then {data['seconds']} s "
-        f"of wrk, {data['connections']} connections, against `make serve`'s gunicorn (2 workers, "
+        f"of wrk, {data['connections']} connections, against `make serve`'s Granian (2 workers, "
         f"cms.settings.production, Redis cache, RATE_LIMIT_ENABLED=false) on the {data['dataset']} "
         "dataset. A Lua `response()` hook counts every answer of the run whose status is not the "
         "expected one (*wrong-status answers*); a row with any, or with socket errors, or whose "
@@ -726,7 +726,7 @@ def write_hostile_results(data):
         "",
         hostile.markdown_table(data["rows"]),
         "",
-        "Gunicorn worker RSS after the run (MB): " + ", ".join(map(str, data["rss_mb"])),
+        "Granian worker RSS after the run (MB): " + ", ".join(map(str, data["rss_mb"])),
         "",
         "## Under attack",
         "",

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Container entrypoint: wait for the database (bounded), migrate, then run the command given
-# (gunicorn by default; see the Dockerfile's CMD). `docker/entrypoint.sh true` runs the steps only.
+# (the Granian server by default; see the Dockerfile's CMD). `docker/entrypoint.sh true` runs the steps only.
 #
 #   DB_WAIT_ATTEMPTS   tries, about a second apart, before giving up (default 30)
 #   MIGRATE_ON_START   "false" skips migrate (compose runs it once, in the `migrate` service)

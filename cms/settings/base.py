@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every later middleware, view and log line sees the request id (cms/request_id.py).
     "cms.request_id.RequestIdMiddleware",
+    # Before whitenoise, so static files carry it too (cms/resource_policy.py).
+    "cms.resource_policy.CrossOriginResourcePolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cms.cors.ApiCorsMiddleware",

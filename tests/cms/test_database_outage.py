@@ -98,7 +98,7 @@ def test_session_store_down_still_serves_anonymous_queries(client, monkeypatch, 
     assert response.status_code == 200, response.content
 
 
-# --- A real outage: gunicorn as `make serve` runs it, against PostgreSQL ----------------------------
+# --- A real outage: the server as `make serve` runs it, against PostgreSQL -------------------------
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 requires_postgres = pytest.mark.skipif(
@@ -213,11 +213,11 @@ def test_outage_answers_503_and_recovers_without_restart(outage_database, tmp_pa
         "WEB_CONCURRENCY": "2",
     }
     bin_dir = Path(sys.executable).parent
-    log_path = tmp_path / "gunicorn.log"
+    log_path = tmp_path / "server.log"
     with open(log_path, "wb") as log:
         # `make serve`'s command.
         server = subprocess.Popen(  # noqa: S603
-            [str(bin_dir / "gunicorn"), "--config", "docker/gunicorn.conf.py"],
+            [str(bin_dir / "python"), "docker/serve.py"],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -242,7 +242,7 @@ def test_outage_answers_503_and_recovers_without_restart(outage_database, tmp_pa
                     break
             except OSError:
                 pass
-            assert time.monotonic() < deadline, "gunicorn did not start:\n" + log_path.read_text()
+            assert time.monotonic() < deadline, "the server did not start:\n" + log_path.read_text()
             time.sleep(0.1)
 
         status, body = _query(port)

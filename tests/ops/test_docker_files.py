@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import yaml
 
-from tests.ops.conftest import BIN, ROOT, production_env, requires_postgres
+from tests.ops.conftest import BIN, ROOT, make_serve_command, production_env, requires_postgres
 
 DOCKERFILE = (ROOT / "docker" / "Dockerfile").read_text()
 ENTRYPOINT = ROOT / "docker" / "entrypoint.sh"
@@ -25,26 +25,19 @@ def dockerfile_instruction(name):
     return json.loads(values[-1])
 
 
-def make_serve_gunicorn_args():
-    """The arguments `make serve` gives gunicorn."""
-    makefile = (ROOT / "Makefile").read_text()
-    recipe = re.search(r"^serve:.*\n((?:\t.*\n)+)", makefile, flags=re.MULTILINE).group(1)
-    (line,) = [line for line in recipe.splitlines() if "gunicorn" in line]
-    words = shlex.split(line.strip())
-    index = next(i for i, word in enumerate(words) if word.endswith("/gunicorn"))
-    return words[index + 1 :], words
-
-
-def test_image_runs_the_entrypoint_then_gunicorn_as_make_serve_does():
-    args, words = make_serve_gunicorn_args()
-    assert args == ["--config", "docker/gunicorn.conf.py"]
-    assert dockerfile_instruction("CMD") == ["gunicorn", *args]
+def test_image_runs_the_entrypoint_then_the_server_as_make_serve_does():
+    command, words = make_serve_command()
+    assert command[1:] == ["docker/serve.py"]
+    assert dockerfile_instruction("CMD") == ["python", "docker/serve.py"]
     assert dockerfile_instruction("ENTRYPOINT") == ["docker/entrypoint.sh"]
     # The same settings module as `make serve`.
     assert "DJANGO_SETTINGS_MODULE=cms.settings.production" in words
     assert "DJANGO_SETTINGS_MODULE=cms.settings.production" in DOCKERFILE
-    # The entrypoint hands over to the command, so gunicorn is PID 1 and gets the signals.
+    # The entrypoint hands over to the command, and docker/serve.py execs Granian, so the
+    # server is PID 1 and gets the signals.
     assert 'exec "$@"' in ENTRYPOINT.read_text()
+    assert "os.execv(" in (ROOT / "docker" / "serve.py").read_text()
+    assert not (ROOT / "docker" / "gunicorn.conf.py").exists()
 
 
 def test_dockerfile_shape():
@@ -116,7 +109,7 @@ def env_example_names():
 
 
 def test_every_variable_in_env_example_is_read():
-    readers = [*ROOT.glob("cms/**/*.py"), ROOT / "docker" / "gunicorn.conf.py", ENTRYPOINT, COMPOSE]
+    readers = [*ROOT.glob("cms/**/*.py"), ROOT / "docker" / "serve.py", ENTRYPOINT, COMPOSE]
     text = "\n".join(path.read_text() for path in readers)
     names = env_example_names()
     assert {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "AWS_STORAGE_BUCKET_NAME"} <= set(names)

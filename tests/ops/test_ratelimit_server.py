@@ -1,21 +1,21 @@
 """The production server counts every spelling of the GraphQL route, replays from the fast path included.
 
-gunicorn, not the test client, decides what PATH_INFO and SCRIPT_NAME the application sees: it
-percent-decodes the path and strips a SCRIPT_NAME prefix. This runs `make serve`'s command with a
-SCRIPT_NAME, so repeated requests are replayed by cms/graphql/fast_path.py before Django.
+The server, not the test client, decides what PATH_INFO and SCRIPT_NAME the application sees: it
+percent-decodes the path and strips the prefix the app is mounted on. This runs `make serve`'s
+command mounted under /cms, so repeated requests are replayed by cms/graphql/fast_path.py before
+Django.
 """
 
 import json
 import socket
-import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from email.message import Message
 
 import pytest
 
-from tests.ops.conftest import BIN, ROOT, production_env
+from tests.ops.conftest import ProductionServer, production_env
 
 QUERY = json.dumps({"query": "{ __typename }"}).encode()
 
@@ -26,15 +26,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def request(port: int, path: str, body: bytes | None = None) -> tuple[int, dict]:
+def request(port: int, path: str, body: bytes | None = None) -> tuple[int, Message]:
     sent = urllib.request.Request(  # noqa: S310 (a local URL)
         f"http://127.0.0.1:{port}{path}", data=body, headers={"Content-Type": "application/json"}
     )
     try:
         with urllib.request.urlopen(sent, timeout=10) as response:  # noqa: S310
-            return response.status, dict(response.headers)
+            return response.status, response.headers
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers)
+        return error.code, error.headers
 
 
 @pytest.fixture
@@ -44,7 +44,8 @@ def server(postgres, migrated_template, tmp_path):
     env = production_env(
         DATABASE_URL=url,
         PORT=str(port),
-        SCRIPT_NAME="/cms",
+        # Mounted under /cms, as behind a proxy that forwards a path prefix.
+        GRANIAN_URL_PATH_PREFIX="/cms",
         # One worker: without Redis each process counts for itself.
         WEB_CONCURRENCY="1",
         RATE_LIMIT_REQUESTS="3",
@@ -52,35 +53,10 @@ def server(postgres, migrated_template, tmp_path):
         REDIS_URL=None,
         STATE_REDIS_URL=None,
     )
-    log_path = tmp_path / "gunicorn.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(  # noqa: S603
-            [str(BIN / "gunicorn"), "--config", "docker/gunicorn.conf.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log_path.read_text()
-            try:
-                if request(port, "/cms/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "gunicorn did not start:\n" + log_path.read_text()
-            time.sleep(0.1)
+    server = ProductionServer(env, tmp_path / "server.log")
+    server.health_path = "/cms/healthz"
+    with server:
         yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
 
 
 @pytest.mark.django_db

@@ -1,16 +1,12 @@
 """Static files from whitenoise with far-future caching; media on disk or, with a bucket, on S3."""
 
 import json
-import os
 import re
-import signal
-import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 
-from tests.ops.conftest import BIN, ROOT, production_env
+from tests.ops.conftest import BIN, ROOT, ProductionServer, collectstatic, free_port, production_env
 
 STORAGE_PROBE = (
     "import json, django; django.setup(); "
@@ -71,80 +67,39 @@ def healthcheck_command():
     return [str(BIN / "python"), *command[1:]]
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _get(url):
+    """(status, headers (case-insensitive: HTTP/1 servers may send lower-case names), body)."""
     try:
         with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (local URL)
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()
 
 
-def test_gunicorn_serves_hashed_static_files_with_far_future_caching(tmp_path):
-    """`make serve`'s two steps: collectstatic, then gunicorn with the shared config."""
-    port = _free_port()
+def test_production_server_serves_hashed_static_files_with_far_future_caching(tmp_path):
+    """`make serve`'s two steps: collectstatic, then the server command."""
     env = production_env(
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         # The image's health check must send a Host Django accepts: the first of these.
         ALLOWED_HOSTS="cms.example.test,127.0.0.1",
         STATIC_ROOT=str(tmp_path / "static"),
-        PORT=str(port),
+        PORT=str(free_port()),
         WEB_CONCURRENCY="1",
     )
-    subprocess.run(  # noqa: S603
-        [str(BIN / "python"), "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=180,
-    )
+    collectstatic(env)
     hashed = json.loads((tmp_path / "static" / "staticfiles.json").read_text())["paths"][
         "wagtailadmin/css/core.css"
     ]
-    log_path = tmp_path / "gunicorn.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(  # noqa: S603
-            [str(BIN / "gunicorn"), "--config", "docker/gunicorn.conf.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, log_path.read_text()
-            try:
-                if _get(f"{base}/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, log_path.read_text()
-            time.sleep(0.2)
-
-        status, headers, body = _get(f"{base}/static/{hashed}")
+    with ProductionServer(env, tmp_path / "server.log") as server:
+        status, headers, body = _get(f"{server.base}/static/{hashed}")
         assert status == 200 and body
         assert headers["Content-Type"].startswith("text/css")
         cache_control = headers["Cache-Control"]
         assert "immutable" in cache_control and "max-age=315360000" in cache_control, cache_control
         assert headers["X-Request-ID"]
         # The unhashed name still works, but only briefly cacheable.
-        status, headers, _ = _get(f"{base}/static/wagtailadmin/css/core.css")
+        status, headers, _ = _get(f"{server.base}/static/wagtailadmin/css/core.css")
         assert status == 200 and "immutable" not in headers.get("Cache-Control", "")
         # The image's HEALTHCHECK command, as Docker runs it inside the container.
         assert subprocess.run(healthcheck_command(), env=env, timeout=30).returncode == 0  # noqa: S603
         assert subprocess.run(healthcheck_command(), env={**env, "PORT": "9"}, timeout=30).returncode != 0  # noqa: S603
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=5)

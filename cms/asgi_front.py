@@ -1,0 +1,311 @@
+"""The ASGI front the production server (Granian, `docker/serve.py`) puts before the WSGI
+application, so that no slow or stalled client holds one of the threads running Django.
+
+Granian's own WSGI interface hands a request to a Python thread as soon as its headers are in, and
+the thread then blocks reading the body: a client trickling a POST body a byte at a time holds a
+thread for as long as it likes. Here the event loop reads every request body to the end first, in
+a bounded time and size, and only complete requests reach the small pool of threads that runs
+Django. A thread hands its whole response back (up to `RESPONSE_BUFFER_BYTES`; larger streamed
+files one block per hop) and the event loop sends it, so a client that reads slowly holds no
+thread either, and one that stops reading is dropped after `RESPONSE_STALL_TIMEOUT`. Slow or absent
+request headers never get this far: Granian closes the connection after its header read timeout.
+
+a2wsgi and asgiref's WsgiToAsgi were measured and set aside: a2wsgi's threads wait on the event
+loop for every message sent (about a third of Granian's WSGI throughput, and threads stuck at
+shutdown), asgiref runs every request in one thread and never calls the response's `close()`.
+"""
+
+import asyncio
+import json
+import logging
+import sys
+import tempfile
+import urllib.parse
+from collections.abc import Awaitable, Callable, Iterable, Iterator, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from cms.env import get_env_int
+
+logger = logging.getLogger("cms.asgi")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+WSGIApp = Callable[..., Iterable[bytes]]
+
+# Bodies larger than this live in a temporary file while they are read, not in memory.
+SPOOL_BYTES = 1024 * 1024
+# A response up to this size comes back from its thread in one piece; the rest of a larger one
+# (a streamed file) is fetched a block per hop to the thread pool, as the client takes it.
+RESPONSE_BUFFER_BYTES = 1024 * 1024
+
+
+class RequestRefused(Exception):
+    """A request answered before the application sees it."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class ClientGone(Exception):
+    """The client disconnected before its request was complete."""
+
+
+class GuardedSend:
+    """`send` with no server banner, that gives up on a client that stops reading."""
+
+    def __init__(self, send: Send, stall_timeout: float) -> None:
+        self.send = send
+        self.stall_timeout = stall_timeout
+        self.started = False
+        self.abandoned = False
+
+    async def __call__(self, message: Message) -> None:
+        if self.abandoned:
+            return
+        if message["type"] == "http.response.start":
+            self.started = True
+            headers = [(key, value) for key, value in message.get("headers", []) if key.lower() != b"server"]
+            # Granian adds `server: granian` to any response without the header; an empty one
+            # names no software.
+            message = {**message, "headers": [*headers, (b"server", b"")]}
+        try:
+            async with asyncio.timeout(self.stall_timeout):
+                await self.send(message)
+        except TimeoutError:
+            self.abandoned = True
+            logger.info("A client read nothing for %ss; its response is dropped.", self.stall_timeout)
+        except Exception:  # the client went away: nothing left to send to
+            self.abandoned = True
+
+
+class WSGIResponse:
+    """What a thread hands back: status, headers, the first part of the body and the rest, if any."""
+
+    def __init__(self) -> None:
+        self.status = 500
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.chunks: list[bytes] = []
+        self.iterable: Iterable[bytes] | None = None  # set while more is left to fetch
+        self.rest: Iterator[bytes] | None = None
+
+    def start_response(self, status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable:
+        self.status = int(status.split(" ", 1)[0])
+        self.headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+        return self.chunks.append  # WSGI's legacy write()
+
+    def close(self) -> None:
+        """The application's `close()`: Django's request_finished (database connections) runs here."""
+        iterable, self.iterable, self.rest = self.iterable, None, None
+        if iterable is not None and hasattr(iterable, "close"):
+            try:
+                iterable.close()
+            except Exception:
+                logger.exception("Closing a response failed.")
+
+
+def run_wsgi(app: WSGIApp, environ: dict[str, Any]) -> WSGIResponse:
+    """In a pool thread: run the application and take its response, or the first part of it."""
+    response = WSGIResponse()
+    iterable = app(environ, response.start_response)
+    response.iterable = iterable
+    try:
+        size = sum(map(len, response.chunks))
+        rest = iter(iterable)
+        for chunk in rest:
+            if chunk:
+                response.chunks.append(chunk)
+                size += len(chunk)
+                if size >= RESPONSE_BUFFER_BYTES:
+                    response.rest = rest
+                    return response
+    except BaseException:
+        response.close()
+        raise
+    response.close()
+    return response
+
+
+def build_environ(scope: Scope, body: tempfile.SpooledTemporaryFile, body_size: int) -> dict[str, Any]:
+    """The WSGI environ of an ASGI HTTP scope, as gunicorn builds it from the raw request."""
+    raw_path = scope.get("raw_path") or scope["path"].encode()
+    # PATH_INFO is the percent-decoded bytes, as latin-1 (PEP 3333); from the raw path, so bytes
+    # that are not UTF-8 reach Django unchanged.
+    path = urllib.parse.unquote_to_bytes(raw_path.split(b"?", 1)[0]).decode("latin-1")
+    root = scope.get("root_path", "").encode().decode("latin-1")
+    server_host, server_port = scope.get("server") or ("localhost", 80)
+    client_host, client_port = scope.get("client") or ("", 0)
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": scope["method"],
+        "SCRIPT_NAME": root,
+        "PATH_INFO": path[len(root) :] if root and path.startswith(root) else path,
+        "QUERY_STRING": scope.get("query_string", b"").decode("latin-1"),
+        "SERVER_NAME": str(server_host),
+        "SERVER_PORT": str(server_port),
+        "SERVER_PROTOCOL": f"HTTP/{scope.get('http_version', '1.1')}",
+        "REMOTE_ADDR": str(client_host),
+        "REMOTE_PORT": str(client_port),
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": scope.get("scheme", "http"),
+        "wsgi.input": body,
+        "wsgi.input_terminated": True,
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    for raw_name, raw_value in scope["headers"]:
+        name = raw_name.decode("latin-1").upper().replace("-", "_")
+        key = name if name in {"CONTENT_TYPE", "CONTENT_LENGTH"} else f"HTTP_{name}"
+        value = raw_value.decode("latin-1")
+        if key in environ:
+            value = environ[key] + ("; " if key == "HTTP_COOKIE" else ",") + value
+        environ[key] = value
+    # The body is all here: its real length, also for a chunked request (which has none).
+    if body_size or "CONTENT_LENGTH" in environ:
+        environ["CONTENT_LENGTH"] = str(body_size)
+    return environ
+
+
+class WSGIFront:
+    """ASGI application: reads each request whole, then runs `app` (WSGI) in a pool of threads."""
+
+    def __init__(
+        self,
+        app: WSGIApp,
+        *,
+        threads: int,
+        max_body_bytes: int,
+        body_timeout: float,
+        body_min_rate: int,
+        send_stall_timeout: float,
+    ) -> None:
+        self.app = app
+        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wsgi")
+        self.max_body_bytes = max_body_bytes
+        self.body_timeout = body_timeout
+        self.body_min_rate = body_min_rate
+        self.send_stall_timeout = send_stall_timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        guarded = GuardedSend(send, self.send_stall_timeout)
+        # As gunicorn does: `X_Forwarded_Proto` would reach Django as HTTP_X_FORWARDED_PROTO,
+        # indistinguishable from the proxy's `X-Forwarded-Proto`, so names with "_" are dropped.
+        scope = {**scope, "headers": [(name, value) for name, value in scope["headers"] if b"_" not in name]}
+        try:
+            body, size = await self.read_body(scope, receive)
+        except RequestRefused as refused:
+            await refuse(scope, guarded, refused)
+            return
+        except ClientGone:
+            return
+        with body:
+            await self.respond(build_environ(scope, body, size), scope, guarded)
+
+    async def respond(self, environ: dict[str, Any], scope: Scope, send: GuardedSend) -> None:
+        loop = asyncio.get_running_loop()
+        pending = loop.run_in_executor(self.executor, run_wsgi, self.app, environ)
+        try:
+            response = await asyncio.shield(pending)
+        except asyncio.CancelledError:
+            # The server gave up on the request: whatever the thread returns is closed there.
+            pending.add_done_callback(self.close_when_done)
+            raise
+        except Exception:
+            logger.exception("The application failed.")
+            await refuse(scope, send, RequestRefused(500, "INTERNAL_SERVER_ERROR", "Internal error."))
+            return
+        start = {"type": "http.response.start", "status": response.status, "headers": response.headers}
+        first = b"".join(response.chunks)
+        try:
+            await send(start)
+            await send({"type": "http.response.body", "body": first, "more_body": response.rest is not None})
+            if response.rest is not None:
+                while not send.abandoned:
+                    chunk = await loop.run_in_executor(self.executor, next, response.rest, None)
+                    if chunk is None:
+                        break
+                    if chunk:
+                        await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+        finally:
+            if response.iterable is not None:
+                self.executor.submit(response.close)
+
+    def close_when_done(self, done: asyncio.Future) -> None:
+        if not done.cancelled() and done.exception() is None:
+            self.executor.submit(done.result().close)
+
+    async def read_body(self, scope: Scope, receive: Receive) -> tuple[tempfile.SpooledTemporaryFile, int]:
+        """The body, whole, in a file, and its size; refused when too large or too slow to arrive.
+
+        The time allowed grows with what has arrived (like Apache's mod_reqtimeout): a client
+        sending at least `body_min_rate` bytes a second always finishes, a trickle does not.
+        """
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise RequestRefused(413, "REQUEST_TOO_LARGE", "The request body is too large.")
+        body = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (the caller closes it)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.body_timeout
+        too_slow = RequestRefused(408, "REQUEST_TIMEOUT", "The request body arrived too slowly.")
+        size = 0
+        try:
+            while True:
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    raise too_slow
+                try:
+                    async with asyncio.timeout(remaining):
+                        message = await receive()
+                except TimeoutError:
+                    raise too_slow from None
+                if message["type"] == "http.disconnect":
+                    raise ClientGone
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > self.max_body_bytes:
+                    raise RequestRefused(413, "REQUEST_TOO_LARGE", "The request body is too large.")
+                body.write(chunk)
+                deadline += len(chunk) / self.body_min_rate
+                if not message.get("more_body", False):
+                    break
+        except BaseException:
+            body.close()
+            raise
+        body.seek(0)
+        return body, size
+
+
+async def refuse(scope: Scope, send: GuardedSend, refused: RequestRefused) -> None:
+    """Answer without the application: JSON errors on the API, plain text elsewhere."""
+    if scope["path"].startswith("/graphql"):
+        content_type = b"application/json"
+        payload = {"errors": [{"message": refused.message, "extensions": {"code": refused.code}}]}
+        content = json.dumps(payload).encode()
+    else:
+        content_type, content = b"text/plain; charset=utf-8", refused.message.encode()
+    headers = [(b"content-type", content_type), (b"content-length", str(len(content)).encode())]
+    if refused.status in {408, 413}:
+        headers.append((b"connection", b"close"))  # the rest of the body is never read
+    await send({"type": "http.response.start", "status": refused.status, "headers": headers})
+    await send({"type": "http.response.body", "body": content})
+
+
+def serve_wsgi(wsgi_application: WSGIApp) -> ASGIApp:
+    """`wsgi_application` behind the front, configured from the environment."""
+    return WSGIFront(
+        wsgi_application,
+        # Threads running Django in each worker process; each holds its own database connection.
+        threads=get_env_int("WEB_THREADS", 2),
+        max_body_bytes=get_env_int("REQUEST_BODY_MAX_BYTES", 50 * 1024 * 1024),
+        body_timeout=get_env_int("REQUEST_BODY_TIMEOUT", 20),
+        body_min_rate=get_env_int("REQUEST_BODY_MIN_RATE", 500),
+        send_stall_timeout=get_env_int("RESPONSE_STALL_TIMEOUT", 30),
+    )
