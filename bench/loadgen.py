@@ -49,11 +49,17 @@ def _lua_string(text):
 
 
 def busting_url(path, query, variables=None):
-    """(prefix, suffix) around a nonce: the same GraphQL query, a new undeclared variable each time."""
-    base = json.dumps(variables or {}, separators=(",", ":"))[:-1]
-    opening = (base + "," if len(base) > 1 else base) + '"nonce":"'
-    prefix = f"{path}?query={urllib.parse.quote(query)}&variables={urllib.parse.quote(opening)}"
-    return prefix, urllib.parse.quote('"}')
+    """(prefix, suffix) around a nonce: the same GraphQL query with a new comment each time.
+
+    The response cache keys an answer by the query text and the variables the operation declares
+    (an undeclared variable changes nothing), so the nonce goes into a trailing comment. Each such
+    query text is new to the process's document cache too: every request is parsed and validated.
+    """
+    prefix = f"{path}?query={urllib.parse.quote(query + chr(10) + '# ')}"
+    suffix = urllib.parse.quote(chr(10))
+    if variables:
+        suffix += "&variables=" + urllib.parse.quote(json.dumps(variables, separators=(",", ":")))
+    return prefix, suffix
 
 
 def fixed_graphql_url(path, query, variables=None):

@@ -3,7 +3,7 @@
 For each dataset: a PostgreSQL database cloned from a migrated template (psg_bench) and filled by
 bench/datasets.py (kept and reused while its fingerprint matches), served by `make serve`'s command
 (Granian, cms.settings.production, two workers), driven by wrk for a few seconds per scenario with
-8 connections, uncached (a new undeclared variable per request) and cached (the same GET repeated).
+8 connections, uncached (a new comment in the query per request) and cached (the same GET repeated).
 SQL queries per request are counted in process (bench/querycount.py), apart from the load.
 
 Writes bench/results/<date>-<commit>.md and .json and prints the table.
@@ -345,13 +345,13 @@ def bench_dataset(label, size, database, media, static, seconds, workdir):
         for scenario in items:  # warm both workers (imports, connections, caches) before measuring
             if scenario["query"] is not None:
                 for n in range(4):
-                    graphql_get(port, scenario["query"], {**(scenario["variables"] or {}), "nonce": f"w{n}"})
+                    graphql_get(port, scenario["query"] + f"\n# w{n}\n", scenario["variables"])
             if scenario["rest"]:
                 for _ in range(4):
                     http(port, scenario["rest"])
         # A second of unmeasured load on each server's listing, so the first measured row does not
         # pay for the database's and the processes' first moments under load.
-        prefix, suffix = loadgen.busting_url("/graphql/", items[0]["query"], {"warmup": True})
+        prefix, suffix = loadgen.busting_url("/graphql/", items[0]["query"])
         loadgen.run(port, {"prefix": prefix, "suffix": suffix}, 1)
         loadgen.run(port, {"path": items[0]["rest"]}, 1)
         for scenario in items:
@@ -532,9 +532,10 @@ def write_results(data):
         f"Commit {data['commit_full']}{' (working tree had other changes)' if data['dirty'] else ''}.",
         "",
         f"Each row: {data['seconds']} s of load, {data['connections']} connections, against `make serve`'s "
-        "Granian (2 workers, cms.settings.production, Redis cache). *Uncached*: a new undeclared "
-        "variable per request, so every request executes; *cached*: the same GET repeated (response "
-        "cache). SQL/req and Redis/req (round trips) are counted in process through the WSGI "
+        "Granian (2 workers, cms.settings.production, Redis cache). *Uncached*: a new comment in "
+        "the query per request, so every request is parsed, validated and executed; *cached*: the "
+        "same GET repeated (response cache). SQL/req and Redis/req (round trips) are counted in "
+        "process through the WSGI "
         "application Granian serves, response-cache fast path included (warm process), apart from "
         "the load; production adds a connection health check query per request, not counted. "
         "*Granian floor*: the same bytes from a WSGI app "
@@ -719,8 +720,8 @@ def write_hostile_results(data):
         f"cms.settings.production, Redis cache, RATE_LIMIT_ENABLED=false) on the {data['dataset']} "
         "dataset. A Lua `response()` hook counts every answer of the run whose status is not the "
         "expected one (*wrong-status answers*); a row with any, or with socket errors, or whose "
-        "checked request had the wrong status or code, reads FAIL. GET cases carry a new undeclared "
-        "variable per request (no answer is served from the cache; error answers are never cached "
+        "checked request had the wrong status or code, reads FAIL. GET cases carry a new comment in "
+        "the query per request (no answer is served from the cache; error answers are never cached "
         "anyway). *Alone*: the median of 5 sequential requests before the load (no concurrency). "
         f"The limit is {data['limit_ms']} ms.",
         "",

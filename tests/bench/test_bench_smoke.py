@@ -79,12 +79,13 @@ def test_table_formats_with_ratios():
     assert markdown.count("\n") == 4 and markdown.startswith("| dataset |")
 
 
-def test_cache_busting_url_keeps_the_variables():
+def test_cache_busting_url_keeps_the_variables_and_varies_the_query():
     prefix, suffix = busting_url("/graphql/", "{ a }", {"path": "/news/x/"})
     from urllib.parse import parse_qs, urlsplit
 
-    url = prefix + "1-2" + suffix
-    assert parse_qs(urlsplit(url).query)["variables"] == ['{"path":"/news/x/","nonce":"1-2"}']
+    first, second = (parse_qs(urlsplit(prefix + nonce + suffix).query) for nonce in ("1-2", "1-3"))
+    assert first["variables"] == second["variables"] == ['{"path":"/news/x/"}']
+    assert first["query"] == ["{ a }\n# 1-2\n"] and second["query"] == ["{ a }\n# 1-3\n"]
 
 
 @pytest.mark.django_db

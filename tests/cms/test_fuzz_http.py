@@ -30,6 +30,8 @@ ENDPOINTS = {
     "/documents/1/{}": ["v"],
     "/news/{}/": ["page"],
     "/{}/": ["p"],
+    "/_util/authenticate_with_password/{}/1/": ["return_url"],
+    "/documents/authenticate_with_password/{}/": ["return_url"],
 }
 JSON_ENDPOINTS = ("/graphql/", "/feeds/news.json")
 SAMPLES = [
@@ -104,6 +106,9 @@ def test_every_endpoint_is_fuzzed():
         "embed/",
         "^media/images/(?P<path>[^/]+)$",
         "documents/",
+        "^documents/(\\d+)/(.*)$",
+        "^documents/authenticate_with_password/",
+        "^_util/authenticate_with_password/",
         "",
     }
 
