@@ -3,10 +3,19 @@ with X-Forwarded-Proto only from FORWARDED_ALLOW_IPS (`cms/forwarded.py`, before
 cache's fast path or Django look at it), behind the front that reads requests whole before a
 thread runs Django (`cms/asgi_front.py`)."""
 
-from cms.asgi_front import serve_wsgi
-from cms.env import get_env_list
-from cms.forwarded import TrustedForwardedProto
-from cms.wsgi import application as wsgi_application
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
+
+from cms.asgi_front import serve_wsgi  # noqa: E402 (after the settings module is set)
+from cms.env import get_env_list  # noqa: E402
+from cms.forwarded import TrustedForwardedProto  # noqa: E402
+from cms.ratelimit import refuse_known_over_limit  # noqa: E402
+from cms.wsgi import application as wsgi_application  # noqa: E402
 
 trusted_proxies = get_env_list("FORWARDED_ALLOW_IPS", "127.0.0.1")
-application = serve_wsgi(TrustedForwardedProto(wsgi_application, trusted_proxies))
+# A client this process already refused for its rate limit is refused again before its body is read
+# or a thread runs (cms/ratelimit.py).
+application = serve_wsgi(
+    TrustedForwardedProto(wsgi_application, trusted_proxies), shortcut=refuse_known_over_limit
+)

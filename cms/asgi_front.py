@@ -35,6 +35,8 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 WSGIApp = Callable[..., Iterable[bytes]]
+# Answers a request from its environ without a body, or None: (status, headers, body).
+Shortcut = Callable[[dict[str, Any]], tuple[int, list[tuple[str, str]], bytes] | None]
 
 # Bodies larger than this live in a temporary file while they are read, not in memory.
 SPOOL_BYTES = 1024 * 1024
@@ -183,8 +185,10 @@ class WSGIFront:
         body_timeout: float,
         body_min_rate: int,
         send_stall_timeout: float,
+        shortcut: Shortcut | None = None,
     ) -> None:
         self.app = app
+        self.shortcut = shortcut
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wsgi")
         self.max_body_bytes = max_body_bytes
         self.body_timeout = body_timeout
@@ -198,6 +202,8 @@ class WSGIFront:
         # As gunicorn does: `X_Forwarded_Proto` would reach Django as HTTP_X_FORWARDED_PROTO,
         # indistinguishable from the proxy's `X-Forwarded-Proto`, so names with "_" are dropped.
         scope = {**scope, "headers": [(name, value) for name, value in scope["headers"] if b"_" not in name]}
+        if self.shortcut is not None and await self.answer_without_app(scope, guarded):
+            return
         try:
             body, size = await self.read_body(scope, receive)
         except RequestRefused as refused:
@@ -237,6 +243,28 @@ class WSGIFront:
         finally:
             if response.iterable is not None:
                 self.executor.submit(response.close)
+
+    async def answer_without_app(self, scope: Scope, send: GuardedSend) -> bool:
+        """Let `shortcut` answer from the request line and headers, in the event loop, before any
+        body is read or a thread is taken; True when it did."""
+        with tempfile.SpooledTemporaryFile() as nothing:
+            environ = build_environ(scope, nothing, 0)
+        try:
+            answer = self.shortcut(environ) if self.shortcut is not None else None
+        except Exception:
+            logger.exception("The request shortcut failed; the application answers.")
+            return False
+        if answer is None:
+            return False
+        status, headers, content = answer
+        raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+        raw.append((b"content-length", str(len(content)).encode()))
+        request_headers = dict(scope["headers"])
+        if request_headers.get(b"content-length", b"0") != b"0" or b"transfer-encoding" in request_headers:
+            raw.append((b"connection", b"close"))  # the body is never read
+        await send({"type": "http.response.start", "status": status, "headers": raw})
+        await send({"type": "http.response.body", "body": content})
+        return True
 
     def close_when_done(self, done: asyncio.Future) -> None:
         if not done.cancelled() and done.exception() is None:
@@ -298,10 +326,12 @@ async def refuse(scope: Scope, send: GuardedSend, refused: RequestRefused) -> No
     await send({"type": "http.response.body", "body": content})
 
 
-def serve_wsgi(wsgi_application: WSGIApp) -> ASGIApp:
-    """`wsgi_application` behind the front, configured from the environment."""
+def serve_wsgi(wsgi_application: WSGIApp, shortcut: Shortcut | None = None) -> ASGIApp:
+    """`wsgi_application` behind the front, configured from the environment; `shortcut` may answer
+    a request from its headers alone, before its body is read or a thread runs."""
     return WSGIFront(
         wsgi_application,
+        shortcut=shortcut,
         # Threads running Django in each worker process; each holds its own database connection.
         threads=get_env_int("WEB_THREADS", 2),
         max_body_bytes=get_env_int("REQUEST_BODY_MAX_BYTES", 50 * 1024 * 1024),

@@ -15,8 +15,10 @@ import ipaddress
 import json
 import logging
 import math
+import re
 import time
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -25,6 +27,8 @@ from django.urls import Resolver404, resolve
 from django.utils.module_loading import import_string
 
 from cms.cache import raw_redis_client, state_cache
+from cms.request_id import make_request_id
+from cms.resource_policy import CROSS_ORIGIN
 
 logger = logging.getLogger("cms.ratelimit")
 
@@ -198,7 +202,44 @@ def bucket_for_path(path_info: str, urlconf: str | None = None) -> str | None:
     return bucket_for(match.func, match.route, path_info)
 
 
-def too_many_requests(limit, window, retry_after):
+# A client over its limit stays over it until its window ends (a count only grows within a window),
+# so each process remembers that and refuses the client's further requests without a cache round
+# trip, and the server's front without handing them to a thread at all (`refuse_known_over_limit`):
+# a flood over the limit costs less than any answer worth having. Bounded; emptied when full.
+_over_limit: dict[tuple[str, str], float] = {}
+_OVER_LIMIT_MAX = 10_000
+
+
+def remember_over_limit(address: str, bucket: str, retry_after: int) -> None:
+    if len(_over_limit) >= _OVER_LIMIT_MAX:
+        now = time.time()
+        for key in [key for key, until in list(_over_limit.items()) if until <= now]:
+            _over_limit.pop(key, None)
+        if len(_over_limit) >= _OVER_LIMIT_MAX:
+            _over_limit.clear()
+    _over_limit[(_bucket_key(address), bucket)] = time.time() + retry_after
+
+
+def over_limit_for(address: str, bucket: str) -> int | None:
+    """Seconds until `address` may use `bucket` again, if this process knows it is over the limit."""
+    if not _over_limit:
+        return None
+    key = (_bucket_key(address), bucket)
+    until = _over_limit.get(key)
+    if until is None:
+        return None
+    left = until - time.time()
+    if left <= 0:
+        _over_limit.pop(key, None)
+        return None
+    return max(1, math.ceil(left))
+
+
+def forget_over_limit() -> None:
+    _over_limit.clear()
+
+
+def _too_many_body(limit: int, window: int, retry_after: int) -> bytes:
     body = {
         "errors": [
             {
@@ -210,8 +251,55 @@ def too_many_requests(limit, window, retry_after):
             }
         ]
     }
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+def _credentialed_origin(origin: str) -> bool:
+    return origin in settings.CORS_ALLOWED_ORIGINS or any(
+        re.fullmatch(pattern, origin) for pattern in settings.CORS_ALLOWED_ORIGIN_REGEXES
+    )
+
+
+def refuse_known_over_limit(environ: Mapping[str, Any]) -> tuple[int, list[tuple[str, str]], bytes] | None:
+    """The 429 (status, headers, body) for a request from a client this process already knows to be
+    over its limit, from the request line and headers alone (`cms/asgi_front.py` asks before it
+    reads the body); None when Django should decide: a session (staff are exempt), a preflight, a
+    frontend origin allowed credentials (django-cors-headers answers those), or no known excess."""
+    if not _over_limit or not settings.RATE_LIMIT_ENABLED or environ.get("REQUEST_METHOD") == "OPTIONS":
+        return None
+    if settings.SESSION_COOKIE_NAME in environ.get("HTTP_COOKIE", ""):
+        return None
+    path = environ.get("PATH_INFO", "")
+    bucket = bucket_for_path(path)
+    if bucket is None:
+        return None
+    retry_after = over_limit_for(address_from_meta(environ), bucket)
+    if retry_after is None:
+        return None
+    headers = [
+        ("Content-Type", "application/json"),
+        ("Retry-After", str(retry_after)),
+        ("X-Request-ID", make_request_id(environ.get("HTTP_X_REQUEST_ID", ""))),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Cross-Origin-Resource-Policy", "cross-origin" if CROSS_ORIGIN.match(path) else "same-origin"),
+    ]
+    origin = environ.get("HTTP_ORIGIN")
+    if origin and bucket == API:
+        if _credentialed_origin(origin):
+            return None
+        # As cms/cors.py answers any other origin: readable, never with credentials.
+        headers += [
+            ("Access-Control-Allow-Origin", "*"),
+            ("Access-Control-Expose-Headers", ", ".join(settings.CORS_EXPOSE_HEADERS)),
+            ("Vary", "origin"),
+        ]
+    body = _too_many_body(settings.RATE_LIMIT_REQUESTS, settings.RATE_LIMIT_WINDOW, retry_after)
+    return 429, headers, body
+
+
+def too_many_requests(limit, window, retry_after):
     response = HttpResponse(
-        json.dumps(body, separators=(",", ":")), status=429, content_type="application/json"
+        _too_many_body(limit, window, retry_after), status=429, content_type="application/json"
     )
     response["Retry-After"] = str(retry_after)
     return response
@@ -256,11 +344,15 @@ class RateLimitMiddleware:
             return None
         limit, window = settings.RATE_LIMIT_REQUESTS, settings.RATE_LIMIT_WINDOW
         address = client_address(request)
+        known = over_limit_for(address, bucket)
+        if known is not None:
+            return too_many_requests(limit, window, known)
         try:
             count, retry_after = count_request(address, bucket)
         except Exception:  # a cache outage must not take the API down with it
             logger.exception("Rate limiting skipped: the cache is unavailable.")
             return None
         if count > limit:
+            remember_over_limit(address, bucket, retry_after)
             return too_many_requests(limit, window, retry_after)
         return None

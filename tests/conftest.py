@@ -3,6 +3,8 @@ import json
 import pytest
 from django.core.cache import caches
 
+from cms import ratelimit
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
@@ -22,12 +24,15 @@ def _serialized_rollback(django_db_serialized_rollback):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # Every alias: cached answers, and the rate-limit counters of the "state" cache.
+    # Every alias: cached answers, and the rate-limit counters of the "state" cache; and what this
+    # process remembers of clients over their limit.
     for backend in caches.all():
         backend.clear()
+    ratelimit.forget_over_limit()
     yield
     for backend in caches.all():
         backend.clear()
+    ratelimit.forget_over_limit()
 
 
 class GraphQLClient:

@@ -203,8 +203,14 @@ def _within_rate_limit(environ):
     bucket = ratelimit.bucket_for_path(environ.get("PATH_INFO", ""))
     if bucket is None:
         return True
-    count, _retry_after = ratelimit.count_request(ratelimit.address_from_meta(environ), bucket)
-    return count <= settings.RATE_LIMIT_REQUESTS
+    address = ratelimit.address_from_meta(environ)
+    if ratelimit.over_limit_for(address, bucket) is not None:
+        return False
+    count, retry_after = ratelimit.count_request(address, bucket)
+    if count > settings.RATE_LIMIT_REQUESTS:
+        ratelimit.remember_over_limit(address, bucket, retry_after)
+        return False
+    return True
 
 
 def _replayable(status, headers):

@@ -292,3 +292,56 @@ def test_deprecated_rate_limit_paths_still_add_prefixes(client, settings):
     settings.RATE_LIMIT_PATHS = ["/healthz"]
     codes = [client.get("/healthz").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+def test_a_client_known_to_be_over_the_limit_is_refused_without_counting_again(client, monkeypatch):
+    counted = []
+    real = ratelimit.count_in_window
+
+    def counting(name, *args, **kwargs):
+        if name.startswith("ratelimit:"):
+            counted.append(args)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(ratelimit, "count_in_window", counting)
+    assert statuses(client, 4) == [200, 200, 200, 429]
+    assert len(counted) == 4
+    # The rest of the window: refused from what this process remembers, no cache round trip.
+    assert statuses(client, 5) == [429] * 5
+    assert len(counted) == 4
+    assert ask(client, REMOTE_ADDR="198.51.100.9").status_code == 200
+    assert len(counted) == 5
+
+
+def test_what_a_process_remembers_ends_with_the_window(client):
+    assert statuses(client, 4) == [200, 200, 200, 429]
+    with freeze_time(timezone.now() + timezone.timedelta(seconds=61)):
+        assert statuses(client, 3) == [200, 200, 200]
+
+
+def test_the_servers_shortcut_answers_as_django_does(client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://frontend.test"]
+    assert statuses(client, 4) == [200, 200, 200, 429]
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/graphql/", "REMOTE_ADDR": "127.0.0.1"}
+    status, headers, body = ratelimit.refuse_known_over_limit(
+        {**environ, "HTTP_ORIGIN": "https://partner.test"}
+    )
+    headers = dict(headers)
+    django = ask(client, HTTP_ORIGIN="https://partner.test")
+    assert status == django.status_code == 429
+    assert json.loads(body) == django.json()
+    for name in (
+        "Content-Type",
+        "Retry-After",
+        "Access-Control-Allow-Origin",
+        "Cross-Origin-Resource-Policy",
+    ):
+        assert headers[name] == django[name], name
+    # Left to Django: the frontend allowed credentials, a session (staff are exempt), a preflight,
+    # and clients not known to be over the limit.
+    assert ratelimit.refuse_known_over_limit({**environ, "HTTP_ORIGIN": "https://frontend.test"}) is None
+    assert ratelimit.refuse_known_over_limit({**environ, "HTTP_COOKIE": "sessionid=x"}) is None
+    assert ratelimit.refuse_known_over_limit({**environ, "REQUEST_METHOD": "OPTIONS"}) is None
+    assert ratelimit.refuse_known_over_limit({**environ, "REMOTE_ADDR": "198.51.100.9"}) is None
+    # The site counter is another limit.
+    assert ratelimit.refuse_known_over_limit({**environ, "PATH_INFO": "/no-such-page/"}) is None

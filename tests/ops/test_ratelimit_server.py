@@ -73,3 +73,25 @@ def test_every_spelling_under_script_name_is_counted_replays_included(server):
     # The same counter for every spelling and method; the health probe is never counted.
     assert request(server, "/cms/graphql/" + get_query)[0] == 429
     assert request(server, "/cms/healthz")[0] == 200
+
+
+@pytest.mark.django_db
+def test_a_client_over_its_limit_is_refused_before_its_body_is_read(server):
+    for _ in range(4):
+        request(server, "/cms/graphql/", QUERY)
+    # A body announced and never sent: the server answers at once instead of waiting for it.
+    with socket.create_connection(("127.0.0.1", server), timeout=5) as sock:
+        sock.sendall(
+            b"POST /cms/graphql/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Origin: https://partner.test\r\nContent-Length: 100000\r\n\r\n"
+        )
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = sock.recv(65536)
+            assert chunk, answer
+            answer += chunk
+    head = answer.split(b"\r\n\r\n", 1)[0].decode().lower()
+    assert head.startswith("http/1.1 429")
+    assert "connection: close" in head
+    assert "access-control-allow-origin: *" in head
+    assert "retry-after:" in head
