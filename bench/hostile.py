@@ -125,7 +125,7 @@ def cases():
             "body": _post(TOKENS_QUERY),
             "headers": JSON,
             "expect": [400],
-            "code": "GRAPHQL_PARSE_FAILED",
+            "code": "QUERY_TOO_COMPLEX",  # counted before parsing
         },
         {
             "name": "undefined fragment",

@@ -186,9 +186,11 @@ class WSGIFront:
         body_min_rate: int,
         send_stall_timeout: float,
         shortcut: Shortcut | None = None,
+        shortcut_delay: float = 0.0,
     ) -> None:
         self.app = app
         self.shortcut = shortcut
+        self.shortcut_delay = shortcut_delay
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wsgi")
         self.max_body_bytes = max_body_bytes
         self.body_timeout = body_timeout
@@ -257,6 +259,10 @@ class WSGIFront:
         if answer is None:
             return False
         status, headers, content = answer
+        if self.shortcut_delay:
+            # A client looping over refusals is slowed to a few a second per connection, at the
+            # price of an idle connection in the event loop, not of CPU.
+            await asyncio.sleep(self.shortcut_delay)
         raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
         raw.append((b"content-length", str(len(content)).encode()))
         request_headers = dict(scope["headers"])
@@ -332,6 +338,7 @@ def serve_wsgi(wsgi_application: WSGIApp, shortcut: Shortcut | None = None) -> A
     return WSGIFront(
         wsgi_application,
         shortcut=shortcut,
+        shortcut_delay=get_env_int("RATE_LIMIT_REFUSAL_DELAY_MS", 150) / 1000,
         # Threads running Django in each worker process; each holds its own database connection.
         threads=get_env_int("WEB_THREADS", 2),
         max_body_bytes=get_env_int("REQUEST_BODY_MAX_BYTES", 50 * 1024 * 1024),

@@ -8,6 +8,7 @@ Django.
 
 import json
 import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -50,6 +51,7 @@ def server(postgres, migrated_template, tmp_path):
         WEB_CONCURRENCY="1",
         RATE_LIMIT_REQUESTS="3",
         RATE_LIMIT_WINDOW="3600",
+        RATE_LIMIT_REFUSAL_DELAY_MS="300",
         REDIS_URL=None,
         STATE_REDIS_URL=None,
     )
@@ -79,7 +81,9 @@ def test_every_spelling_under_script_name_is_counted_replays_included(server):
 def test_a_client_over_its_limit_is_refused_before_its_body_is_read(server):
     for _ in range(4):
         request(server, "/cms/graphql/", QUERY)
-    # A body announced and never sent: the server answers at once instead of waiting for it.
+    # A body announced and never sent: the server answers without waiting for it (REQUEST_BODY_TIMEOUT
+    # is 20 s), after the refusal delay that keeps a looping client to a few requests a second.
+    began = time.monotonic()
     with socket.create_connection(("127.0.0.1", server), timeout=5) as sock:
         sock.sendall(
             b"POST /cms/graphql/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -90,6 +94,7 @@ def test_a_client_over_its_limit_is_refused_before_its_body_is_read(server):
             chunk = sock.recv(65536)
             assert chunk, answer
             answer += chunk
+    assert time.monotonic() - began >= 0.3
     head = answer.split(b"\r\n\r\n", 1)[0].decode().lower()
     assert head.startswith("http/1.1 429")
     assert "connection: close" in head
