@@ -1,21 +1,43 @@
 # The two commands a newcomer needs: `make run` and `make test`. Only Python 3.11+ and make required.
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
+PIP    := $(VENV)/bin/pip install --quiet --require-hashes
 
-.PHONY: install run test serve schema lint bench bench-hostile backup restore
+.PHONY: install install-runtime lock run test serve schema lint bench bench-hostile backup restore
 
-$(VENV)/.installed: requirements.lock
+# Stamps in the venv: `make run` installs the runtime lock only; `make test`, `lint` and `bench` add
+# the development lock (a superset, same pins), so after `make run` they install only what is missing.
+$(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements.lock
 	touch $@
 
-install: $(VENV)/.installed
+$(VENV)/.runtime: requirements/runtime.txt $(VENV)/.created
+	$(PIP) -r requirements/runtime.txt
+	touch $@
+
+$(VENV)/.dev: requirements/dev.txt $(VENV)/.runtime
+	$(PIP) -r requirements/dev.txt
+	touch $@
+
+## Everything: runtime, tests, benchmarks and the lint tools (what CI and pre-commit use).
+install: $(VENV)/.dev
+
+## What the server needs, nothing more (the Docker image installs the same lock).
+install-runtime: $(VENV)/.runtime
+
+## Recompile requirements/*.txt from pyproject.toml after changing a range; pins already in the
+## files are kept (add --upgrade-package NAME to the uv commands to move one).
+lock: $(VENV)/.dev
+	$(VENV)/bin/uv pip compile pyproject.toml --quiet --python-version 3.11.5 --generate-hashes \
+		--custom-compile-command "make lock" -o requirements/runtime.txt
+	$(VENV)/bin/uv pip compile pyproject.toml --quiet --python-version 3.11.5 --generate-hashes \
+		--custom-compile-command "make lock" --group dev -c requirements/runtime.txt -o requirements/dev.txt
 
 ## Demo on SQLite (or DATABASE_URL): migrate, load PSG's content, print the admin login, serve.
-run: install
+run: install-runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_content
 	$(PY) manage.py setup_workflows
@@ -29,17 +51,20 @@ test: install
 	$(PY) -m pytest
 
 ## The production server exactly as a deployment runs it: Granian, configured by docker/serve.py.
-serve: install
+serve: install-runtime
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py collectstatic --noinput --verbosity 0
 	DJANGO_SETTINGS_MODULE=cms.settings.production PORT=$(PORT) $(PY) docker/serve.py
 
 ## Regenerate schema.graphql from the live schema.
-schema: install
+schema: install-runtime
 	$(PY) manage.py graphql_schema --schema cms.graphql.schema.schema --out schema.graphql
 
+## ruff (lint and format), import-linter's contracts and mypy (pyproject.toml); pre-commit runs the same.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 ## Benchmark (a few minutes; not part of make test): GraphQL vs Wagtail's REST API v2 vs a static
 ## file at 1,000 and 10,000 news items, on PostgreSQL and Redis at 127.0.0.1, driven by wrk.
@@ -52,10 +77,10 @@ bench-hostile: install
 	$(PY) bench/run.py --hostile-only
 
 ## backups/<timestamp>/: pg_dump (or the SQLite file) of DATABASE_URL and a tar.gz of MEDIA_ROOT.
-backup: install
+backup: install-runtime
 	$(PY) manage.py backup
 
 ## Put a backup back (asks first): make restore BACKUP=backups/<timestamp>
-restore: install
+restore: install-runtime
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<timestamp>"; exit 2; }
 	$(PY) manage.py restore "$(BACKUP)"

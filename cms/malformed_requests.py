@@ -10,6 +10,7 @@ elsewhere plain text.
 
 import json
 import logging
+from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
 from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFieldsSent
@@ -53,6 +54,7 @@ def is_graphql(request: HttpRequest) -> bool:
 def refusal(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
     """The answer to a malformed request: the API's JSON error on /graphql/, `{"error": …}` for a
     `.json` URL (the JSON feed), plain text elsewhere."""
+    body: dict[str, object]
     if is_graphql(request):
         body = {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
     elif request.path_info.endswith(".json"):
@@ -67,7 +69,7 @@ def refusal(request: HttpRequest, message: str, status: int = 400) -> HttpRespon
 class MalformedRequestMiddleware:
     """Refuses a path or query string with NUL or bytes that are not UTF-8: 400."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

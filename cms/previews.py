@@ -139,15 +139,15 @@ def forget_previews(page_ids: set[int], *, as_parent: bool = False) -> int:
     return len(doomed)
 
 
-def _page_deleted(sender, instance, **kwargs):
+def _page_deleted(sender: type, instance: Page, **kwargs: object) -> None:
     forget_previews({instance.pk}, as_parent=True)
 
 
-def _published_or_unpublished(sender, instance, **kwargs):
+def _published_or_unpublished(sender: type, instance: Page, **kwargs: object) -> None:
     forget_previews({instance.pk})
 
 
-def _moved(sender, instance, **kwargs):
+def _moved(sender: type, instance: Page, **kwargs: object) -> None:
     # Every page under it has a new path too; the instance sent may still hold the old path.
     moved = Page.objects.filter(pk=instance.pk).first()
     if moved is not None:

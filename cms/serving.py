@@ -6,11 +6,18 @@ is not public (cms.visibility) and a redirect to one both answer exactly like a 
 exist, so the CMS host tells nobody which hidden paths there are.
 """
 
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import DisallowedRedirect
-from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponseBase,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.utils.deprecation import MiddlewareMixin
 from wagtail import hooks
 from wagtail.contrib.redirects.middleware import get_redirect
@@ -23,13 +30,15 @@ from cms.visibility import is_public, public_pages
 
 
 @hooks.register("before_serve_page", order=-100)
-def hide_pages_that_are_not_public(page: Page, request, serve_args, serve_kwargs) -> None:
+def hide_pages_that_are_not_public(
+    page: Page, request: HttpRequest, serve_args: tuple[Any, ...], serve_kwargs: dict[str, Any]
+) -> None:
     # Before Wagtail's own hooks: an OPTIONS answer or a password form would show the page exists.
     if not is_public(page):
         raise Http404
 
 
-def not_found(request, *args, **kwargs):
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> NoReturn:
     """A 404 for views that only serve what this host never shows (password forms for restrictions)."""
     raise Http404
 
@@ -73,7 +82,7 @@ def public_redirect_target(redirect: Redirect) -> Page | str | None:
 class PublicRedirectMiddleware(MiddlewareMixin):
     """Wagtail's RedirectMiddleware, following only redirects whose target anonymous visitors may see."""
 
-    def process_response(self, request, response):
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if response.status_code != 404:
             return response
         path = Redirect.normalise_path(request.get_full_path(), decode_unicode=False)

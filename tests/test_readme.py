@@ -42,3 +42,20 @@ def test_readme_query_runs_against_the_demo_content(client, index):
     ][index]
     for fact in expected:
         assert fact in text
+
+
+def test_commands_table_lists_every_make_target():
+    makefile = (README.parent / "Makefile").read_text()
+    targets = re.search(r"^\.PHONY:(.*)$", makefile, flags=re.MULTILINE).group(1).split()
+    table = README.read_text().split("## Commands", 1)[1].split("\n## ", 1)[0]
+    missing = [target for target in targets if f"`make {target}" not in table]
+    assert not missing, f"make targets missing from the README's Commands table: {missing}"
+
+
+def test_lint_runs_what_the_readme_and_pre_commit_say():
+    makefile = (README.parent / "Makefile").read_text()
+    recipe = re.search(r"^lint:.*\n((?:\t.*\n)+)", makefile, flags=re.MULTILINE).group(1)
+    hooks = (README.parent / ".pre-commit-config.yaml").read_text()
+    for tool in ("ruff check", "ruff format --check", "lint-imports", "mypy"):
+        assert tool in recipe, tool
+        assert f".venv/bin/{tool}" in hooks, tool

@@ -11,10 +11,11 @@ import math
 import re
 import threading
 from collections import OrderedDict
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     BREAK,
+    ArgumentNode,
     DocumentNode,
     GraphQLInputObjectType,
     GraphQLInputType,
@@ -22,14 +23,18 @@ from graphql import (
     GraphQLNonNull,
     GraphQLScalarType,
     GraphQLSchema,
+    ObjectFieldNode,
     OperationDefinitionNode,
+    StringValueNode,
     TypeInfo,
     TypeInfoVisitor,
+    VariableDefinitionNode,
     Visitor,
     get_named_type,
     type_from_ast,
     visit,
 )
+from graphql.language.visitor import VisitorAction
 
 from cms.input_rules import MAX_DATE, MIN_DATE, date_in_range, forbidden_character
 
@@ -73,9 +78,11 @@ def _finite_float(text: str) -> float:
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
     result = dict(pairs)
     if len(result) != len(pairs):
-        seen = set()
-        duplicate = next(key for key, _value in pairs if key in seen or seen.add(key))
-        raise BadJSON(f"The key {json.dumps(duplicate)[:60]} appears twice in one object.")
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise BadJSON(f"The key {json.dumps(key)[:60]} appears twice in one object.")
+            seen.add(key)
     return result
 
 
@@ -158,25 +165,25 @@ class _LiteralCheck(Visitor):
         self.names: list[str] = []
         self.problem: dict | None = None
 
-    def enter_argument(self, node, *_args):
+    def enter_argument(self, node: ArgumentNode, *_args: Any) -> None:
         self.names.append(node.name.value)
 
-    def leave_argument(self, *_args):
+    def leave_argument(self, *_args: Any) -> None:
         self.names.pop()
 
-    def enter_object_field(self, node, *_args):
+    def enter_object_field(self, node: ObjectFieldNode, *_args: Any) -> None:
         self.names.append(node.name.value)
 
-    def leave_object_field(self, *_args):
+    def leave_object_field(self, *_args: Any) -> None:
         self.names.pop()
 
-    def enter_variable_definition(self, node, *_args):
+    def enter_variable_definition(self, node: VariableDefinitionNode, *_args: Any) -> None:
         self.names.append(f"${node.variable.name.value}")
 
-    def leave_variable_definition(self, *_args):
+    def leave_variable_definition(self, *_args: Any) -> None:
         self.names.pop()
 
-    def enter_string_value(self, node, *_args):
+    def enter_string_value(self, node: StringValueNode, *_args: Any) -> VisitorAction:
         name = ".".join(self.names)
         problem = _check_string(node.value, self.type_info.get_input_type(), name)
         if problem:
@@ -185,18 +192,19 @@ class _LiteralCheck(Visitor):
         return None
 
 
-def _variable_types(schema: GraphQLSchema, document: DocumentNode) -> dict[str, GraphQLInputType]:
-    types: dict[str, GraphQLInputType] = {}
+def _variable_types(schema: GraphQLSchema, document: DocumentNode) -> dict[str, GraphQLInputType | None]:
+    types: dict[str, GraphQLInputType | None] = {}
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
             for variable in definition.variable_definitions or ():
                 declared = type_from_ast(schema, variable.type)
-                types.setdefault(variable.variable.name.value, declared)
+                # A variable's type is an input type, or None when the schema has no type of that name.
+                types.setdefault(variable.variable.name.value, cast(GraphQLInputType | None, declared))
     return types
 
 
 # A frontend sends the same few documents again and again: what their literals hold is known.
-_LITERAL_PROBLEMS: OrderedDict[tuple[int, str], dict | None] = OrderedDict()
+_LITERAL_PROBLEMS: OrderedDict[tuple[int, str | None], dict | None] = OrderedDict()
 _LITERAL_PROBLEMS_MAX = 128
 _LITERAL_PROBLEMS_LOCK = threading.Lock()
 
@@ -231,7 +239,7 @@ def find_bad_input(schema: GraphQLSchema, document: DocumentNode, variables: dic
         reason = forbidden_character(name)
         if reason:
             return _input_error(f"A variable name {reason}.")
-        problem = _check_value(value, types.get(name), f"${name}")
-        if problem:
-            return _input_error(problem, variable=name)
+        refused = _check_value(value, types.get(name), f"${name}")
+        if refused:
+            return _input_error(refused, variable=name)
     return None

@@ -169,7 +169,7 @@ def check_url(url: str) -> Target:
     if port in UNSAFE_PORTS:
         raise UnsafeURL(f"Port {port} is not allowed: it belongs to another protocol.")
 
-    address = None
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address | None = None
     if parts.netloc.startswith("["):
         try:
             address = ipaddress.IPv6Address(host)

@@ -7,7 +7,7 @@ import hmac
 SECRET_PREFIX = "whsec_"  # noqa: S105  (a prefix, not a secret)
 
 
-def secret_key(secret):
+def secret_key(secret: str) -> bytes:
     """The HMAC key: `whsec_<base64>` decodes to its bytes; any other string is used as UTF-8 bytes.
 
     A raw secret `s` is therefore the same key as `whsec_` + base64(s), which is what receivers
@@ -19,14 +19,14 @@ def secret_key(secret):
     return secret.encode()
 
 
-def sign(secret, message_id, timestamp, body):
+def sign(secret: str, message_id: str, timestamp: float, body: str) -> str:
     """The `webhook-signature` header value for `body` (a str) sent at `timestamp` (unix seconds)."""
     signed = f"{message_id}.{int(timestamp)}.{body}".encode()
     digest = hmac.new(secret_key(secret), signed, hashlib.sha256).digest()
     return f"v1,{base64.b64encode(digest).decode()}"
 
 
-def headers(secret, message_id, timestamp, body):
+def headers(secret: str, message_id: str, timestamp: float, body: str) -> dict[str, str]:
     return {
         "Content-Type": "application/json",
         "webhook-id": message_id,

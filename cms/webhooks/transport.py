@@ -8,6 +8,9 @@ verification are all for the name. Proxies from the environment are ignored (a p
 the connection to its own address, not the receiver's), and redirects are never followed.
 """
 
+import socket
+from typing import Any, NoReturn
+
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -18,10 +21,10 @@ from urllib3.util import connection
 from cms.webhooks.addresses import vetted_addresses
 
 
-class _VettedConnect:
+class _VettedConnect(HTTPConnection):
     """Replaces urllib3's resolve-and-connect with resolve, vet, connect to the vetted address."""
 
-    def _new_conn(self):
+    def _new_conn(self) -> socket.socket:
         results = vetted_addresses(self._dns_host, self.port)  # UnsafeURL propagates to the caller
         error: OSError | None = None
         for *_, sockaddr in results:
@@ -65,14 +68,14 @@ class VettedHTTPSConnectionPool(HTTPSConnectionPool):
 class VettedAdapter(HTTPAdapter):
     """A requests adapter whose connections go only to vetted addresses."""
 
-    def init_poolmanager(self, *args, **kwargs) -> None:
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = {
             "http": VettedHTTPConnectionPool,
             "https": VettedHTTPSConnectionPool,
         }
 
-    def proxy_manager_for(self, proxy, **proxy_kwargs):
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> NoReturn:
         raise ValueError("Webhooks are never sent through a proxy.")
 
 

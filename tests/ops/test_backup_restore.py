@@ -147,7 +147,7 @@ def test_backup_and_restore_on_sqlite(tmp_path):
 
 def test_make_restore_needs_a_backup():
     result = subprocess.run(  # noqa: S603
-        ["make", "-s", "-o", ".venv/.installed", "restore"],  # noqa: S607
+        ["make", "-s", "-o", ".venv/.runtime", "restore"],  # noqa: S607
         cwd=ROOT,
         capture_output=True,
         text=True,

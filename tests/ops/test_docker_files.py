@@ -44,7 +44,10 @@ def test_dockerfile_shape():
     stages = re.findall(r"^FROM\s+(\S+)(?:\s+AS\s+(\w+))?", DOCKERFILE, flags=re.MULTILINE)
     assert [stage for _, stage in stages] == ["builder", "runtime"]
     assert "ARG PYTHON_IMAGE=python:3.11-slim" in DOCKERFILE
-    assert "pip install -r /tmp/requirements.lock" in DOCKERFILE
+    # The runtime lock only, hash-checked: no test, benchmark or lint tools in the image.
+    assert "COPY requirements/runtime.txt /tmp/runtime.txt" in DOCKERFILE
+    assert "pip install --require-hashes -r /tmp/runtime.txt" in DOCKERFILE
+    assert "requirements/dev.txt" not in DOCKERFILE
     assert "COPY --from=builder /opt/venv /opt/venv" in DOCKERFILE
     users = re.findall(r"^USER\s+(\S+)", DOCKERFILE, flags=re.MULTILINE)
     assert users and users[-1] not in {"root", "0"}
