@@ -361,6 +361,19 @@ class GraphQLHTTPView(View):
 graphql_view = GraphQLHTTPView.as_view()
 
 
+@csrf_exempt
+def graphql_not_found(request, *args, **kwargs):
+    """Any other path under /graphql/ (`/graphql/x`, `/graphql//`): the API's JSON 404, whatever the
+    method, not the site's HTML page or a trailing-slash redirect to it."""
+    response = _json_response(
+        {"errors": [_error("There is nothing here: the API is at /graphql/.", "NOT_FOUND")]},
+        404,
+        GraphQLHTTPView.request_id(request),
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def service_unavailable_response(request):
     """The 503 a client gets while the database is down, the same wherever the failure happened."""
     request_id = GraphQLHTTPView.request_id(request)

@@ -269,6 +269,7 @@ def test_every_route_is_counted_or_deliberately_exempt():
     assert others == {
         "graphql/": "api",
         "graphql": "api",
+        "^graphql/.": "site",
         "feeds/news.rss": "api",
         "feeds/news.atom": "api",
         "feeds/news.json": "api",
