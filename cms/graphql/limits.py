@@ -287,9 +287,12 @@ def shape_errors(schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLE
 
 # Names, numbers, strings and punctuators, as GraphQL's lexer sees them (comments and commas are
 # ignored there too). Close enough to refuse a flood before parsing; parse() still counts exactly.
+# A string left open runs to the end of the text (a block string) or of its line, and nothing
+# backtracks (`*+`): otherwise every quote in `"\"\"\"…` starts a scan to the end, and 10 KB cost
+# a second of CPU.
 _TOKEN = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # block string
-    r'|"(?:[^"\\\n]|\\.)*"'  # string
+    r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*+(?:"""|\\?\Z)'  # block string
+    r'|"(?:[^"\\\n]|\\.)*+(?:"|\\?(?=\n|\Z))'  # string
     r"|[_A-Za-z][_0-9A-Za-z]*"  # name
     r"|-?\d+(?:\.\d+)?"  # number
     r"|\.\.\.|[!$&()\[\]{}:=@|]"  # punctuators
