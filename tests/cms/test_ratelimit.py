@@ -293,3 +293,22 @@ def test_deprecated_rate_limit_paths_still_add_prefixes(client, settings):
     settings.RATE_LIMIT_PATHS = ["/healthz"]
     codes = [client.get("/healthz").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+@pytest.mark.parametrize("path", ["/graphql/", "/feeds/news.json", "/embed/news/"])
+def test_cors_preflights_are_counted_with_the_view_they_ask_about(client, settings, path):
+    # Answered by the CORS middleware before the limiter ever ran, a flood of them was free.
+    settings.CORS_ALLOWED_ORIGINS = ["https://frontend.test"]
+
+    def preflight():
+        return client.options(
+            path, HTTP_ORIGIN="https://frontend.test", HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST"
+        )
+
+    assert [preflight().status_code for _ in range(3)] == [200, 200, 200]
+    refused = preflight()
+    assert refused.status_code == 429
+    assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert refused["Access-Control-Allow-Origin"] == "https://frontend.test"
+    # The same counter as the API's requests.
+    assert ask(client).status_code == 429
