@@ -4,6 +4,7 @@ import json
 import logging
 import re
 import threading
+import time
 import uuid
 from collections import OrderedDict
 
@@ -24,6 +25,7 @@ from graphql import (
 )
 from graphql.validation.validate import ValidationAbortedError
 
+from cms import ratelimit
 from cms.graphql import response_cache
 from cms.graphql.inputs import BadJSON, find_bad_input, load_json
 from cms.graphql.limits import rough_token_count, shape_errors, validation_rules
@@ -35,6 +37,10 @@ logger = logging.getLogger("cms.graphql")
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # graphql-core's "Did you mean 'x', 'y', or 'z'?" (names cannot contain "?").
 _SUGGESTION_RE = re.compile(r" ?Did you mean [^?]*\?")
+
+# CPU spent by this request's thread (not other threads' work, not waits for the database or
+# the GIL), what a costly answer is charged for against the rate limit.
+_cpu_clock = time.thread_time
 
 # Codes a resolver raises on purpose, and the HTTP status each answers with.
 CLIENT_ERROR_STATUS = {"BAD_USER_INPUT": 400, "PREVIEW_TOKEN_INVALID": 400}
@@ -198,7 +204,11 @@ class GraphQLHTTPView(View):
             cacheable = response_cache.is_cacheable_request(request, params[0])
             response = response_cache.cached_response(request, params) if cacheable else None
             if response is None:
-                status, payload = self.run(request, *params)
+                started = _cpu_clock()
+                try:
+                    status, payload = self.run(request, *params)
+                finally:
+                    ratelimit.charge_for_cpu(request, _cpu_clock() - started)
                 response = _json_response(payload, status, request_id)
                 if cacheable and status == 200 and "errors" not in payload:
                     response_cache.store_response(request, params, response)

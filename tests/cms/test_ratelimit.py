@@ -312,3 +312,48 @@ def test_cors_preflights_are_counted_with_the_view_they_ask_about(client, settin
     assert refused["Access-Control-Allow-Origin"] == "https://frontend.test"
     # The same counter as the API's requests.
     assert ask(client).status_code == 429
+
+
+@pytest.fixture
+def cpu_per_answer(monkeypatch):
+    from cms.graphql import view
+
+    def use(seconds):
+        state = {"now": 0.0, "reading": 0}
+
+        def clock():
+            # Readings come in pairs (before and after an answer): the second is `seconds` later.
+            state["reading"] += 1
+            if state["reading"] % 2 == 0:
+                state["now"] += seconds
+            return state["now"]
+
+        monkeypatch.setattr(view, "_cpu_clock", clock)
+
+    return use
+
+
+def test_costly_answers_count_as_several_requests(client, settings, cpu_per_answer):
+    settings.RATE_LIMIT_REQUESTS = 10
+    settings.RATE_LIMIT_CPU_MS_PER_REQUEST = 200
+    cpu_per_answer(0.9)  # four more shares each: five requests' worth
+    queries = [json.dumps({"query": f"{{ a{i}: __typename }}"}) for i in range(3)]
+    answers = [client.post("/graphql/", data=q, content_type="application/json") for q in queries]
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+
+
+def test_cheap_answers_count_once(client, settings, cpu_per_answer):
+    settings.RATE_LIMIT_REQUESTS = 10
+    settings.RATE_LIMIT_CPU_MS_PER_REQUEST = 200
+    cpu_per_answer(0.19)
+    queries = [json.dumps({"query": f"{{ a{i}: __typename }}"}) for i in range(11)]
+    codes = [client.post("/graphql/", data=q, content_type="application/json").status_code for q in queries]
+    assert codes == [200] * 10 + [429]
+
+
+def test_staff_are_not_charged_for_cpu(client, settings, cpu_per_answer):
+    settings.RATE_LIMIT_CPU_MS_PER_REQUEST = 200
+    cpu_per_answer(5.0)
+    user_model = get_user_model()
+    client.force_login(user_model.objects.create_user("editor2", password="pw", is_staff=True))
+    assert statuses(client, 5) == [200] * 5
