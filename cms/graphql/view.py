@@ -30,6 +30,7 @@ from cms.graphql import response_cache
 from cms.graphql.inputs import BadJSON, find_bad_input, load_json
 from cms.graphql.limits import rough_token_count, shape_errors, validation_rules
 from cms.input_rules import forbidden_character
+from cms.malformed_requests import is_graphql
 from cms.request_cache import request_scope
 
 logger = logging.getLogger("cms.graphql")
@@ -412,7 +413,8 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not request.path.startswith("/graphql/"):
+        # By path_info (without a SCRIPT_NAME prefix), and `/graphql` without its slash too.
+        if not is_graphql(request):
             return None
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
