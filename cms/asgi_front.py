@@ -18,9 +18,11 @@ shutdown), asgiref runs every request in one thread and never calls the response
 import asyncio
 import json
 import logging
+import re
 import sys
 import tempfile
 import urllib.parse
+import uuid
 from collections.abc import Awaitable, Callable, Iterable, Iterator, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -317,15 +319,55 @@ class WSGIFront:
         return body, size
 
 
+def _app_path(scope: Scope) -> str:
+    """The path as Django routes it: without the root path (SCRIPT_NAME) the server was given."""
+    path, root = scope["path"], scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
+def _cors_headers(scope: Scope, path: str) -> list[tuple[bytes, bytes]]:
+    """What cms/cors.py would add, so a browser frontend can read a refusal of an API request."""
+    from django.conf import settings
+
+    origin = dict(scope["headers"]).get(b"origin", b"").decode("latin-1")
+    if not origin or not settings.configured or not re.match(settings.CORS_URLS_REGEX, path):
+        return []
+    listed = origin in settings.CORS_ALLOWED_ORIGINS or any(
+        re.fullmatch(pattern, origin) for pattern in settings.CORS_ALLOWED_ORIGIN_REGEXES
+    )
+    headers = [(b"vary", b"origin"), (b"access-control-expose-headers", b"X-Request-ID, Retry-After")]
+    if listed:
+        return [
+            *headers,
+            (b"access-control-allow-origin", origin.encode("latin-1")),
+            (b"access-control-allow-credentials", b"true"),
+        ]
+    return [*headers, (b"access-control-allow-origin", b"*")]
+
+
 async def refuse(scope: Scope, send: GuardedSend, refused: RequestRefused) -> None:
-    """Answer without the application: JSON errors on the API, plain text elsewhere."""
-    if scope["path"].startswith("/graphql"):
+    """Answer without the application, with the headers Django's answers carry: JSON errors on the
+    API (`{"error": …}` on the JSON feed), plain text elsewhere."""
+    from cms.resource_policy import CROSS_ORIGIN
+
+    path = _app_path(scope)
+    if path.startswith("/graphql"):
         content_type = b"application/json"
         payload = {"errors": [{"message": refused.message, "extensions": {"code": refused.code}}]}
         content = json.dumps(payload).encode()
+    elif path.endswith(".json"):
+        content_type, content = b"application/json", json.dumps({"error": refused.message}).encode()
     else:
         content_type, content = b"text/plain; charset=utf-8", refused.message.encode()
-    headers = [(b"content-type", content_type), (b"content-length", str(len(content)).encode())]
+    headers = [
+        (b"content-type", content_type),
+        (b"content-length", str(len(content)).encode()),
+        (b"cache-control", b"no-store"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"cross-origin-resource-policy", b"cross-origin" if CROSS_ORIGIN.match(path) else b"same-origin"),
+        (b"x-request-id", uuid.uuid4().hex.encode()),
+        *_cors_headers(scope, path),
+    ]
     if refused.status in {408, 413}:
         headers.append((b"connection", b"close"))  # the rest of the body is never read
     await send({"type": "http.response.start", "status": refused.status, "headers": headers})

@@ -10,6 +10,7 @@ from corsheaders.middleware import (
     ACCESS_CONTROL_MAX_AGE,
     CorsMiddleware,
 )
+from django.conf import settings
 
 
 class ApiCorsMiddleware(CorsMiddleware):
@@ -18,6 +19,18 @@ class ApiCorsMiddleware(CorsMiddleware):
     Published content is public, so partner sites on any origin may read it; a browser never sends
     cookies with a `*` answer, so only the listed origins can make credentialed requests.
     """
+
+    def check_preflight(self, request):
+        # A preflight is answered here, before RateLimitMiddleware: it is counted here instead, on
+        # the counter of the view it asks about, so a flood of them is limited like any request
+        # (browsers keep a preflight's answer for CORS_PREFLIGHT_MAX_AGE, so frontends send few).
+        response = super().check_preflight(request)
+        if response is not None and settings.RATE_LIMIT_ENABLED:
+            from cms.ratelimit import RateLimitMiddleware, bucket_for_path
+
+            bucket = bucket_for_path(request.path_info, getattr(request, "urlconf", None))
+            response = RateLimitMiddleware.check(request, bucket) or response
+        return response
 
     def regex_domain_match(self, origin):
         # Anchored at both ends, whatever the configured pattern says.

@@ -4,7 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.graphql.view import graphql_view
+from cms.graphql.view import graphql_not_found, graphql_view
 from cms.media import serve_document, serve_rendition
 from cms.serving import not_found
 from cms.views import healthz, readyz
@@ -22,6 +22,8 @@ urlpatterns = [
     path("graphql/", graphql_view, name="graphql"),
     # A POST to the slash-less URL must not meet APPEND_SLASH's redirect (which drops the body).
     path("graphql", graphql_view),
+    # Anything else under /graphql/ is the API's JSON 404 (no redirect, no HTML page).
+    re_path(r"^graphql/.", graphql_not_found),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     # Partner sites: news feeds and embeddable news (docs/partners.md).

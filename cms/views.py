@@ -65,7 +65,10 @@ def server_error(request):
     This catches what the view and its middleware cannot, e.g. an exception in another
     middleware; the admin keeps Django's own error page.
     """
-    if not request.path.startswith("/graphql/"):
+    from cms.malformed_requests import is_graphql
+
+    # By path_info (without a SCRIPT_NAME prefix), and `/graphql` without its slash too.
+    if not is_graphql(request):
         return defaults.server_error(request)
     from cms.graphql.view import GraphQLHTTPView, service_unavailable_response
 

@@ -16,7 +16,6 @@ from django.utils import translation
 from django.utils.dateformat import format as format_date
 from django.utils.http import http_date
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_safe
 
 from cms.input_rules import ascii_int, forbidden_character
 from cms.request_cache import request_scope
@@ -25,6 +24,7 @@ from news.feeds import (
     latest_entries,
     news_page_url,
     public_caching,
+    read_only,
     repeated_parameter,
 )
 from news.models import Topic
@@ -114,7 +114,7 @@ def _content_security_policy():
     )
 
 
-@require_safe
+@read_only
 @xframe_options_exempt
 @public_caching
 def news_iframe(request):
@@ -160,7 +160,7 @@ def _widget_source():
     return WIDGET_JS.read_bytes(), http_date(WIDGET_JS.stat().st_mtime)
 
 
-@require_safe
+@read_only
 def news_widget_js(request):
     """The drop-in script, at a URL partners paste once: cached for an hour, revalidated by ETag."""
     body, modified = _widget_source() if not settings.DEBUG else (WIDGET_JS.read_bytes(), None)

@@ -22,6 +22,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.decorators import decorator_from_middleware
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
+from django.views.decorators.csrf import csrf_exempt
 
 from cms.input_rules import forbidden_character
 from cms.paths import frontend_path, frontend_url
@@ -274,6 +275,27 @@ def feed_error(request, message, status=400):
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
+READ_METHODS = ("GET", "HEAD")
+
+
+def read_only(view):
+    """GET and HEAD only; any other method is 405 in the endpoint's kind, with `Allow`.
+
+    Exempt from CSRF: nothing here changes state, and without it a POST met the CSRF check first
+    and got its HTML 403 page instead of the 405 the method deserves.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in READ_METHODS:
+            response = feed_error(request, "Only GET and HEAD are served here.", status=405)
+            response["Allow"] = ", ".join(READ_METHODS)
+            return response
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(wrapped)
+
+
 def _single_parameters(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -285,10 +307,11 @@ def _single_parameters(view):
     return wrapped
 
 
-rss_feed = public_caching(_single_parameters(_scoped(NewsRssFeed())))
-atom_feed = public_caching(_single_parameters(_scoped(NewsAtomFeed())))
+rss_feed = read_only(public_caching(_single_parameters(_scoped(NewsRssFeed()))))
+atom_feed = read_only(public_caching(_single_parameters(_scoped(NewsAtomFeed()))))
 
 
+@read_only
 @public_caching
 @_single_parameters
 @_scoped

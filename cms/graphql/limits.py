@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from graphql import GraphQLError, GraphQLSchema, TypeInfo
+from graphql import GraphQLError, GraphQLList, GraphQLSchema, TypeInfo, get_nullable_type
 from graphql.language import (
     BREAK,
     DocumentNode,
@@ -43,6 +43,24 @@ class Shape:
     # are merged (an upper bound). The spec's OverlappingFieldsCanBeMergedRule compares every two
     # of them, so this bounds its work to a small multiple of the fields.
     repeats: int = 0
+    # (field name, response name) of the whole-list root fields at the selection set's own level.
+    whole_lists: frozenset = frozenset()
+
+
+def whole_list_root_fields(schema: GraphQLSchema) -> frozenset[str]:
+    """Root fields answering a list of everything there is (`sitemap`), with no page size to bound it.
+
+    Each answers in proportion to the site, not to the query: under ten aliases one costs ten
+    times over, so an operation may select each of them once (merged copies are one selection).
+    """
+    query_type = schema.query_type
+    if query_type is None:
+        return frozenset()
+    return frozenset(
+        name
+        for name, field in query_type.fields.items()
+        if isinstance(get_nullable_type(field.type), GraphQLList) and "pageSize" not in field.args
+    )
 
 
 class _Scope:
@@ -82,6 +100,9 @@ class QueryShapeRule(ASTValidationRule):
         self.max_aliases = limits["MAX_ALIASES"]
         self.max_roots = limits["MAX_ROOT_FIELDS"]
         self.shapes: dict[str, Shape] = {}
+        schema = self.context.schema
+        self.whole_lists = whole_list_root_fields(schema)
+        self.query_type_name = schema.query_type.name if schema.query_type else None
         self.visits = 0  # selections and spreads looked at: linear in the document's size
         try:
             for definition in node.definitions:
@@ -151,6 +172,11 @@ class QueryShapeRule(ASTValidationRule):
         """The shape of a definition's selection set; the fragments it spreads are known already."""
         shape = Shape()
         root = _Scope()
+        # Only the query type has root fields: an operation, or a fragment on the query type.
+        at_root = isinstance(node, OperationDefinitionNode) or (
+            node.type_condition.name.value == self.query_type_name
+        )
+        whole_lists: set[tuple[str, str]] = set()
         # (selections left, level, scope, where the scope's repeats go when done: (parent, name))
         pending: list = [(iter(selection_set.selections), 0, root, None)]
         while pending:
@@ -170,6 +196,9 @@ class QueryShapeRule(ASTValidationRule):
                 shape.depth = max(shape.depth, level + 1)
                 self._check(shape, node, what)
                 name = (selection.alias or selection.name).value
+                if level == 0 and at_root and selection.name.value in self.whole_lists:
+                    whole_lists.add((selection.name.value, name))
+                    self._check_whole_lists(whole_lists, node, what)
                 if selection.selection_set is None:
                     self._count(scope, name, 1, node, what)
                 else:
@@ -187,11 +216,27 @@ class QueryShapeRule(ASTValidationRule):
                 shape.aliases += spread.aliases
                 if level == 0:
                     shape.top += spread.top
+                    if at_root and spread.whole_lists:
+                        whole_lists.update(spread.whole_lists)
+                        self._check_whole_lists(whole_lists, node, what)
                 self._check(shape, node, what)
                 scope.spread += spread.repeats
                 self._check_repeats(scope.repeats(), None, node, what)
         shape.repeats = root.repeats()
+        shape.whole_lists = frozenset(whole_lists)
         return shape
+
+    def _check_whole_lists(self, whole_lists: set[tuple[str, str]], node, what: str) -> None:
+        names = [field for field, _response in whole_lists]
+        repeated = next((field for field in names if names.count(field) > 1), None)
+        if repeated is not None:
+            raise _LimitCrossed(
+                _too_complex(
+                    f"{what} selects '{repeated}' under more than one name; it lists everything "
+                    "there is, so select it once.",
+                    node,
+                )
+            )
 
     def _count(self, scope: _Scope, name: str, repeats: int, node, what: str) -> None:
         count = scope.counts[name] = scope.counts.get(name, 0) + repeats
@@ -242,9 +287,12 @@ def shape_errors(schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLE
 
 # Names, numbers, strings and punctuators, as GraphQL's lexer sees them (comments and commas are
 # ignored there too). Close enough to refuse a flood before parsing; parse() still counts exactly.
+# A string left open runs to the end of the text (a block string) or of its line, and nothing
+# backtracks (`*+`): otherwise every quote in `"\"\"\"…` starts a scan to the end, and 10 KB cost
+# a second of CPU.
 _TOKEN = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # block string
-    r'|"(?:[^"\\\n]|\\.)*"'  # string
+    r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*+(?:"""|\\?\Z)'  # block string
+    r'|"(?:[^"\\\n]|\\.)*+(?:"|\\?(?=\n|\Z))'  # string
     r"|[_A-Za-z][_0-9A-Za-z]*"  # name
     r"|-?\d+(?:\.\d+)?"  # number
     r"|\.\.\.|[!$&()\[\]{}:=@|]"  # punctuators

@@ -4,6 +4,7 @@ import json
 import logging
 import re
 import threading
+import time
 import uuid
 from collections import OrderedDict
 
@@ -24,10 +25,12 @@ from graphql import (
 )
 from graphql.validation.validate import ValidationAbortedError
 
+from cms import ratelimit
 from cms.graphql import response_cache
 from cms.graphql.inputs import BadJSON, find_bad_input, load_json
 from cms.graphql.limits import rough_token_count, shape_errors, validation_rules
 from cms.input_rules import forbidden_character
+from cms.malformed_requests import is_graphql
 from cms.request_cache import request_scope
 
 logger = logging.getLogger("cms.graphql")
@@ -35,6 +38,10 @@ logger = logging.getLogger("cms.graphql")
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # graphql-core's "Did you mean 'x', 'y', or 'z'?" (names cannot contain "?").
 _SUGGESTION_RE = re.compile(r" ?Did you mean [^?]*\?")
+
+# CPU spent by this request's thread (not other threads' work, not waits for the database or
+# the GIL), what a costly answer is charged for against the rate limit.
+_cpu_clock = time.thread_time
 
 # Codes a resolver raises on purpose, and the HTTP status each answers with.
 CLIENT_ERROR_STATUS = {"BAD_USER_INPUT": 400, "PREVIEW_TOKEN_INVALID": 400}
@@ -198,7 +205,11 @@ class GraphQLHTTPView(View):
             cacheable = response_cache.is_cacheable_request(request, params[0])
             response = response_cache.cached_response(request, params) if cacheable else None
             if response is None:
-                status, payload = self.run(request, *params)
+                started = _cpu_clock()
+                try:
+                    status, payload = self.run(request, *params)
+                finally:
+                    ratelimit.charge_for_cpu(request, _cpu_clock() - started)
                 response = _json_response(payload, status, request_id)
                 if cacheable and status == 200 and "errors" not in payload:
                     response_cache.store_response(request, params, response)
@@ -361,6 +372,19 @@ class GraphQLHTTPView(View):
 graphql_view = GraphQLHTTPView.as_view()
 
 
+@csrf_exempt
+def graphql_not_found(request, *args, **kwargs):
+    """Any other path under /graphql/ (`/graphql/x`, `/graphql//`): the API's JSON 404, whatever the
+    method, not the site's HTML page or a trailing-slash redirect to it."""
+    response = _json_response(
+        {"errors": [_error("There is nothing here: the API is at /graphql/.", "NOT_FOUND")]},
+        404,
+        GraphQLHTTPView.request_id(request),
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def service_unavailable_response(request):
     """The 503 a client gets while the database is down, the same wherever the failure happened."""
     request_id = GraphQLHTTPView.request_id(request)
@@ -389,7 +413,8 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not request.path.startswith("/graphql/"):
+        # By path_info (without a SCRIPT_NAME prefix), and `/graphql` without its slash too.
+        if not is_graphql(request):
             return None
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None

@@ -252,6 +252,9 @@ WAGTAIL_HEADLESS_PREVIEW = {
 RATE_LIMIT_ENABLED = get_env_bool("RATE_LIMIT_ENABLED", True)
 RATE_LIMIT_REQUESTS = get_env_int("RATE_LIMIT_REQUESTS", 300)
 RATE_LIMIT_WINDOW = get_env_int("RATE_LIMIT_WINDOW", 60)
+# A GraphQL answer that took this much CPU or more counts as one more request per such share
+# (cms/ratelimit.py, `charge_for_cpu`): the limit then bounds a client's CPU, not only its requests.
+RATE_LIMIT_CPU_MS_PER_REQUEST = get_env_int("RATE_LIMIT_CPU_MS_PER_REQUEST", 200)
 # Deprecated: extra path prefixes (after SCRIPT_NAME) counted with the API; the views need none.
 RATE_LIMIT_PATHS = get_env_list("RATE_LIMIT_PATHS", "")
 # Proxies (IPs or CIDRs) whose X-Forwarded-For is believed; empty: REMOTE_ADDR is the client.

@@ -74,6 +74,38 @@ def test_database_error_in_a_middleware_is_503(monkeypatch):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("path", "script_name"), [("/graphql", ""), ("/graphql/", "/cms")])
+def test_database_error_in_a_middleware_is_503_on_every_route_to_the_api(monkeypatch, path, script_name):
+    # The slash-less route, and the API under a SCRIPT_NAME prefix set by a proxy: request.path
+    # is then `/cms/graphql/`, so matching it instead of path_info answered Django's HTML 500.
+    def down(*args, **kwargs):
+        raise OperationalError(DB_ERROR)
+
+    monkeypatch.setattr("cms.ratelimit.client_address", down)
+    response = Client(raise_request_exception=False).post(
+        path,
+        data=json.dumps({"query": NEWS_QUERY}),
+        content_type="application/json",
+        SCRIPT_NAME=script_name,
+    )
+    assert_unavailable(response.status_code, response.content.decode())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "script_name"), [("/graphql", ""), ("/graphql/", "/cms")])
+def test_other_error_in_a_middleware_is_json_500_on_every_route_to_the_api(monkeypatch, path, script_name):
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr("cms.ratelimit.client_address", broken)
+    response = Client(raise_request_exception=False).post(
+        path, data="{}", content_type="application/json", SCRIPT_NAME=script_name
+    )
+    assert response.status_code == 500
+    assert response.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+
+
+@pytest.mark.django_db
 def test_other_error_in_a_middleware_is_json_500(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")

@@ -128,3 +128,22 @@ def test_unexpected_error_is_500_json_with_request_id_and_no_trace(client, monke
     assert body["errors"][0]["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-123"}
     assert "db.internal" not in response.content.decode()
     assert response["X-Request-ID"] == "req-123"
+
+
+@pytest.mark.parametrize(
+    "path", ["/graphql/x", "/graphql/x/", "/graphql//", "/graphql/.", "/graphql/graphql/"]
+)
+@pytest.mark.parametrize("method", ["get", "post", "put"])
+def test_other_paths_under_graphql_are_a_json_404(path, method):
+    # Not the site's HTML 404, the trailing-slash redirect to it, or the CSRF check's HTML 403.
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    if method == "get":
+        response = client.get(path, {"query": "{ __typename }"})
+    else:
+        response = getattr(client, method)(path, data="{}", content_type="application/json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert codes(response) == ["NOT_FOUND"]
+    assert response["X-Request-ID"]

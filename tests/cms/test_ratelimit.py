@@ -269,6 +269,7 @@ def test_every_route_is_counted_or_deliberately_exempt():
     assert others == {
         "graphql/": "api",
         "graphql": "api",
+        "^graphql/.": "site",
         "feeds/news.rss": "api",
         "feeds/news.atom": "api",
         "feeds/news.json": "api",
@@ -345,3 +346,67 @@ def test_the_servers_shortcut_answers_as_django_does(client, settings):
     assert ratelimit.refuse_known_over_limit({**environ, "REMOTE_ADDR": "198.51.100.9"}) is None
     # The site counter is another limit.
     assert ratelimit.refuse_known_over_limit({**environ, "PATH_INFO": "/no-such-page/"}) is None
+
+
+@pytest.mark.parametrize("path", ["/graphql/", "/feeds/news.json", "/embed/news/"])
+def test_cors_preflights_are_counted_with_the_view_they_ask_about(client, settings, path):
+    # Answered by the CORS middleware before the limiter ever ran, a flood of them was free.
+    settings.CORS_ALLOWED_ORIGINS = ["https://frontend.test"]
+
+    def preflight():
+        return client.options(
+            path, HTTP_ORIGIN="https://frontend.test", HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST"
+        )
+
+    assert [preflight().status_code for _ in range(3)] == [200, 200, 200]
+    refused = preflight()
+    assert refused.status_code == 429
+    assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert refused["Access-Control-Allow-Origin"] == "https://frontend.test"
+    # The same counter as the API's requests.
+    assert ask(client).status_code == 429
+
+
+@pytest.fixture
+def cpu_per_answer(monkeypatch):
+    from cms.graphql import view
+
+    def use(seconds):
+        state = {"now": 0.0, "reading": 0}
+
+        def clock():
+            # Readings come in pairs (before and after an answer): the second is `seconds` later.
+            state["reading"] += 1
+            if state["reading"] % 2 == 0:
+                state["now"] += seconds
+            return state["now"]
+
+        monkeypatch.setattr(view, "_cpu_clock", clock)
+
+    return use
+
+
+def test_costly_answers_count_as_several_requests(client, settings, cpu_per_answer):
+    settings.RATE_LIMIT_REQUESTS = 10
+    settings.RATE_LIMIT_CPU_MS_PER_REQUEST = 200
+    cpu_per_answer(0.9)  # four more shares each: five requests' worth
+    queries = [json.dumps({"query": f"{{ a{i}: __typename }}"}) for i in range(3)]
+    answers = [client.post("/graphql/", data=q, content_type="application/json") for q in queries]
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+
+
+def test_cheap_answers_count_once(client, settings, cpu_per_answer):
+    settings.RATE_LIMIT_REQUESTS = 10
+    settings.RATE_LIMIT_CPU_MS_PER_REQUEST = 200
+    cpu_per_answer(0.19)
+    queries = [json.dumps({"query": f"{{ a{i}: __typename }}"}) for i in range(11)]
+    codes = [client.post("/graphql/", data=q, content_type="application/json").status_code for q in queries]
+    assert codes == [200] * 10 + [429]
+
+
+def test_staff_are_not_charged_for_cpu(client, settings, cpu_per_answer):
+    settings.RATE_LIMIT_CPU_MS_PER_REQUEST = 200
+    cpu_per_answer(5.0)
+    user_model = get_user_model()
+    client.force_login(user_model.objects.create_user("editor2", password="pw", is_staff=True))
+    assert statuses(client, 5) == [200] * 5

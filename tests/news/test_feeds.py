@@ -275,3 +275,25 @@ def test_demo_content_newest_first(client, settings, tmp_path):
     assert [entry["date_published"][:10] for entry in body["items"]] == [date for _title, date in SEED_NEWS]
     assert all(entry.link.startswith(f"{FRONTEND}/news/") for entry in rss.entries)
     assert any(entry.enclosures for entry in rss.entries)
+
+
+@pytest.mark.parametrize("url", [*ALL_FEEDS, "/embed/news/", "/embed/news.js"])
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+def test_writing_methods_are_405_not_the_csrf_page(news_index, url, method):
+    # CSRF is checked as a browser would have it (the test client skips it by default): a POST
+    # met that check first and got Django's HTML 403 page, on endpoints that only ever read.
+    from django.test import Client
+
+    response = getattr(Client(enforce_csrf_checks=True), method)(url, data="x", content_type="text/plain")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    if url.endswith(".json"):
+        assert response.json() == {"error": "Only GET and HEAD are served here."}
+    else:
+        assert response["Content-Type"].startswith("text/plain")
+        assert b"<" not in response.content
+
+
+@pytest.mark.parametrize("url", [*ALL_FEEDS, "/embed/news/", "/embed/news.js"])
+def test_head_is_answered(client, news_index, url):
+    assert client.head(url).status_code == 200

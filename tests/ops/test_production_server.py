@@ -221,6 +221,41 @@ def test_a_body_larger_than_the_limit_is_refused_before_it_is_read(server):
 
 
 @pytest.mark.parametrize(
+    ("path", "policy", "kind"),
+    [
+        ("/graphql/", "cross-origin", "api"),
+        ("/graphql", "cross-origin", "api"),
+        ("/feeds/news.json", "cross-origin", "json"),
+        ("/embed/news/", "cross-origin", "text"),
+        ("/admin/images/multiple/add/", "same-origin", "text"),
+    ],
+)
+def test_refusals_by_the_front_carry_the_headers_of_every_answer(server, path, policy, kind):
+    # The 413 (and the 408, by the same function) never reach Django's middleware: the front sets
+    # what that would have, so a browser frontend can read the refusal and nothing is sniffed.
+    oversized = OVERSIZED_POST.replace(b"/graphql/", path.encode()).replace(
+        b"Host: 127.0.0.1\r\n", b"Host: 127.0.0.1\r\nOrigin: https://partner.example\r\n"
+    )
+    status, headers, body = exchange(server, oversized)
+    assert status == 413
+    named = {name.lower(): value for name, value in headers}
+    assert named["cross-origin-resource-policy"] == policy
+    assert named["x-content-type-options"] == "nosniff"
+    assert named["cache-control"] == "no-store"
+    assert named["x-request-id"]
+    if kind == "api":
+        assert json.loads(body)["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
+    elif kind == "json":
+        assert json.loads(body) == {"error": "The request body is too large."}
+    else:
+        assert named["content-type"].startswith("text/plain")
+    if path.startswith(("/graphql/", "/feeds/", "/embed/")):
+        assert named["access-control-allow-origin"] == "*"
+    else:
+        assert "access-control-allow-origin" not in named
+
+
+@pytest.mark.parametrize(
     "raw",
     [
         request("GET", "/healthz"),
