@@ -321,7 +321,8 @@ class WSGIFront:
 
 def _app_path(scope: Scope) -> str:
     """The path as Django routes it: without the root path (SCRIPT_NAME) the server was given."""
-    path, root = scope["path"], scope.get("root_path", "")
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
     return path[len(root) :] if root and path.startswith(root) else path
 
 
