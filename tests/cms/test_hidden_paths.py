@@ -170,11 +170,30 @@ def test_a_typed_path_to_a_hidden_page_answers_like_a_missing_path(client, site,
         "http://LOCALHOST{path}",
         "//frontend.test{path}",
         "{path}?x=1",
+        # Spellings a browser (or the frontend's router) takes to the same page.
+        "https://frontend.test:443{path}",
+        "https://frontend.test.{path}",
+        "https://someone@frontend.test{path}",
+        "HTTPS://FRONTEND.TEST{path}",
+        "/\\frontend.test{path}",
+        "\\\\frontend.test{path}",
+        "{encoded}",
+        "{upper}",
+        "/news//{slug}/",
+        "/news/./{slug}/",
+        "/news/%2e/{slug}/",
+        "/other/../news/{slug}/",
+        "/news\\{slug}/",
+        "../news/{slug}/",
+        "{path}#top",
     ],
 )
 def test_a_typed_link_to_a_hidden_page_answers_like_a_missing_path(client, site, variant, link):
     page = HIDDEN[variant](*site)
-    Redirect.objects.create(old_path="/old-statement", redirect_link=link.format(path=site_path(page)))
+    path = site_path(page)
+    encoded = "".join(f"%{ord(char):02X}" if char.isalpha() else char for char in path)
+    typed = link.format(path=path, slug=page.slug, encoded=encoded, upper=path.upper())
+    Redirect.objects.create(old_path="/old-statement", redirect_link=typed)
     assert shape(client.get("/old-statement/")) == nowhere(client)
 
 
