@@ -89,6 +89,21 @@ def _names_hidden_page(paths: list[str]) -> bool:
     return bool(named) and bool(named - set(public_pages().filter(pk__in=named).values_list("pk", flat=True)))
 
 
+def public_link(url: str | None) -> str | None:
+    """`url` if it is safe (`safe_url()`) and does not name a hidden page of this site, else None.
+
+    For URLs editors type (menu items, buttons, calls to action): a hand-typed link to a draft
+    must not give its slug away, any more than a redirect may.
+    """
+    from cms.request_cache import memoised
+
+    link = safe_url(url)
+    if link is None:
+        return None
+    hidden = memoised(("names-hidden-page", link), lambda: _names_hidden_page(_browser_paths(link, "/")))
+    return None if hidden else link
+
+
 def public_redirect_target(redirect: Redirect) -> Page | str | None:
     """Where a redirect may send anonymous visitors: a public page, a safe link, or None to hide it.
 

@@ -314,3 +314,38 @@ def test_the_api_still_gives_redirects_to_public_targets(gql, site):
     assert api_shape(gql, "/old-statement/")[1]["data"]["redirect"] == {"location": "/news/public-statement/"}
     assert api_shape(gql, "/elsewhere/")[1]["data"]["redirect"] == {"location": "https://example.org/a"}
     assert api_shape(gql, "/unsafe/")[1]["data"]["redirect"] is None
+
+
+TYPED_LINKS = (
+    "{ menu { items { label url } } page(path: $path) { ... on JoinPage { callToAction { url href } } } }"
+)
+
+
+@pytest.mark.parametrize("variant", ["draft", "login", "under-a-draft-section"])
+@pytest.mark.parametrize("spelling", ["https://frontend.test{path}", "{path}", "/NEWS/../{upper}"])
+def test_typed_links_to_a_hidden_page_in_menus_buttons_and_calls_to_action_are_left_out(
+    gql, site, variant, spelling
+):
+    from cms.models import MenuItem, NavigationMenu
+    from news.models import NewsPage
+    from tests.factories import JoinPageFactory
+
+    home, news = site
+    page = HIDDEN[variant](*site)
+    link = spelling.format(path=site_path(page), upper=site_path(page).upper().lstrip("/"))
+    menu = NavigationMenu.objects.create(name="Main", handle="main")
+    MenuItem.objects.create(menu=menu, label="Hidden", url=link, sort_order=0)
+    MenuItem.objects.create(menu=menu, label="Elsewhere", url="https://example.org/", sort_order=1)
+    join = JoinPageFactory(parent=home, slug="join", cta_email="join@example.org")
+    type(join).objects.filter(pk=join.pk).update(cta_url=link)  # a relative link, as an import may write
+    story = NewsPageFactory(parent=news, slug="story")
+    button = {"label": "Read", "page": None, "url": link, "email": None}
+    NewsPage.objects.filter(pk=story.pk).update(body=[{"type": "button", "value": button, "id": "b"}])
+
+    data = gql(f"query ($path: String!) {TYPED_LINKS}", {"path": "/join/"})
+    assert data["menu"]["items"] == [{"label": "Elsewhere", "url": "https://example.org/"}]
+    assert data["page"]["callToAction"] == {"url": None, "href": "mailto:join@example.org"}
+    body = gql('{ page(path: "/news/story/") { ... on NewsPage { body { ... on ButtonBlock { url } } } } }')[
+        "page"
+    ]["body"]
+    assert body == [{"url": None}]
