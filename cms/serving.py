@@ -89,6 +89,37 @@ def _names_hidden_page(paths: list[str]) -> bool:
     return bool(named) and bool(named - set(public_pages().filter(pk__in=named).values_list("pk", flat=True)))
 
 
+def links_to_hidden_pages(links) -> set[str]:
+    """Those of `links` (safe URLs, as stored) that name a hidden page of this site: two queries at
+    most for the lot, none when no link points at this site; answers kept for the request."""
+    from cms.request_cache import store
+
+    memo = store()
+    known = memo.setdefault("links-to-hidden-pages", {}) if memo is not None else {}
+    wanted: dict[str, set[str]] = {}
+    for link in links:
+        if link not in known:
+            paths = _browser_paths(link, "/")
+            url_paths = {
+                (root.root_path.rstrip("/") + path).lower() for root in site_root_paths() for path in paths
+            }
+            if url_paths:
+                wanted[link] = url_paths
+            else:
+                known[link] = False
+    if wanted:
+        named = dict(
+            Page.objects.annotate(lower_path=Lower("url_path"))
+            .filter(lower_path__in=set().union(*wanted.values()))
+            .values_list("pk", "lower_path")
+        )
+        public = set(public_pages().filter(pk__in=named).values_list("pk", flat=True)) if named else set()
+        hidden_paths = {path for pk, path in named.items() if pk not in public}
+        for link, url_paths in wanted.items():
+            known[link] = bool(url_paths & hidden_paths)
+    return {link for link in links if known[link]}
+
+
 def public_link(url: str | None) -> str | None:
     """`url` if it is safe (`safe_url()`) and does not name a hidden page of this site, else None.
 

@@ -349,3 +349,27 @@ def test_typed_links_to_a_hidden_page_in_menus_buttons_and_calls_to_action_are_l
         "page"
     ]["body"]
     assert body == [{"url": None}]
+
+
+@pytest.mark.parametrize("variant", ["draft", "password", "under-a-restricted-section"])
+def test_typed_links_to_a_hidden_page_in_rich_text_become_text(gql, site, variant):
+    from news.models import NewsPage
+
+    home, news = site
+    page = HIDDEN[variant](*site)
+    public = NewsPageFactory(parent=news, slug="public-statement")
+    path = site_path(page)
+    paragraph = (
+        f'<p><a href="https://frontend.test{path}">one</a> <a href="{path}">two</a> '
+        f'<a href="{path.upper()}">three</a> <a href="https://frontend.test/news/public-statement/">four</a> '
+        f'<a linktype="page" id="{public.pk}">five</a> <a href="https://example.org{path}">six</a></p>'
+    )
+    story = NewsPageFactory(parent=news, slug="story")
+    NewsPage.objects.filter(pk=story.pk).update(body=[{"type": "paragraph", "value": paragraph, "id": "p"}])
+
+    query = '{ page(path: "/news/story/") { ... on NewsPage { body { ... on ParagraphBlock { html } } } } }'
+    [block] = gql(query)["page"]["body"]
+    assert block["html"] == (
+        '<p>one two three <a href="https://frontend.test/news/public-statement/">four</a> '
+        f'<a href="https://frontend.test/news/public-statement/">five</a> <a href="https://example.org{path}">six</a></p>'
+    )
