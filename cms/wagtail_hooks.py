@@ -182,6 +182,22 @@ def add_dashboard_panels(request, panels):
 # (which anyone may link to). Editors with rights over the whole tree see everything, as before.
 
 
+def _explorable_ids(user, pages):
+    if user.is_active and user.is_superuser:
+        return {page.pk for page in pages}
+    explorable = page_permission_policy.explorable_instances(user)
+    return set(explorable.filter(pk__in=[page.pk for page in pages]).values_list("pk", flat=True))
+
+
+def show_live_titles(user, pages):
+    """Pages `user` may not explore show their published title, never a draft's new title."""
+    pages = [page for page in pages if isinstance(page, Page)]
+    explorable = _explorable_ids(user, pages) if pages else set()
+    for page in pages:
+        if page.pk not in explorable and page.depth > 1:
+            page.draft_title = page.title
+
+
 def pages_visible_to(user, pages):
     """`pages` less those `user` may neither explore nor see on the public site."""
     if user.is_active and user.is_superuser:
@@ -218,10 +234,33 @@ def _chosen_multiple_visible(self, request):
     query = request.GET.copy()
     query.setlist("id", [str(pk) for pk in visible.values_list("pk", flat=True)])
     request.GET = query
+    live_titles = dict(
+        Page.objects.filter(pk__in=visible.values("pk"))
+        .exclude(pk__in=_explorable_ids(request.user, list(visible)))
+        .values_list("pk", "title")
+    )
+    render = self.render_chosen_response
+
+    def render_with_live_titles(result):
+        for item in result:
+            item["adminTitle"] = live_titles.get(item["id"], item["adminTitle"])
+        return render(result)
+
+    self.render_chosen_response = render_with_live_titles
     return _chosen_multiple_get(self, request)
 
 
 chooser.ChosenMultipleView.get = _chosen_multiple_visible
+
+_chooser_table_context = chooser.PageChooserTable.get_context_data
+
+
+def _chooser_table_with_live_titles(self, parent_context):
+    show_live_titles(parent_context["request"].user, self.data)
+    return _chooser_table_context(self, parent_context)
+
+
+chooser.PageChooserTable.get_context_data = _chooser_table_with_live_titles
 
 
 def _digits(values):
@@ -237,11 +276,7 @@ def _actionable_objects_without_hidden(self):
     objects, extra = _actionable_objects(self)
     refused = extra.get("items_with_no_access", [])
     if isinstance(self, PageBulkAction) and refused:
-        visible = set(
-            pages_visible_to(
-                self.request.user, Page.objects.filter(pk__in=[page.pk for page in refused])
-            ).values_list("pk", flat=True)
-        )
+        visible = _explorable_ids(self.request.user, refused)
         refused = [page for page in refused if page.pk in visible]
     else:
         refused = []

@@ -182,3 +182,25 @@ def test_editors_of_a_section_still_choose_its_drafts(content, site, django_user
 def test_superusers_choose_every_page(content, site, admin_client):
     answers = _chooser_pages(admin_client, content, site)
     assert all("Embargoed vigil" in body for _status, body in answers.values())
+
+
+def test_the_chooser_shows_public_pages_by_their_published_title(content, site, django_user_model):
+    live = content["live_event"]
+    live.title = "Minister to resign, embargoed"
+    live.save_revision()  # a draft with a new title, not published
+    clerk = _admin_user(django_user_model, "clerk")
+    editor = _admin_user(django_user_model, "eventsdesk", (site[2], "change_page"))
+    for client, shown, hidden in (
+        (clerk, "Annual conference", "Minister to resign"),
+        (editor, "Minister to resign", None),
+    ):
+        answers = [
+            client.get(f"/admin/choose-page/{site[2].pk}/"),
+            client.get("/admin/choose-page/search/", {"q": "Annual"}),
+            client.get("/admin/choose-page/chosen-multiple/", {"id": [live.pk]}),
+        ]
+        for response in answers:
+            body = response.content.decode()
+            assert shown in body
+            if hidden:
+                assert hidden not in body
