@@ -56,8 +56,9 @@ class BasePage(HeadlessPreviewMixin, Page):
     def api_body(self):
         """The body for the API, its chooser references loaded for the whole listing at once."""
         from cms.prefetch import stream_for
+        from cms.stream_checks import served_blocks
 
-        return stream_for(self, "body")
+        return served_blocks(stream_for(self, "body"))
 
     @property
     def frontend_path(self):

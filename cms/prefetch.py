@@ -149,13 +149,15 @@ def _rich_text_links(html, page_ids, document_ids):
 
 
 def _collect_references(pages):
+    from cms.stream_checks import well_formed_raw_blocks
+
     image_ids, document_ids, page_ids = set(), set(), set()
     for page in pages:
         for name in STREAM_FIELDS:
             stream = getattr(page, name, None)
             if stream is None or not hasattr(stream, "raw_data"):
                 continue
-            for item in stream.raw_data:
+            for item in well_formed_raw_blocks(stream):
                 block_type, value = item["type"], item["value"]
                 if block_type == "paragraph":
                     _rich_text_links(value, page_ids, document_ids)

@@ -129,7 +129,11 @@ def _is_staff(request):
         return False
     user = getattr(request, "user", None)
     try:
-        return bool(user is not None and user.is_authenticated and user.is_staff)
+        if not (user is not None and user.is_authenticated and user.is_staff):
+            return False
+        from cms.two_factor import second_factor_pending
+
+        return not second_factor_pending(user)
     except DatabaseError:
         # The session store is down: treat the request as anonymous; the view reports the outage.
         return False

@@ -7,10 +7,11 @@ exist, so the CMS host tells nobody which hidden paths there are.
 """
 
 from typing import Any, NoReturn
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import DisallowedRedirect
+from django.db.models.functions import Lower
 from django.http import (
     Http404,
     HttpRequest,
@@ -43,23 +44,104 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> NoReturn:
     raise Http404
 
 
-def _local_path(link: str) -> str | None:
-    """The path of `link` if it points at this site (a path, or the CMS or frontend host), else None."""
+def _site_hosts() -> set[str]:
+    """Host names (no port) that serve this site's paths: the frontend, every site, the CMS host."""
+    urls = [settings.FRONTEND_URL] if settings.FRONTEND_URL else []
+    urls += [root.root_url for root in site_root_paths()]
+    urls.append(settings.WAGTAILADMIN_BASE_URL)
+    return {(urlsplit(url).hostname or "").rstrip(".") for url in urls} - {""}
+
+
+def _browser_paths(link: str, base: str) -> list[str]:
+    """The paths of this site `link` leads to, read the way a browser reads it; [] for other sites.
+
+    A browser takes a backslash for a slash, drops user names, ports are alike to this check, a
+    trailing dot on the host changes nothing, and percent-encoded letters, dot segments and
+    doubled slashes all reach the same page. A relative link is resolved against the redirect's old
+    path, with and without its trailing slash (the request may have had either).
+    """
+    link = link.replace("\\", "/")
     parts = urlsplit(link)
-    if not parts.netloc:
-        return parts.path if parts.path.startswith("/") else None
-    hosts = {urlsplit(settings.FRONTEND_URL).netloc.lower()} if settings.FRONTEND_URL else set()
-    hosts.update(urlsplit(root.root_url).netloc.lower() for root in site_root_paths())
-    hosts.add(urlsplit(settings.WAGTAILADMIN_BASE_URL).netloc.lower())
-    return parts.path or "/" if parts.netloc.lower() in hosts else None
+    if parts.scheme or parts.netloc:
+        host = (parts.hostname or "").rstrip(".")
+        if host not in _site_hosts():
+            return []
+        candidates = [parts.path or "/"]
+    elif parts.path.startswith("/"):
+        candidates = [parts.path]
+    else:
+        candidates = [urlsplit(urljoin(origin, link)).path for origin in (base, base.rstrip("/") + "/")]
+    paths = []
+    for candidate in candidates:
+        segments: list[str] = []
+        for segment in unquote(candidate).split("/"):
+            if segment == "..":
+                if segments:
+                    segments.pop()
+            elif segment not in ("", "."):
+                segments.append(segment)
+        paths.append("/" + "".join(f"{segment}/" for segment in segments))
+    return paths
 
 
-def _names_hidden_page(path: str) -> bool:
-    """Whether a site path is the path of a page anonymous visitors may not see."""
-    path = path if path.endswith("/") else path + "/"
-    url_paths = [root.root_path.rstrip("/") + path for root in site_root_paths()]
-    pages = Page.objects.filter(url_path__in=url_paths)
-    return pages.exists() and not public_pages().filter(url_path__in=url_paths).exists()
+def _names_hidden_page(paths: list[str]) -> bool:
+    """Whether any of these site paths is, letter case aside, the path of a page anonymous visitors
+    may not see."""
+    url_paths = {(root.root_path.rstrip("/") + path).lower() for root in site_root_paths() for path in paths}
+    if not url_paths:
+        return False
+    named = set(
+        Page.objects.annotate(lower_path=Lower("url_path"))
+        .filter(lower_path__in=url_paths)
+        .values_list("pk", flat=True)
+    )
+    return bool(named) and bool(named - set(public_pages().filter(pk__in=named).values_list("pk", flat=True)))
+
+
+def links_to_hidden_pages(links) -> set[str]:
+    """Those of `links` (safe URLs, as stored) that name a hidden page of this site: two queries at
+    most for the lot, none when no link points at this site; answers kept for the request."""
+    from cms.request_cache import store
+
+    memo = store()
+    known = memo.setdefault("links-to-hidden-pages", {}) if memo is not None else {}
+    wanted: dict[str, set[str]] = {}
+    for link in links:
+        if link not in known:
+            paths = _browser_paths(link, "/")
+            url_paths = {
+                (root.root_path.rstrip("/") + path).lower() for root in site_root_paths() for path in paths
+            }
+            if url_paths:
+                wanted[link] = url_paths
+            else:
+                known[link] = False
+    if wanted:
+        named = dict(
+            Page.objects.annotate(lower_path=Lower("url_path"))
+            .filter(lower_path__in=set().union(*wanted.values()))
+            .values_list("pk", "lower_path")
+        )
+        public = set(public_pages().filter(pk__in=named).values_list("pk", flat=True)) if named else set()
+        hidden_paths = {path for pk, path in named.items() if pk not in public}
+        for link, url_paths in wanted.items():
+            known[link] = bool(url_paths & hidden_paths)
+    return {link for link in links if known[link]}
+
+
+def public_link(url: str | None) -> str | None:
+    """`url` if it is safe (`safe_url()`) and does not name a hidden page of this site, else None.
+
+    For URLs editors type (menu items, buttons, calls to action): a hand-typed link to a draft
+    must not give its slug away, any more than a redirect may.
+    """
+    from cms.request_cache import memoised
+
+    link = safe_url(url)
+    if link is None:
+        return None
+    hidden = memoised(("names-hidden-page", link), lambda: _names_hidden_page(_browser_paths(link, "/")))
+    return None if hidden else link
 
 
 def public_redirect_target(redirect: Redirect) -> Page | str | None:
@@ -73,8 +155,7 @@ def public_redirect_target(redirect: Redirect) -> Page | str | None:
     link = safe_url(redirect.redirect_link)
     if link is None:
         return None
-    path = _local_path(link)
-    if path is not None and _names_hidden_page(path):
+    if _names_hidden_page(_browser_paths(link, redirect.old_path)):
         return None
     return link
 

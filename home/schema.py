@@ -3,6 +3,7 @@
 import graphene
 
 from cms.sanitise import safe_url
+from cms.serving import public_link
 from home.models import MembershipOption
 
 
@@ -56,7 +57,7 @@ class CallToActionType(graphene.ObjectType):
 
     @staticmethod
     def resolve_url(cta, info):
-        return safe_url(cta["url"])
+        return public_link(cta["url"])
 
     @staticmethod
     def resolve_email(cta, info):
@@ -66,4 +67,4 @@ class CallToActionType(graphene.ObjectType):
     def resolve_href(cta, info):
         mailto = safe_url(f"mailto:{cta['email']}") if cta["email"] else None
         # An unsafe stored URL is left out; with no address either, there is nothing to link to.
-        return safe_url(cta["url"]) or mailto or ""
+        return public_link(cta["url"]) or mailto or ""

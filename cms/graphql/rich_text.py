@@ -1,6 +1,8 @@
 """Rich text as the frontend needs it: links to frontend paths, no Wagtail markup, hidden pages unlinked,
 and nothing but the editor's own markup (cms.sanitise), whatever is stored."""
 
+import contextvars
+import html as html_module
 import re
 import secrets
 
@@ -18,6 +20,18 @@ from cms.visibility import load_public_page_paths, public_media
 
 _UNLINK_MARK = '<a data-psg-unlink="">'
 _UNLINK_RE = re.compile(r'<a data-psg-unlink="">(.*?)</a>', re.DOTALL)
+# Links as the sanitiser writes them: `href` is the only attribute it keeps on `a`, and no link
+# holds another.
+_LINK_RE = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
+# The links this render resolved itself (public pages, public documents): no need to check again.
+_resolved = contextvars.ContextVar("psg_rich_text_resolved", default=None)
+
+
+def _remember(href):
+    resolved = _resolved.get()
+    if resolved is not None:
+        resolved.add(href)
+    return href
 
 
 def _page_links(attrs_list):
@@ -27,7 +41,7 @@ def _page_links(attrs_list):
     for pk in ids:
         url_path = url_paths.get(pk) if pk is not None else None
         path = path_for_url_path(url_path)
-        tags.append(f'<a href="{escape(frontend_url(path))}">' if path else _UNLINK_MARK)
+        tags.append(f'<a href="{escape(_remember(frontend_url(path)))}">' if path else _UNLINK_MARK)
     return tags
 
 
@@ -38,7 +52,7 @@ def _document_links(attrs_list):
     tags = []
     for pk in ids:
         document = public_media(documents.get(pk))
-        tags.append(f'<a href="{escape(base + document.url)}">' if document else _UNLINK_MARK)
+        tags.append(f'<a href="{escape(_remember(base + document.url))}">' if document else _UNLINK_MARK)
     return tags
 
 
@@ -75,11 +89,32 @@ def render_rich_text(value):
         fragments.extend(_embeds(attrs_list))
         return [f"[{placeholder}{index}]" for index in range(start, len(fragments))]
 
-    linked = _UNLINK_RE.sub(r"\1", _link_rewriter(source))
+    resolved = set()
+    reset = _resolved.set(resolved)
+    try:
+        linked = _UNLINK_RE.sub(r"\1", _link_rewriter(source))
+    finally:
+        _resolved.reset(reset)
     html = clean_rich_text(EmbedRewriter(bulk_rules={"media": embed_placeholders})(linked))
+    html = _unlink_hidden_pages(html, resolved)
     if fragments:
         html = re.sub(rf"\[{placeholder}(\d+)\]", lambda match: fragments[int(match.group(1))], html)
     return html
+
+
+def _unlink_hidden_pages(html, resolved):
+    """Typed links (`https://frontend…/news/draft/`, `/news/draft/`) to a hidden page become text,
+    like internal links to one: the link must not give the slug away."""
+    from cms.serving import links_to_hidden_pages
+
+    typed = {html_module.unescape(match.group(1)) for match in _LINK_RE.finditer(html)} - resolved
+    hidden = links_to_hidden_pages(typed) if typed else set()
+    if not hidden:
+        return html
+    return _LINK_RE.sub(
+        lambda match: match.group(2) if html_module.unescape(match.group(1)) in hidden else match.group(0),
+        html,
+    )
 
 
 class RichTextHTML(graphene.Scalar):

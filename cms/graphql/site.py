@@ -7,6 +7,7 @@ from wagtail.models import Site
 from cms.models import NavigationMenu, SiteSettings
 from cms.paths import frontend_path, frontend_url
 from cms.sanitise import safe_url
+from cms.serving import public_link
 from cms.visibility import public_pages
 
 
@@ -92,7 +93,7 @@ class MenuType(graphene.ObjectType):
                     MenuItemType(label=item.label or page.title, url=frontend_url(path), path=path, page=page)
                 )
             else:
-                url = safe_url(item.url)
+                url = public_link(item.url)
                 if url is None:
                     continue
                 result.append(MenuItemType(label=item.label or url, url=url, path=None, page=None))

@@ -9,6 +9,7 @@ from cms.graphql.images import ImageType
 from cms.graphql.rich_text import RichTextHTML
 from cms.paths import frontend_path, frontend_url
 from cms.sanitise import safe_url
+from cms.serving import public_link
 from cms.visibility import public_media
 
 
@@ -176,7 +177,7 @@ class ButtonBlock(graphene.ObjectType):
             page = value["page"]
             return frontend_url(frontend_path(page)) if is_public(page) else None
         if value["url"]:
-            return safe_url(value["url"])
+            return public_link(value["url"])
         if value["email"]:
             return safe_url(f"mailto:{value['email']}")
         return None

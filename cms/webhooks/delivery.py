@@ -120,17 +120,29 @@ def _read_excerpt(response) -> str:
 def _post(job, headers):
     """POST the job once; (status, excerpt). Raises UnsafeURL or requests' errors."""
     check_url(job.url)
-    with transport.session() as http:
-        response = http.post(
-            job.url,
-            data=job.body.encode(),
-            headers=headers,
-            timeout=_setting("PUBLISH_WEBHOOK_TIMEOUT", 5),
-            allow_redirects=False,
-            stream=True,
-        )
+    seconds = _setting("PUBLISH_WEBHOOK_TIMEOUT", 5)
+    # The timeout bounds each socket operation; the deadline bounds the attempt as a whole.
+    with transport.deadline(seconds) as watchdog, transport.session() as http:
+        try:
+            response = http.post(
+                job.url,
+                data=job.body.encode(),
+                headers=headers,
+                timeout=seconds,
+                allow_redirects=False,
+                stream=True,
+            )
+        except requests.RequestException as exc:
+            if watchdog.expired:
+                raise requests.Timeout(f"No complete answer within {seconds} s.") from exc
+            raise
         with response:
-            return response.status_code, _read_excerpt(response)
+            answer = response.status_code, _read_excerpt(response)
+        if watchdog.expired:
+            # Cut short: what was read (a status line without its headers, part of a body) is
+            # not an answer.
+            raise requests.Timeout(f"No complete answer within {seconds} s.")
+        return answer
 
 
 def attempt(job):

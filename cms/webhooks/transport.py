@@ -6,9 +6,15 @@ the host once, vets every address (`vetted_addresses`) and connects to one of th
 addresses, while the request keeps the host name: the Host header, TLS SNI and certificate
 verification are all for the name. Proxies from the environment are ignored (a proxy would make
 the connection to its own address, not the receiver's), and redirects are never followed.
+
+requests' timeout bounds each socket operation, not the attempt: a receiver that trickles its
+status line, headers or body a byte at a time would hold the one delivery thread (and every later
+message) indefinitely. `deadline()` bounds the whole attempt by closing its sockets when time is up.
 """
 
+import contextlib
 import socket
+import threading
 from typing import Any, NoReturn
 
 import requests
@@ -20,6 +26,51 @@ from urllib3.util import connection
 
 from cms.webhooks.addresses import vetted_addresses
 
+_attempt = threading.local()
+
+
+class _Deadline:
+    """Shuts down every socket opened for one attempt once `seconds` have passed."""
+
+    def __init__(self, seconds: float):
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                self._shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        # shutdown() wakes a thread blocked in recv() on this socket (or an SSL socket over it);
+        # close() alone would not.
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+@contextlib.contextmanager
+def deadline(seconds: float):
+    """Within the block, connections this thread opens are cut `seconds` after it starts."""
+    watchdog = _Deadline(seconds)
+    _attempt.deadline = watchdog
+    watchdog._timer.start()
+    try:
+        yield watchdog
+    finally:
+        watchdog._timer.cancel()
+        _attempt.deadline = None
+
 
 class _VettedConnect(HTTPConnection):
     """Replaces urllib3's resolve-and-connect with resolve, vet, connect to the vetted address."""
@@ -30,12 +81,16 @@ class _VettedConnect(HTTPConnection):
         for *_, sockaddr in results:
             try:
                 # A numeric address: getaddrinfo inside create_connection does no DNS lookup.
-                return connection.create_connection(
+                sock = connection.create_connection(
                     (sockaddr[0], self.port),
                     self.timeout,
                     source_address=self.source_address,
                     socket_options=self.socket_options,
                 )
+                watchdog = getattr(_attempt, "deadline", None)
+                if watchdog is not None:
+                    watchdog.watch(sock)
+                return sock
             except TimeoutError as exc:
                 raise ConnectTimeoutError(
                     self, f"Connection to {self.host} timed out. (connect timeout={self.timeout})"

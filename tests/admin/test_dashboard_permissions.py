@@ -129,3 +129,78 @@ def test_the_news_and_events_listings_follow_the_same_permissions(content, site,
     assert events.status_code == 200
     assert "Embargoed vigil" not in events.content.decode()
     assert "Annual conference" not in events.content.decode()
+
+
+# --- Wagtail's page chooser and bulk actions ----------------------------------------------------
+
+
+def _chooser_pages(client, content, site):
+    """Everything the chooser and the bulk-action pages show of the draft event, by every route."""
+    draft = content["draft_event"]
+    events_index = site[2]
+    answers = {
+        "browse": client.get(f"/admin/choose-page/{events_index.pk}/"),
+        "browse by type": client.get("/admin/choose-page/", {"page_type": "events.eventpage"}),
+        "browse under the draft": client.get(f"/admin/choose-page/{draft.pk}/"),
+        "search": client.get("/admin/choose-page/search/", {"q": "Embargoed"}),
+        "search by type": client.get(
+            "/admin/choose-page/search/", {"q": "vigil", "page_type": "events.eventpage"}
+        ),
+        "chosen": client.get("/admin/choose-page/chosen-multiple/", {"id": [draft.pk]}),
+        "bulk delete": client.get("/admin/bulk/wagtailcore/page/delete/", {"id": [draft.pk]}),
+        "bulk publish": client.get("/admin/bulk/wagtailcore/page/publish/", {"id": [draft.pk]}),
+    }
+    return {name: (response.status_code, response.content.decode()) for name, response in answers.items()}
+
+
+def test_admin_access_alone_shows_no_draft_in_the_page_chooser_or_bulk_actions(
+    content, site, django_user_model
+):
+    client = _admin_user(django_user_model, "clerk")
+    answers = _chooser_pages(client, content, site)
+    for name, (_status, body) in answers.items():
+        assert "Embargoed vigil" not in body, name
+    # A hidden page given by id answers like an id that does not exist.
+    missing = client.get("/admin/choose-page/999999/").status_code
+    assert answers["browse under the draft"][0] == missing == 404
+    assert (
+        answers["bulk delete"][0] == client.get("/admin/bulk/wagtailcore/page/delete/?id=999999").status_code
+    )
+    # Public pages can still be chosen (menus link to them).
+    assert "Annual conference" in answers["browse"][1]
+    assert "Annual conference" in client.get("/admin/choose-page/search/", {"q": "Annual"}).content.decode()
+
+
+def test_editors_of_a_section_still_choose_its_drafts(content, site, django_user_model):
+    client = _admin_user(django_user_model, "eventsdesk", (site[2], "change_page"))
+    answers = _chooser_pages(client, content, site)
+    for name in ("browse", "browse under the draft", "search", "chosen", "bulk delete"):
+        assert answers[name][0] == 200, name
+        assert "Embargoed vigil" in answers[name][1], name
+
+
+def test_superusers_choose_every_page(content, site, admin_client):
+    answers = _chooser_pages(admin_client, content, site)
+    assert all("Embargoed vigil" in body for _status, body in answers.values())
+
+
+def test_the_chooser_shows_public_pages_by_their_published_title(content, site, django_user_model):
+    live = content["live_event"]
+    live.title = "Minister to resign, embargoed"
+    live.save_revision()  # a draft with a new title, not published
+    clerk = _admin_user(django_user_model, "clerk")
+    editor = _admin_user(django_user_model, "eventsdesk", (site[2], "change_page"))
+    for client, shown, hidden in (
+        (clerk, "Annual conference", "Minister to resign"),
+        (editor, "Minister to resign", None),
+    ):
+        answers = [
+            client.get(f"/admin/choose-page/{site[2].pk}/"),
+            client.get("/admin/choose-page/search/", {"q": "Annual"}),
+            client.get("/admin/choose-page/chosen-multiple/", {"id": [live.pk]}),
+        ]
+        for response in answers:
+            body = response.content.decode()
+            assert shown in body
+            if hidden:
+                assert hidden not in body

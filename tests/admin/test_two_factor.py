@@ -18,6 +18,7 @@ def _mode(settings, mode):
     auth = settings.MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
     settings.MIDDLEWARE.insert(auth + 1, settings.TWO_FACTOR_MIDDLEWARE[mode])
     settings.WAGTAIL_2FA_REQUIRED = True
+    settings.ADMIN_2FA = mode
 
 
 @pytest.fixture
@@ -130,3 +131,24 @@ def test_the_password_asked_when_adding_a_device_is_throttled(required, edna):
         for n in range(10)
     ]
     assert statuses == [200] * 9 + [429]
+
+
+@pytest.mark.parametrize("mode", ["required", "optional"])
+def test_a_password_alone_does_not_earn_the_staff_exemption_from_the_rate_limit(settings, edna, device, mode):
+    """Signed in with the password but not the code, a staff session is still counted like anyone's."""
+    _mode(settings, mode)
+    settings.RATE_LIMIT_ENABLED = True
+    settings.RATE_LIMIT_REQUESTS = 3
+    edna.is_staff = True
+    edna.save()
+    client = signed_in_client(edna)
+
+    def graphql_statuses():
+        return [client.get("/graphql/", {"query": "{ __typename }"}).status_code for _ in range(5)]
+
+    assert graphql_statuses()[-1] == 429
+
+    device.refresh_from_db()
+    device.throttle_reset()
+    assert client.post("/admin/2fa/auth", {"otp_token": code(device), "next": "/admin/"}).status_code == 302
+    assert set(graphql_statuses()) == {200}  # with the code, the staff exemption applies

@@ -170,11 +170,30 @@ def test_a_typed_path_to_a_hidden_page_answers_like_a_missing_path(client, site,
         "http://LOCALHOST{path}",
         "//frontend.test{path}",
         "{path}?x=1",
+        # Spellings a browser (or the frontend's router) takes to the same page.
+        "https://frontend.test:443{path}",
+        "https://frontend.test.{path}",
+        "https://someone@frontend.test{path}",
+        "HTTPS://FRONTEND.TEST{path}",
+        "/\\frontend.test{path}",
+        "\\\\frontend.test{path}",
+        "{encoded}",
+        "{upper}",
+        "/news//{slug}/",
+        "/news/./{slug}/",
+        "/news/%2e/{slug}/",
+        "/other/../news/{slug}/",
+        "/news\\{slug}/",
+        "../news/{slug}/",
+        "{path}#top",
     ],
 )
 def test_a_typed_link_to_a_hidden_page_answers_like_a_missing_path(client, site, variant, link):
     page = HIDDEN[variant](*site)
-    Redirect.objects.create(old_path="/old-statement", redirect_link=link.format(path=site_path(page)))
+    path = site_path(page)
+    encoded = "".join(f"%{ord(char):02X}" if char.isalpha() else char for char in path)
+    typed = link.format(path=path, slug=page.slug, encoded=encoded, upper=path.upper())
+    Redirect.objects.create(old_path="/old-statement", redirect_link=typed)
     assert shape(client.get("/old-statement/")) == nowhere(client)
 
 
@@ -295,3 +314,62 @@ def test_the_api_still_gives_redirects_to_public_targets(gql, site):
     assert api_shape(gql, "/old-statement/")[1]["data"]["redirect"] == {"location": "/news/public-statement/"}
     assert api_shape(gql, "/elsewhere/")[1]["data"]["redirect"] == {"location": "https://example.org/a"}
     assert api_shape(gql, "/unsafe/")[1]["data"]["redirect"] is None
+
+
+TYPED_LINKS = (
+    "{ menu { items { label url } } page(path: $path) { ... on JoinPage { callToAction { url href } } } }"
+)
+
+
+@pytest.mark.parametrize("variant", ["draft", "login", "under-a-draft-section"])
+@pytest.mark.parametrize("spelling", ["https://frontend.test{path}", "{path}", "/NEWS/../{upper}"])
+def test_typed_links_to_a_hidden_page_in_menus_buttons_and_calls_to_action_are_left_out(
+    gql, site, variant, spelling
+):
+    from cms.models import MenuItem, NavigationMenu
+    from news.models import NewsPage
+    from tests.factories import JoinPageFactory
+
+    home, news = site
+    page = HIDDEN[variant](*site)
+    link = spelling.format(path=site_path(page), upper=site_path(page).upper().lstrip("/"))
+    menu = NavigationMenu.objects.create(name="Main", handle="main")
+    MenuItem.objects.create(menu=menu, label="Hidden", url=link, sort_order=0)
+    MenuItem.objects.create(menu=menu, label="Elsewhere", url="https://example.org/", sort_order=1)
+    join = JoinPageFactory(parent=home, slug="join", cta_email="join@example.org")
+    type(join).objects.filter(pk=join.pk).update(cta_url=link)  # a relative link, as an import may write
+    story = NewsPageFactory(parent=news, slug="story")
+    button = {"label": "Read", "page": None, "url": link, "email": None}
+    NewsPage.objects.filter(pk=story.pk).update(body=[{"type": "button", "value": button, "id": "b"}])
+
+    data = gql(f"query ($path: String!) {TYPED_LINKS}", {"path": "/join/"})
+    assert data["menu"]["items"] == [{"label": "Elsewhere", "url": "https://example.org/"}]
+    assert data["page"]["callToAction"] == {"url": None, "href": "mailto:join@example.org"}
+    body = gql('{ page(path: "/news/story/") { ... on NewsPage { body { ... on ButtonBlock { url } } } } }')[
+        "page"
+    ]["body"]
+    assert body == [{"url": None}]
+
+
+@pytest.mark.parametrize("variant", ["draft", "password", "under-a-restricted-section"])
+def test_typed_links_to_a_hidden_page_in_rich_text_become_text(gql, site, variant):
+    from news.models import NewsPage
+
+    home, news = site
+    page = HIDDEN[variant](*site)
+    public = NewsPageFactory(parent=news, slug="public-statement")
+    path = site_path(page)
+    paragraph = (
+        f'<p><a href="https://frontend.test{path}">one</a> <a href="{path}">two</a> '
+        f'<a href="{path.upper()}">three</a> <a href="https://frontend.test/news/public-statement/">four</a> '
+        f'<a linktype="page" id="{public.pk}">five</a> <a href="https://example.org{path}">six</a></p>'
+    )
+    story = NewsPageFactory(parent=news, slug="story")
+    NewsPage.objects.filter(pk=story.pk).update(body=[{"type": "paragraph", "value": paragraph, "id": "p"}])
+
+    query = '{ page(path: "/news/story/") { ... on NewsPage { body { ... on ParagraphBlock { html } } } } }'
+    [block] = gql(query)["page"]["body"]
+    assert block["html"] == (
+        '<p>one two three <a href="https://frontend.test/news/public-statement/">four</a> '
+        f'<a href="https://frontend.test/news/public-statement/">five</a> <a href="https://example.org{path}">six</a></p>'
+    )

@@ -413,3 +413,81 @@ def test_the_embed_shows_hostile_text_as_text(client, hostile_news):
     assert main.find("h2").get_text() == HOSTILE_TITLE
     assert main.find("p", class_="psg-news__summary").get_text() == HOSTILE_SUMMARY
     assert soup.find("script") is None
+
+
+# --- Malformed StreamField JSON ----------------------------------------------------------------
+
+FULL_BODY_QUERY = """
+query ($path: String!) {
+  page(path: $path) {
+    ... on NewsPage {
+      body {
+        id blockType
+        ... on ParagraphBlock { html }
+        ... on HeadingBlock { text level }
+        ... on ImageBlock { image { id } alt caption }
+        ... on QuoteBlock { quote attribution }
+        ... on EmbedBlock { url embedHtml }
+        ... on DocumentBlock { document { id } label }
+        ... on ButtonBlock { label url }
+      }
+    }
+  }
+}
+"""
+
+MALFORMED_BLOCKS = {
+    "heading level unknown": {"type": "heading", "value": {"text": "t", "level": "hx"}},
+    "heading level empty": {"type": "heading", "value": {"text": "t", "level": ""}},
+    "heading without text": {"type": "heading", "value": {"level": "h2"}},
+    "heading text a number": {"type": "heading", "value": {"text": 5, "level": "h2"}},
+    "heading a string": {"type": "heading", "value": "oops"},
+    "image id a string": {"type": "image", "value": {"image": "abc", "alt_text": "a"}},
+    "image id a list": {"type": "image", "value": {"image": [1, 2]}},
+    "image a list": {"type": "image", "value": [1, 2]},
+    "quote null": {"type": "quote", "value": None},
+    "quote a list": {"type": "quote", "value": {"quote": ["a"], "attribution": {"x": 1}}},
+    "embed a number": {"type": "embed", "value": 5},
+    "embed an object": {"type": "embed", "value": {"url": "https://example.org/"}},
+    "document id a string": {"type": "document", "value": {"document": "x", "label": None}},
+    "button page a string": {"type": "button", "value": {"label": "l", "page": "x"}},
+    "button url a number": {"type": "button", "value": {"label": "l", "url": 5}},
+    "button email an object": {"type": "button", "value": {"label": "l", "email": {"a": 1}}},
+    "paragraph a number": {"type": "paragraph", "value": 5},
+    "paragraph an object": {"type": "paragraph", "value": {"a": "b"}},
+    "paragraph null": {"type": "paragraph", "value": None},
+    "paragraph without a value": {"type": "paragraph"},
+    "unknown type": {"type": "script", "value": "<script>alert(1)</script>"},
+    "type a number": {"type": 5, "value": "x"},
+}
+
+
+@pytest.mark.parametrize("block", MALFORMED_BLOCKS.values(), ids=MALFORMED_BLOCKS.keys())
+def test_a_malformed_stored_block_is_left_out_and_the_rest_is_served(gql, site, block):
+    _home, news, _events = site
+    page = NewsPageFactory(parent=news, slug="malformed")
+    if isinstance(block, dict):
+        block = {**block, "id": "bad"}
+    write_raw(NewsPage, page.pk, body=[block, {"type": "paragraph", "value": "<p>Kept.</p>", "id": "good"}])
+    body = gql(FULL_BODY_QUERY, {"path": "/news/malformed/"})["page"]["body"]
+    assert body == [{"id": "good", "blockType": "paragraph", "html": "<p>Kept.</p>"}]
+
+
+def test_blocks_stored_without_an_id_get_one(gql, site):
+    _home, news, _events = site
+    page = NewsPageFactory(parent=news, slug="no-ids")
+    write_raw(
+        NewsPage,
+        page.pk,
+        body=[
+            {"type": "heading", "value": {"text": "Background", "level": "h3"}},
+            {"type": "paragraph", "value": "<p>Text.</p>", "id": 7},
+            {"type": "button", "value": {"label": "Gone", "page": 999999}},
+        ],
+    )
+    body = gql(FULL_BODY_QUERY, {"path": "/news/no-ids/"})["page"]["body"]
+    assert body == [
+        {"id": "block-0", "blockType": "heading", "text": "Background", "level": 3},
+        {"id": "7", "blockType": "paragraph", "html": "<p>Text.</p>"},
+        {"id": "block-2", "blockType": "button", "label": "Gone", "url": None},
+    ]

@@ -543,3 +543,65 @@ def test_production_startup_refuses_internal_webhook_urls_and_dev_hosts():
     output = result.stdout + result.stderr
     assert output.count("cms.E020") == 2 and "cms.E021" in output
     assert "'http://127.0.0.1:3000/api/revalidate' is refused: Only https:// URLs are allowed." in output
+
+
+# --- Receivers that never finish answering -----------------------------------------------------
+
+
+class TricklingReceiver:
+    """Accepts one request, then sends `head` and trickles `piece` every 0.1 s, up to 100 times
+    (ten seconds); `sent` counts the pieces the client took before it hung up."""
+
+    def __init__(self, head, piece):
+        self.head, self.piece, self.sent = head, piece, 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.done = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        conn, _ = self.listener.accept()
+        with conn:
+            conn.recv(65536)
+            try:
+                conn.sendall(self.head)
+                for _ in range(100):
+                    conn.sendall(self.piece)
+                    self.sent += 1
+                    self.done.wait(0.1)
+            except OSError:
+                pass
+        self.done.set()
+
+    def close(self):
+        self.done.set()
+        self.listener.close()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "head, piece",
+    [
+        (b"HTTP/1.1 200 OK\r\n", b"X-Slow: y\r\n"),  # headers that never end
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n", b"a"),  # a body a byte at a time
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", b"1\r\na\r\n"),
+    ],
+)
+def test_an_answer_trickled_forever_ends_the_attempt_at_its_timeout(sending, settings, commit, head, piece):
+    """The timeout bounds the whole attempt, not each read: a trickle would otherwise hold the one
+    delivery thread, and every message after it, for as long as the receiver liked."""
+    server = TricklingReceiver(head, piece)
+    try:
+        settings.PUBLISH_WEBHOOK_URLS = [f"http://127.0.0.1:{server.port}/hooks"]
+        settings.PUBLISH_WEBHOOK_TIMEOUT = 1
+        settings.PUBLISH_WEBHOOK_MAX_ATTEMPTS = 1
+
+        _publish_one(commit)
+
+        [row] = WebhookDelivery.objects.all()
+        assert not row.succeeded
+        assert row.error == "Timeout: No complete answer within 1 s."
+        assert server.done.wait(5)
+        assert server.sent < 50  # hung up on long before the receiver's ten seconds of trickle
+    finally:
+        server.close()
