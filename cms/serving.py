@@ -6,6 +6,7 @@ is not public (cms.visibility) and a redirect to one both answer exactly like a 
 exist, so the CMS host tells nobody which hidden paths there are.
 """
 
+from collections.abc import Iterable
 from typing import Any, NoReturn
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -98,7 +99,7 @@ def _names_hidden_page(paths: list[str]) -> bool:
     return bool(named) and bool(named - set(public_pages().filter(pk__in=named).values_list("pk", flat=True)))
 
 
-def links_to_hidden_pages(links) -> set[str]:
+def links_to_hidden_pages(links: Iterable[str]) -> set[str]:
     """Those of `links` (safe URLs, as stored) that name a hidden page of this site: two queries at
     most for the lot, none when no link points at this site; answers kept for the request."""
     from cms.request_cache import store

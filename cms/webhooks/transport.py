@@ -15,6 +15,7 @@ message) indefinitely. `deadline()` bounds the whole attempt by closing its sock
 import contextlib
 import socket
 import threading
+from collections.abc import Iterator
 from typing import Any, NoReturn
 
 import requests
@@ -60,7 +61,7 @@ class _Deadline:
 
 
 @contextlib.contextmanager
-def deadline(seconds: float):
+def deadline(seconds: float) -> Iterator["_Deadline"]:
     """Within the block, connections this thread opens are cut `seconds` after it starts."""
     watchdog = _Deadline(seconds)
     _attempt.deadline = watchdog
