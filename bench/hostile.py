@@ -8,7 +8,6 @@ the 1,000-item dataset (RATE_LIMIT_ENABLED=false, as in `make bench`).
 
 import contextlib
 import json
-import shutil
 import socket
 import statistics
 import subprocess
@@ -380,17 +379,7 @@ def run_wrk(port, case, seconds, connections=8, threads=2, extra_headers=None, a
         script.write(lua)
     try:
         done = subprocess.run(  # noqa: S603
-            [
-                shutil.which("wrk"),
-                f"-t{threads}",
-                f"-c{connections}",
-                f"-d{seconds}s",
-                "--timeout",
-                "10s",
-                "-s",
-                script.name,
-                f"http://127.0.0.1:{port}",
-            ],
+            loadgen.wrk_command(port, script.name, seconds, connections, threads),
             capture_output=True,
             text=True,
             timeout=seconds + 30,
@@ -514,17 +503,7 @@ def _start_legit(port, path, seconds, connections):
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LEGIT_LUA % {"path": _lua_string(path)})
     process = subprocess.Popen(  # noqa: S603
-        [
-            shutil.which("wrk"),
-            "-t1",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--timeout",
-            "10s",
-            "-s",
-            script.name,
-            f"http://127.0.0.1:{port}",
-        ],
+        loadgen.wrk_command(port, script.name, seconds, connections, 1),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -69,6 +69,21 @@ def fixed_graphql_url(path, query, variables=None):
     return url
 
 
+def wrk_command(port, script, seconds, connections, threads):
+    """wrk against this machine's server on `port`, driven by the Lua `script` file."""
+    return [
+        shutil.which("wrk"),
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        script,
+        f"http://127.0.0.1:{port}",
+    ]
+
+
 def have_wrk():
     return shutil.which("wrk") is not None
 
@@ -98,17 +113,7 @@ def _run_wrk(port, target, seconds, connections, threads):
         script.write(lua)
     try:
         done = subprocess.run(  # noqa: S603
-            [
-                shutil.which("wrk"),
-                f"-t{threads}",
-                f"-c{connections}",
-                f"-d{seconds}s",
-                "--timeout",
-                "10s",
-                "-s",
-                script.name,
-                f"http://127.0.0.1:{port}",
-            ],
+            wrk_command(port, script.name, seconds, connections, threads),
             capture_output=True,
             text=True,
             timeout=seconds + 30,
