@@ -176,7 +176,7 @@ def test_a_trickled_body_is_cut_off(server):
         started = time.monotonic()
         sock.settimeout(0.5)
         answer = b""
-        while time.monotonic() - started < TIMEOUT + 5:
+        while time.monotonic() - started < TIMEOUT + 20:
             try:
                 sock.send(b" ")
                 chunk = sock.recv(65536)
@@ -190,7 +190,9 @@ def test_a_trickled_body_is_cut_off(server):
     elapsed = time.monotonic() - started
     assert answer.startswith(b"HTTP/1.1 408 "), answer
     assert b'"code": "REQUEST_TIMEOUT"' in answer
-    assert TIMEOUT - 1 < elapsed < TIMEOUT + 5
+    # Cut off at its deadline; the upper bound is generous for a loaded machine (CI runs other
+    # work), the point being that the trickle does not hold the connection for as long as it likes.
+    assert TIMEOUT - 1 < elapsed < TIMEOUT + 20
 
 
 def test_trickled_headers_are_cut_off(server):
