@@ -111,7 +111,7 @@ class ResponseCacheFastPath:
             finally:
                 close = getattr(result, "close", None)
                 if close is not None:
-                    close()  # Django's request_finished: we hand gunicorn a plain list instead
+                    close()  # Django's request_finished: the server gets a plain list instead
             replay = _replay_entry(marker, *sent, body)
             if replay is not None:
                 writes[key] = replay[0]

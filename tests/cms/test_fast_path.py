@@ -70,7 +70,7 @@ def environ(method="GET", query=QUERY, path="/graphql/", **extra):
 
 
 def call(environ, app=application):
-    """One request through the WSGI callable gunicorn runs, as gunicorn would make it."""
+    """One request through the WSGI callable the server runs, as a WSGI server would make it."""
     sent, entered = [], []
 
     def start_response(status, headers, exc_info=None):
