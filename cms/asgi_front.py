@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from cms.env import get_env_int
+from cms.resource_policy import CROSS_ORIGIN
 
 logger = logging.getLogger("cms.asgi")
 
@@ -349,8 +350,6 @@ def _cors_headers(scope: Scope, path: str) -> list[tuple[bytes, bytes]]:
 async def refuse(scope: Scope, send: GuardedSend, refused: RequestRefused) -> None:
     """Answer without the application, with the headers Django's answers carry: JSON errors on the
     API (`{"error": …}` on the JSON feed), plain text elsewhere."""
-    from cms.resource_policy import CROSS_ORIGIN
-
     path = _app_path(scope)
     if path.startswith("/graphql"):
         content_type = b"application/json"

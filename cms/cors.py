@@ -12,6 +12,8 @@ from corsheaders.middleware import (
 )
 from django.conf import settings
 
+from cms.ratelimit import RateLimitMiddleware, bucket_for_path
+
 
 class ApiCorsMiddleware(CorsMiddleware):
     """django-cors-headers for CORS_ALLOWED_ORIGINS (with credentials); `*` without them for the rest.
@@ -26,8 +28,6 @@ class ApiCorsMiddleware(CorsMiddleware):
         # (browsers keep a preflight's answer for CORS_PREFLIGHT_MAX_AGE, so frontends send few).
         response = super().check_preflight(request)
         if response is not None and settings.RATE_LIMIT_ENABLED:
-            from cms.ratelimit import RateLimitMiddleware, bucket_for_path
-
             bucket = bucket_for_path(request.path_info, getattr(request, "urlconf", None))
             response = RateLimitMiddleware.check(request, bucket) or response
         return response

@@ -13,6 +13,7 @@ from wagtail.models import Orderable, Page
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from cms.paths import frontend_path, frontend_url
+from cms.stream_checks import served_blocks
 from cms.webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: F401  (migrations live in cms)
 
 SUMMARY_MAX_LENGTH = 300
@@ -56,7 +57,6 @@ class BasePage(HeadlessPreviewMixin, Page):
     def api_body(self):
         """The body for the API, its chooser references loaded for the whole listing at once."""
         from cms.prefetch import stream_for
-        from cms.stream_checks import served_blocks
 
         return served_blocks(stream_for(self, "body"))
 

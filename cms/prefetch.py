@@ -18,6 +18,7 @@ from wagtail.models import Page
 from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 
 from cms.request_cache import store
+from cms.stream_checks import well_formed_raw_blocks
 
 STREAM_FIELDS = ("body",)
 
@@ -149,8 +150,6 @@ def _rich_text_links(html, page_ids, document_ids):
 
 
 def _collect_references(pages):
-    from cms.stream_checks import well_formed_raw_blocks
-
     image_ids, document_ids, page_ids = set(), set(), set()
     for page in pages:
         for name in STREAM_FIELDS:

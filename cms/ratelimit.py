@@ -131,6 +131,8 @@ def _is_staff(request):
     try:
         if not (user is not None and user.is_authenticated and user.is_staff):
             return False
+        # Here, not at the top: the server's front (cms/asgi.py) imports this module before Django's
+        # apps are loaded, and cms.two_factor imports django-otp's models.
         from cms.two_factor import second_factor_pending
 
         return not second_factor_pending(user)

@@ -12,6 +12,8 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from cms.malformed_requests import is_graphql
+
 logger = logging.getLogger("cms.health")
 
 
@@ -65,8 +67,6 @@ def server_error(request):
     This catches what the view and its middleware cannot, e.g. an exception in another
     middleware; the admin keeps Django's own error page.
     """
-    from cms.malformed_requests import is_graphql
-
     # By path_info (without a SCRIPT_NAME prefix), and `/graphql` without its slash too.
     if not is_graphql(request):
         return defaults.server_error(request)

@@ -14,6 +14,7 @@ from cms.blocks import BodyBlock
 from cms.graphql.fields import graphql_field
 from cms.models import BasePage, summary_field
 from cms.panels import page_tabs
+from cms.sanitise import safe_url
 from cms.validation import validate_money
 
 
@@ -245,8 +246,6 @@ class EventPage(BasePage):
 
     @property
     def online_url_or_none(self):
-        from cms.sanitise import safe_url
-
         return safe_url(self.online_url)
 
     @property

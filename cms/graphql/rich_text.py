@@ -16,6 +16,7 @@ from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter
 from cms.paths import frontend_url, path_for_url_path
 from cms.prefetch import prefetched_objects
 from cms.sanitise import clean_rich_text
+from cms.serving import links_to_hidden_pages
 from cms.visibility import load_public_page_paths, public_media
 
 _UNLINK_MARK = '<a data-psg-unlink="">'
@@ -105,8 +106,6 @@ def render_rich_text(value):
 def _unlink_hidden_pages(html, resolved):
     """Typed links (`https://frontend…/news/draft/`, `/news/draft/`) to a hidden page become text,
     like internal links to one: the link must not give the slug away."""
-    from cms.serving import links_to_hidden_pages
-
     typed = {html_module.unescape(match.group(1)) for match in _LINK_RE.finditer(html)} - resolved
     hidden = links_to_hidden_pages(typed) if typed else set()
     if not hidden:
