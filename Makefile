@@ -57,7 +57,7 @@ serve: install-runtime
 
 ## Regenerate schema.graphql from the live schema.
 schema: install-runtime
-	$(PY) manage.py graphql_schema --schema cms.graphql.schema.schema --out schema.graphql
+	$(PY) manage.py graphql_schema --schema api.graphql.schema.schema --out schema.graphql
 
 ## ruff (lint and format), import-linter's contracts and mypy (pyproject.toml); pre-commit runs the same.
 lint: install

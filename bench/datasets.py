@@ -131,7 +131,7 @@ def build(n_news, n_events, n_images=N_IMAGES, log=print):
     from wagtail.images.models import Image
     from wagtail.search.backends import get_search_backend
 
-    from cms.renditions import generate_allowed_renditions
+    from api.renditions import generate_allowed_renditions
     from events.models import EventPage, TicketPrice, Venue
     from news.models import NewsPage, TaggedNewsPage, Topic
 

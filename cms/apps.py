@@ -8,16 +8,8 @@ class CmsConfig(AppConfig):
     verbose_name = "PSG CMS"
 
     def ready(self):
-        from cms import checks, serving, signals  # noqa: F401  (checks and page-serving hooks register themselves)
-
-        signals.connect()
-
-        from cms import lockouts_admin  # noqa: F401  (registers its admin hook)
+        from cms import checks, lockouts_admin  # noqa: F401  (system checks and the admin hook register themselves)
         from cms.webhooks import admin, receivers  # noqa: F401  (admin registers its hooks)
         from cms.webhooks import checks as webhook_checks  # noqa: F401  (registers itself)
 
         receivers.connect()
-
-        from cms import previews
-
-        previews.connect()

@@ -7,15 +7,15 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
 
+from api.ratelimit import refuse_known_over_limit  # noqa: E402
 from cms.asgi_front import serve_wsgi  # noqa: E402 (after the settings module is set)
 from cms.env import get_env_list  # noqa: E402
 from cms.forwarded import TrustedForwardedProto  # noqa: E402
-from cms.ratelimit import refuse_known_over_limit  # noqa: E402
 from cms.wsgi import application as wsgi_application  # noqa: E402
 
 trusted_proxies = get_env_list("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # A client this process already refused for its rate limit is refused again before its body is read
-# or a thread runs (cms/ratelimit.py).
+# or a thread runs (api/ratelimit.py).
 application = serve_wsgi(
     TrustedForwardedProto(wsgi_application, trusted_proxies), shortcut=refuse_known_over_limit
 )

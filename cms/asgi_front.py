@@ -27,8 +27,8 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, MutableMapp
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from api.resource_policy import CROSS_ORIGIN
 from cms.env import get_env_int
-from cms.resource_policy import CROSS_ORIGIN
 
 logger = logging.getLogger("cms.asgi")
 
@@ -328,7 +328,7 @@ def _app_path(scope: Scope) -> str:
 
 
 def _cors_headers(scope: Scope, path: str) -> list[tuple[bytes, bytes]]:
-    """What cms/cors.py would add, so a browser frontend can read a refusal of an API request."""
+    """What api/cors.py would add, so a browser frontend can read a refusal of an API request."""
     from django.conf import settings
 
     origin = dict(scope["headers"]).get(b"origin", b"").decode("latin-1")

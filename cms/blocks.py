@@ -1,4 +1,4 @@
-"""The one StreamField block library every page body uses (GraphQL types: cms.graphql.streamfield)."""
+"""The one StreamField block library every page body uses (GraphQL types: api.graphql.streamfield)."""
 
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
@@ -9,10 +9,10 @@ from wagtail.images import blocks as images_blocks
 
 
 class RequestCachedChooserMixin:
-    """Chooser blocks that read objects prefetched for the whole API response (cms.prefetch)."""
+    """Chooser blocks that read objects prefetched for the whole API response (api.prefetch)."""
 
     def bulk_to_python(self, values):
-        from cms.prefetch import objects_for_chooser
+        from api.prefetch import objects_for_chooser
         from cms.request_cache import store
 
         if store() is None:

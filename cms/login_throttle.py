@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from cms.ratelimit import client_address
+from api.ratelimit import client_address
 
 # AccessAttempt.username is a 255-character column.
 _USERNAME_MAX_LENGTH = 255

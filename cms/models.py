@@ -56,7 +56,7 @@ class BasePage(HeadlessPreviewMixin, Page):
     @property
     def api_body(self):
         """The body for the API, its chooser references loaded for the whole listing at once."""
-        from cms.prefetch import stream_for
+        from api.prefetch import stream_for
 
         return served_blocks(stream_for(self, "body"))
 

@@ -3,14 +3,14 @@
 from django.conf import settings
 from wagtail.models import Site
 
-# Sites change rarely, and every change bumps the content generation (cms.signals).
+# Sites change rarely, and every change bumps the content generation (api.signals).
 _process_roots = {"generation": None, "roots": None}
 
 
 def site_root_paths():
     """(site id, root url_path, root url) for every site: read once per content generation by each
     process (Wagtail's own cache costs a round trip per request), and once per API request."""
-    from cms.graphql.response_cache import current_generation
+    from api.graphql.response_cache import current_generation
     from cms.request_cache import memoised
 
     def read():

@@ -4,16 +4,16 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.graphql.view import graphql_not_found, graphql_view
-from cms.media import serve_document, serve_rendition
-from cms.serving import not_found
-from cms.views import healthz, readyz
+from api.graphql.view import graphql_not_found, graphql_view
+from api.media import serve_document, serve_rendition
+from api.serving import not_found
+from api.views import healthz, readyz
 from news import urls as news_urls
 
 # The public site is the headless frontend; Wagtail's page URLs (mounted last) only redirect there.
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
-    # Restricted documents are hidden from whoever they do not let in (cms/media.py), and no
+    # Restricted documents are hidden from whoever they do not let in (api/media.py), and no
     # restricted page or file is ever shown here, so there are no password forms to fill in either.
     re_path(r"^documents/(\d+)/(.*)$", serve_document),
     re_path(r"^documents/authenticate_with_password/", not_found),
@@ -31,14 +31,14 @@ urlpatterns = [
     path("embed/", include(news_urls.embed_urlpatterns)),
 ]
 
-# /graphql/ answers JSON even for errors outside the view (see cms.views.server_error).
-handler500 = "cms.views.server_error"
+# /graphql/ answers JSON even for errors outside the view (see api.views.server_error).
+handler500 = "api.views.server_error"
 # A disallowed Host (and Django's other 400s) answers /graphql/ in JSON too.
-handler400 = "cms.malformed_requests.bad_request"
+handler400 = "api.malformed_requests.bad_request"
 
 if settings.STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage":
     # Media on local disk: renditions are served by the app so API image URLs work out of the box
-    # (cms/media.py); a deployment with S3 storage serves them from there instead.
+    # (api/media.py); a deployment with S3 storage serves them from there instead.
     urlpatterns += [re_path(r"^media/images/(?P<path>[^/]+)$", serve_rendition)]
 
 if settings.BENCH_REST_API:

@@ -20,8 +20,8 @@ from wagtail.permissions import page_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from api.visibility import public_pages
 from cms.models import NavigationMenu
-from cms.visibility import public_pages
 from events.models import EventPage
 from news.models import NewsPage
 

@@ -4,8 +4,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
 
 from django.core.wsgi import get_wsgi_application  # noqa: E402 (after the settings module is set)
 
-from cms.graphql.fast_path import ResponseCacheFastPath  # noqa: E402
+from api.graphql.fast_path import ResponseCacheFastPath  # noqa: E402
 
 # Repeated anonymous GraphQL requests are answered before Django builds a request
-# (cms/graphql/fast_path.py); everything else goes straight through to Django.
+# (api/graphql/fast_path.py); everything else goes straight through to Django.
 application = ResponseCacheFastPath(get_wsgi_application())

@@ -10,8 +10,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from api.graphql.fields import graphql_field
 from cms.blocks import BodyBlock
-from cms.graphql.fields import graphql_field
 from cms.models import BasePage, summary_field
 from cms.panels import page_tabs
 from cms.sanitise import safe_url
@@ -77,7 +77,7 @@ class EventIndexPage(BasePage):
     max_count = 1
 
     graphql_fields = [
-        graphql_field("intro", "cms.graphql.rich_text.RichTextHTML", "Shown above the events list, as HTML."),
+        graphql_field("intro", "api.graphql.rich_text.RichTextHTML", "Shown above the events list, as HTML."),
     ]
 
     class Meta:
@@ -162,7 +162,7 @@ class EventPage(BasePage):
 
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = []
-    # What API listings read, fetched for the whole list at once (cms.prefetch).
+    # What API listings read, fetched for the whole list at once (api.prefetch).
     api_prefetch = ["venue", "prices", "programme"]
 
     graphql_fields = [
@@ -208,7 +208,7 @@ class EventPage(BasePage):
         ),
         graphql_field(
             "body",
-            "cms.graphql.streamfield.BodyBlockInterface",
+            "api.graphql.streamfield.BodyBlockInterface",
             "Details as typed blocks.",
             is_list=True,
             source="api_body",

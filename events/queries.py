@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from cms.visibility import public_pages, request_now
+from api.visibility import public_pages, request_now
 from events.models import EventPage
 
 

@@ -6,10 +6,10 @@ import graphene
 from django.utils import timezone
 from grapple.registry import registry
 
-from cms.graphql.errors import UserInputError
-from cms.graphql.pagination import PaginationInfo, paginate, pagination_arguments
-from cms.input_rules import MAX_DATE, MIN_DATE, date_in_range
-from cms.prefetch import prepare_pages
+from api.graphql.errors import UserInputError
+from api.graphql.pagination import PaginationInfo, paginate, pagination_arguments
+from api.input_rules import MAX_DATE, MIN_DATE, date_in_range
+from api.prefetch import prepare_pages
 from cms.sanitise import safe_url
 from events.models import EventPage
 from events.queries import london_day_bounds, past_events, upcoming_events

@@ -7,11 +7,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from api.graphql.fields import graphql_field
+from api.prefetch import image_prefetch, prepare_pages
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock
-from cms.graphql.fields import graphql_field
 from cms.models import BasePage, summary_field
 from cms.panels import page_tabs
-from cms.prefetch import image_prefetch, prepare_pages
 
 
 class HomePage(BasePage):
@@ -56,16 +56,16 @@ class HomePage(BasePage):
 
     graphql_fields = [
         graphql_field("hero_heading", "graphene.String", "The large headline at the top.", required=True),
-        graphql_field("hero_text", "cms.graphql.rich_text.RichTextHTML", "Text under the headline, as HTML."),
+        graphql_field("hero_text", "api.graphql.rich_text.RichTextHTML", "Text under the headline, as HTML."),
         graphql_field(
             "hero_image",
-            "cms.graphql.images.ImageType",
+            "api.graphql.images.ImageType",
             "The hero image, if any.",
             source="public_hero_image",
         ),
         graphql_field(
             "featured_pages",
-            "cms.graphql.interfaces.PageInterface",
+            "api.graphql.interfaces.PageInterface",
             "Pages the editors chose to feature, in their order. Pages that are not public are left out.",
             is_list=True,
             source="public_featured_pages",
@@ -91,13 +91,13 @@ class HomePage(BasePage):
 
     @property
     def public_hero_image(self):
-        from cms.visibility import public_media
+        from api.visibility import public_media
 
         return public_media(self.hero_image)
 
     @property
     def public_featured_pages(self):
-        from cms.visibility import public_pages
+        from api.visibility import public_pages
 
         ids = [item.page_id for item in self.featured_pages.all()]
         pages = public_pages().filter(id__in=ids).specific().in_bulk()
@@ -142,7 +142,7 @@ class StandardPage(BasePage):
         ),
         graphql_field(
             "body",
-            "cms.graphql.streamfield.BodyBlockInterface",
+            "api.graphql.streamfield.BodyBlockInterface",
             "The page content as typed blocks.",
             is_list=True,
             source="api_body",
@@ -193,7 +193,7 @@ class JoinPage(BasePage):
     api_prefetch = ["reasons", "membership_options"]
 
     graphql_fields = [
-        graphql_field("intro", "cms.graphql.rich_text.RichTextHTML", "Opening paragraph, as HTML."),
+        graphql_field("intro", "api.graphql.rich_text.RichTextHTML", "Opening paragraph, as HTML."),
         graphql_field("reasons", "home.schema.JoinReasonType", "Reasons to join, in order.", is_list=True),
         graphql_field(
             "membership_options",

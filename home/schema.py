@@ -2,8 +2,8 @@
 
 import graphene
 
+from api.serving import public_link
 from cms.sanitise import safe_url
-from cms.serving import public_link
 from home.models import MembershipOption
 
 

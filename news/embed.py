@@ -17,7 +17,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.http import http_date
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from cms.input_rules import ascii_int, forbidden_character
+from api.input_rules import ascii_int, forbidden_character
 from cms.request_cache import request_scope
 from news.feeds import (
     conditional_get,

@@ -24,11 +24,11 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.views.decorators.csrf import csrf_exempt
 
-from cms.input_rules import forbidden_character
+from api.input_rules import forbidden_character
+from api.prefetch import prepare_pages, renditions
+from api.visibility import public_media, public_pages
 from cms.paths import frontend_path, frontend_url
-from cms.prefetch import prepare_pages, renditions
 from cms.request_cache import request_scope
-from cms.visibility import public_media, public_pages
 from news.models import NewsIndexPage, Topic
 from news.queries import news_items
 

@@ -12,12 +12,12 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from api.graphql.fields import graphql_field
+from api.prefetch import image_prefetch
+from api.visibility import public_media
 from cms.blocks import BodyBlock
-from cms.graphql.fields import graphql_field
 from cms.models import BasePage, summary_field
 from cms.panels import page_tabs
-from cms.prefetch import image_prefetch
-from cms.visibility import public_media
 
 
 class Topic(TagBase):
@@ -55,7 +55,7 @@ class NewsIndexPage(BasePage):
     max_count = 1
 
     graphql_fields = [
-        graphql_field("intro", "cms.graphql.rich_text.RichTextHTML", "Shown above the news list, as HTML."),
+        graphql_field("intro", "api.graphql.rich_text.RichTextHTML", "Shown above the news list, as HTML."),
     ]
 
     class Meta:
@@ -103,7 +103,7 @@ class NewsPage(BasePage):
 
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []
-    # What API listings read, fetched for the whole list at once (cms.prefetch).
+    # What API listings read, fetched for the whole list at once (api.prefetch).
     api_prefetch = [image_prefetch("main_image"), "prefetch_topics"]
 
     graphql_fields = [
@@ -113,14 +113,14 @@ class NewsPage(BasePage):
         ),
         graphql_field(
             "body",
-            "cms.graphql.streamfield.BodyBlockInterface",
+            "api.graphql.streamfield.BodyBlockInterface",
             "The story as typed blocks.",
             is_list=True,
             source="api_body",
         ),
         graphql_field(
             "main_image",
-            "cms.graphql.images.ImageType",
+            "api.graphql.images.ImageType",
             "The main image, if any.",
             source="public_main_image",
         ),

@@ -1,6 +1,6 @@
 """Public news, ready for listings: newest first, with what lists show fetched up front."""
 
-from cms.visibility import public_pages
+from api.visibility import public_pages
 from news.models import NewsPage, Topic
 
 

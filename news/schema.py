@@ -3,10 +3,10 @@
 import graphene
 from grapple.registry import registry
 
-from cms.graphql.errors import UserInputError
-from cms.graphql.pagination import PaginationInfo, paginate, pagination_arguments
-from cms.prefetch import prepare_pages
-from cms.search import matching_ids, validate_search_term
+from api.graphql.errors import UserInputError
+from api.graphql.pagination import PaginationInfo, paginate, pagination_arguments
+from api.prefetch import prepare_pages
+from api.search import matching_ids, validate_search_term
 from news.models import NewsPage
 from news.queries import news_items, topics_with_counts
 

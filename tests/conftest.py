@@ -3,7 +3,7 @@ import json
 import pytest
 from django.core.cache import caches
 
-from cms import ratelimit
+from api import ratelimit
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,7 @@ ALLOWED_HOSTS = get_env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testser
 INSTALLED_APPS = [
     # cms first: its ready() makes grapple's generated types safe before the schema is built.
     "cms",
+    "api",
     "home",
     "news",
     "events",
@@ -54,16 +55,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every later middleware, view and log line sees the request id (cms/request_id.py).
     "cms.request_id.RequestIdMiddleware",
-    # Before whitenoise, so static files carry it too (cms/resource_policy.py).
-    "cms.resource_policy.CrossOriginResourcePolicyMiddleware",
+    # Before whitenoise, so static files carry it too (api/resource_policy.py).
+    "api.resource_policy.CrossOriginResourcePolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "cms.cors.ApiCorsMiddleware",
-    # Right after CORS so a 429 still carries CORS headers (see cms/ratelimit.py).
-    "cms.ratelimit.RateLimitMiddleware",
-    # NUL or non-UTF-8 in the URL: 400 before any view (cms/malformed_requests.py).
-    "cms.malformed_requests.MalformedRequestMiddleware",
-    "cms.graphql.view.DatabaseUnavailableMiddleware",
+    "api.cors.ApiCorsMiddleware",
+    # Right after CORS so a 429 still carries CORS headers (see api/ratelimit.py).
+    "api.ratelimit.RateLimitMiddleware",
+    # NUL or non-UTF-8 in the URL: 400 before any view (api/malformed_requests.py).
+    "api.malformed_requests.MalformedRequestMiddleware",
+    "api.graphql.view.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -71,7 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Wagtail's RedirectMiddleware, minus redirects to pages anonymous visitors may not see.
-    "cms.serving.PublicRedirectMiddleware",
+    "api.serving.PublicRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -122,12 +123,12 @@ REDIS_URL = get_env("REDIS_URL", "")
 STATE_REDIS_URL = get_env("STATE_REDIS_URL", REDIS_URL)
 CACHES = {
     "default": (
-        {"BACKEND": "cms.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "psg"}
+        {"BACKEND": "api.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "psg"}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"}
     ),
     "state": (
-        {"BACKEND": "cms.cache.RedisCache", "LOCATION": STATE_REDIS_URL, "KEY_PREFIX": "psg-state"}
+        {"BACKEND": "api.cache.RedisCache", "LOCATION": STATE_REDIS_URL, "KEY_PREFIX": "psg-state"}
         if STATE_REDIS_URL
         # Counters are tiny and short-lived: room for many clients before local memory culls any.
         else {
@@ -162,7 +163,7 @@ STATIC_ROOT = Path(get_env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(get_env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # How long browsers and CDNs may reuse a public rendition or document; a collection restricted
-# later hides its files from caches after at most this long (cms/media.py).
+# later hides its files from caches after at most this long (api/media.py).
 MEDIA_CACHE_MAX_AGE = get_env_int("MEDIA_CACHE_MAX_AGE", 3600)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -198,13 +199,13 @@ ALLOWED_IMAGE_FILTERS = [
 # What grapple still reads: the apps whose models it turns into page types and the interface they
 # implement (both when the app registry loads), and ADD_SEARCH_HIT (when grapple.utils is imported;
 # cms.E003 guards it). The schema, its root queries, images, pagination and GraphiQL are the
-# project's own (cms/graphql/), so grapple's other settings would change nothing.
+# project's own (api/graphql/), so grapple's other settings would change nothing.
 GRAPPLE = {
     "APPS": ["home", "news", "events"],
-    "PAGE_INTERFACE": "cms.graphql.interfaces.PageInterface",
+    "PAGE_INTERFACE": "api.graphql.interfaces.PageInterface",
     "ADD_SEARCH_HIT": False,
 }
-GRAPHENE = {"SCHEMA": "cms.graphql.schema.schema"}
+GRAPHENE = {"SCHEMA": "api.graphql.schema.schema"}
 GRAPHIQL_ENABLED = False
 # Introspection feeds codegen; production turns it off unless GRAPHQL_INTROSPECTION says so.
 GRAPHQL_INTROSPECTION = get_env_bool("GRAPHQL_INTROSPECTION", True)
@@ -225,7 +226,7 @@ GRAPHQL_LIMITS = {
 }
 API_MAX_PAGE_SIZE = 50
 API_MAX_SEARCH_LENGTH = 100
-# Anonymous answers are kept whole in the cache until content changes (cms/graphql/response_cache.py);
+# Anonymous answers are kept whole in the cache until content changes (api/graphql/response_cache.py);
 # GET answers tell browsers and CDNs they may reuse them for GRAPHQL_CACHE_MAX_AGE seconds.
 GRAPHQL_RESPONSE_CACHE = get_env_bool("GRAPHQL_RESPONSE_CACHE", True)
 GRAPHQL_CACHE_MAX_AGE = get_env_int("GRAPHQL_CACHE_MAX_AGE", 60)
@@ -246,14 +247,14 @@ WAGTAIL_HEADLESS_PREVIEW = {
     "ENFORCE_TRAILING_SLASH": True,
 }
 
-# Anonymous requests to every public view are limited per client address (cms/ratelimit.py chooses
+# Anonymous requests to every public view are limited per client address (api/ratelimit.py chooses
 # by the resolved view, not the path); staff signed in to the admin are exempt. Counters live in the
 # "state" cache: Redis when STATE_REDIS_URL (or REDIS_URL) is set.
 RATE_LIMIT_ENABLED = get_env_bool("RATE_LIMIT_ENABLED", True)
 RATE_LIMIT_REQUESTS = get_env_int("RATE_LIMIT_REQUESTS", 300)
 RATE_LIMIT_WINDOW = get_env_int("RATE_LIMIT_WINDOW", 60)
 # A GraphQL answer that took this much CPU or more counts as one more request per such share
-# (cms/ratelimit.py, `charge_for_cpu`): the limit then bounds a client's CPU, not only its requests.
+# (api/ratelimit.py, `charge_for_cpu`): the limit then bounds a client's CPU, not only its requests.
 RATE_LIMIT_CPU_MS_PER_REQUEST = get_env_int("RATE_LIMIT_CPU_MS_PER_REQUEST", 200)
 # Deprecated: extra path prefixes (after SCRIPT_NAME) counted with the API; the views need none.
 RATE_LIMIT_PATHS = get_env_list("RATE_LIMIT_PATHS", "")

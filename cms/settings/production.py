@@ -60,7 +60,7 @@ if AWS_STORAGE_BUCKET_NAME:
                 # Signed, expiring URLs (a private bucket) instead of plain public ones.
                 "querystring_auth": get_env_bool("AWS_QUERYSTRING_AUTH", False),
                 "file_overwrite": False,
-                # Not `immutable`: an image may move into a restricted collection (cms/media.py).
+                # Not `immutable`: an image may move into a restricted collection (api/media.py).
                 "object_parameters": {"CacheControl": f"public, max-age={MEDIA_CACHE_MAX_AGE}"},  # noqa: F405
             },
         },

@@ -9,10 +9,10 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "state": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "state"},
 }
-# Rate limiting stays on, high enough that no test trips it by accident (tests/cms/test_ratelimit.py
+# Rate limiting stays on, high enough that no test trips it by accident (tests/api/test_ratelimit.py
 # lowers it).
 RATE_LIMIT_REQUESTS = 100_000
-# Likewise for the bound on new response-cache entries per client (tests/cms/test_response_cache.py).
+# Likewise for the bound on new response-cache entries per client (tests/api/test_response_cache.py).
 GRAPHQL_RESPONSE_CACHE_CLIENT_ENTRIES = 100_000
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

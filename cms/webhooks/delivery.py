@@ -190,7 +190,7 @@ def _record(job, status, error, excerpt, succeeded):
         succeeded=succeeded,
     )
     try:
-        # bulk_create sends no post_save: a log row is not a content change (cms.signals would
+        # bulk_create sends no post_save: a log row is not a content change (api.signals would
         # otherwise empty the API response cache on every delivery).
         WebhookDelivery.objects.bulk_create([row])
     except Exception:

@@ -11,7 +11,7 @@ from django.test import Client
 from wagtail.models import PageLogEntry
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from cms.graphql.view import GraphQLHTTPView
+from api.graphql.view import GraphQLHTTPView
 from cms.logging import JsonFormatter, RequestIdFilter
 from cms.request_id import RequestIdMiddleware, get_request_id
 from tests.factories import NewsPageFactory, make_site

@@ -38,7 +38,7 @@ def test_production_media_on_local_disk_without_a_bucket():
     found = probe_storage(AWS_STORAGE_BUCKET_NAME=None)
     assert found["storage"] == "django.core.files.storage.filesystem.FileSystemStorage"
     assert found["url"] == "/media/images/a.jpg"
-    assert found["media_route"] is True  # cms/media.py serves public renditions
+    assert found["media_route"] is True  # api/media.py serves public renditions
 
 
 def test_production_media_on_s3_when_a_bucket_is_named():

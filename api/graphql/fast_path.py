@@ -1,0 +1,236 @@
+"""Repeated anonymous GraphQL requests answered from the cache before Django builds a request.
+
+A hit in the response cache (`response_cache.py`) still pays for Django's whole stack: a request
+object, every middleware, URL resolution. This WSGI middleware instead replays the exact bytes
+Django sent (status, headers, body) for the same raw request, kept under a fingerprint of
+everything in the request that can change them. It keeps only answers the view marked as coming
+from, or going into, the response cache, and replays one only under the content generation and
+before the clock moment the mark gave it, so it is never staler than the response cache itself:
+a content change shows on the very next request.
+
+A replay costs one cache round trip (the generation and the entry in one `get_many`), plus the
+rate limiter's count when that is on: replays are counted exactly as Django counts the view (the
+same decision, `ratelimit.bucket_for_path`, on the same counter). What is kept is bounded as the
+response cache bounds it: an answer over the size cap is not kept, and each kept answer counts
+against its client's budget of new entries (`response_cache.may_add_entry`). Whatever goes wrong
+here, the request goes to Django.
+"""
+
+import hashlib
+import io
+import json
+import logging
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+from api import ratelimit
+from api.graphql.response_cache import (
+    DEFERRED_WRITES,
+    FAST_PATH_MARKER,
+    GENERATION_KEY,
+    GENERATION_SEEN,
+    fits,
+    may_add_entry,
+)
+from cms.request_id import HEADER as REQUEST_ID_HEADER
+from cms.request_id import make_request_id
+
+logger = logging.getLogger("api.graphql.fast_path")
+
+# PATH_INFO (after SCRIPT_NAME, percent-decoded by the server) of the routes to the GraphQL view;
+# a test checks that each resolves to it.
+PATHS = frozenset({"/graphql/", "/graphql"})
+KEY_PREFIX = "graphql:replay:"
+
+# Everything in the raw request, the POST body aside, that can change what Django sends for a
+# cacheable answer: the query (GET), the scheme and host of absolute URLs, HSTS and the HTTPS
+# redirect, ALLOWED_HOSTS, and the CORS headers (per Origin and path). Cookies and credentials
+# never reach here (see `_key`), and everything else in an answer comes from the content.
+_KEYED = (
+    "REQUEST_METHOD",
+    "wsgi.url_scheme",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_HOST",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "SCRIPT_NAME",
+    "PATH_INFO",
+    "QUERY_STRING",
+    "CONTENT_TYPE",
+    "CONTENT_LENGTH",
+    "HTTP_ORIGIN",
+    "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK",
+)
+# Made afresh for every answer, never replayed.
+_PER_REQUEST = frozenset({"x-request-id", "x-cache", "date"})
+
+
+class ResponseCacheFastPath:
+    """WSGI middleware around Django's handler: replays cached anonymous GraphQL answers."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        key = None
+        try:
+            key = _key(environ)
+            if key is not None:
+                replayed = _replay(environ, start_response, key)
+                if replayed is not None:
+                    return replayed
+        except Exception:
+            # A cache outage (or anything else) costs the shortcut, never the answer.
+            logger.exception("Response cache fast path skipped")
+            key = None
+        if key is None:
+            return self.application(environ, start_response)
+        return self._through_django(environ, start_response, key)
+
+    def _through_django(self, environ, start_response, key):
+        sent = []
+
+        def capture(status, headers, exc_info=None):
+            sent[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        deferred = environ[DEFERRED_WRITES] = []
+        result = self.application(environ, capture)
+        marker = environ.get(FAST_PATH_MARKER)
+        writes = {write_key: value for write_key, value, _timeout in deferred}
+        # The shortest: the view's entry relies on its timeout alone, the replay checks its expiry.
+        timeout = min((write[2] for write in deferred), default=None)
+        if marker is not None and sent and _replayable(*sent):
+            try:
+                body = b"".join(result)
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()  # Django's request_finished: the server gets a plain list instead
+            replay = _replay_entry(marker, *sent, body)
+            if replay is not None:
+                writes[key] = replay[0]
+                timeout = replay[1] if timeout is None else min(timeout, replay[1])
+            result = [body]
+        if writes and may_add_entry(environ):
+            try:
+                # The view's answer and its replay, in one round trip.
+                cache.set_many(writes, timeout=timeout)
+            except Exception:
+                logger.exception("Response cache fast path: the answer was not kept")
+        return result
+
+
+def _keyed_names():
+    names = _KEYED
+    if settings.SECURE_PROXY_SSL_HEADER:
+        names += (settings.SECURE_PROXY_SSL_HEADER[0],)
+    if settings.DISALLOWED_USER_AGENTS:
+        names += ("HTTP_USER_AGENT",)
+    return names
+
+
+def _key(environ):
+    """The cache key of this request's replay, or None when the request is not for the fast path."""
+    method = environ.get("REQUEST_METHOD")
+    if method not in ("GET", "POST") or environ.get("PATH_INFO") not in PATHS:
+        return None
+    if not settings.GRAPHQL_RESPONSE_CACHE or "HTTP_AUTHORIZATION" in environ:
+        return None
+    # Wherever the session cookie's name appears, Django decides: signed-in answers differ.
+    if settings.SESSION_COOKIE_NAME in environ.get("HTTP_COOKIE", ""):
+        return None
+    digest = hashlib.sha256(json.dumps([environ.get(name, "") for name in _keyed_names()]).encode())
+    if method == "POST":
+        body = _read_body(environ)
+        if body is None:
+            return None
+        digest.update(body)
+    return KEY_PREFIX + digest.hexdigest()
+
+
+def _read_body(environ):
+    try:
+        length = int(environ.get("CONTENT_LENGTH"))
+    except (TypeError, ValueError):
+        return None  # chunked or nonsense: Django decides
+    if not 0 <= length <= settings.GRAPHQL_LIMITS["MAX_BODY_BYTES"]:
+        return None  # Django answers 413
+    body = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = io.BytesIO(body)  # Django reads it again, from the start
+    return body
+
+
+def _replay(environ, start_response, key):
+    found = cache.get_many([GENERATION_KEY, key])
+    current = found.get(GENERATION_KEY)
+    if current is not None:
+        environ[GENERATION_SEEN] = current  # the view reuses it: no second read
+    entry = found.get(key)
+    if entry is None:
+        return None
+    generation, expires_at, status, headers, body, etag = entry
+    if generation != current or time.time() >= expires_at:
+        return None
+    if not _within_rate_limit(environ):
+        return None  # Django answers the 429
+    request_id = make_request_id(environ.get("HTTP_X_REQUEST_ID", ""))
+    given = environ.get("HTTP_IF_NONE_MATCH")
+    # As add_http_caching answers a GET (only GET answers carry an ETag).
+    if etag and given and etag in [tag.strip() for tag in given.split(",")]:
+        headers = [(name, value) for name, value in headers if name.lower() not in _NOT_IN_304]
+        start_response(
+            "304 Not Modified", [*headers, ("Content-Length", "0"), (REQUEST_ID_HEADER, request_id)]
+        )
+        return []
+    start_response(status, [*headers, ("X-Cache", "hit"), (REQUEST_ID_HEADER, request_id)])
+    return [body]
+
+
+_NOT_IN_304 = frozenset({"content-type", "content-length"})
+
+
+def _within_rate_limit(environ):
+    """Counts the request exactly as RateLimitMiddleware would, on the same counter."""
+    if not settings.RATE_LIMIT_ENABLED:
+        return True
+    # Resolved as Django resolves it; never signed in (no session cookie gets here), so never exempt.
+    bucket = ratelimit.bucket_for_path(environ.get("PATH_INFO", ""))
+    if bucket is None:
+        return True
+    address = ratelimit.address_from_meta(environ)
+    if ratelimit.over_limit_for(address, bucket) is not None:
+        return False
+    count, retry_after = ratelimit.count_request(address, bucket)
+    if count > settings.RATE_LIMIT_REQUESTS:
+        ratelimit.remember_over_limit(address, bucket, retry_after)
+        return False
+    return True
+
+
+def _replayable(status, headers):
+    if not status.startswith("200 "):
+        return False
+    for name, value in headers:
+        name, value = name.lower(), value.lower()
+        if name == "set-cookie" or (name == "vary" and "cookie" in value):
+            return False
+        if name == "cache-control" and ("private" in value or "no-store" in value):
+            return False
+    return True
+
+
+def _replay_entry(marker, status, headers, body):
+    """(what to keep, for how many seconds), or None once the marked expiry has passed."""
+    generation, expires_at = marker
+    seconds = expires_at - time.time()
+    if seconds <= 0 or not fits(len(body)):
+        return None
+    kept = tuple((name, value) for name, value in headers if name.lower() not in _PER_REQUEST)
+    etag = next((value for name, value in kept if name.lower() == "etag"), None)
+    return (generation, expires_at, status, kept, body, etag), math.ceil(seconds)

@@ -1,0 +1,112 @@
+"""Page-numbered pagination with totals, shared by every listing."""
+
+import hashlib
+import math
+
+import graphene
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
+
+from api.graphql.errors import UserInputError
+
+DEFAULT_PAGE_SIZE = 10
+# Deep offsets cost the database more than any reader needs.
+MAX_PAGE = 1000
+
+
+def max_page_size():
+    return getattr(settings, "API_MAX_PAGE_SIZE", 50)
+
+
+class PaginationInfo(graphene.ObjectType):
+    """Where this page of results sits in the whole list."""
+
+    page = graphene.Int(required=True, description="The page number returned, from 1.")
+    page_size = graphene.Int(required=True, description="Items per page requested.")
+    total_count = graphene.Int(required=True, description="Items in the whole list, across all pages.")
+    total_pages = graphene.Int(required=True, description="Number of pages (0 when the list is empty).")
+    has_next_page = graphene.Boolean(required=True, description="Whether a later page has items.")
+    has_previous_page = graphene.Boolean(required=True, description="Whether an earlier page exists.")
+
+
+def pagination_arguments():
+    return {
+        "page": graphene.Int(default_value=1, description="Page number, from 1 to 1000; null means 1."),
+        "page_size": graphene.Int(
+            default_value=DEFAULT_PAGE_SIZE, description="Items per page, from 1 to 50; null means 10."
+        ),
+    }
+
+
+class _Position:
+    """What PaginationInfo shows; the total is only counted if a query selects a field needing it."""
+
+    def __init__(self, items, page, page_size, sliced):
+        self.items, self.page, self.page_size = items, page, page_size
+        start = (page - 1) * page_size
+        # A partly filled page tells the total without counting.
+        self._total = start + len(sliced) if len(sliced) < page_size and (sliced or page == 1) else None
+
+    @property
+    def total_count(self):
+        if self._total is None:
+            self._total = len(self.items) if isinstance(self.items, list) else cached_count(self.items)
+        return self._total
+
+    @property
+    def total_pages(self):
+        return math.ceil(self.total_count / self.page_size)
+
+    @property
+    def has_next_page(self):
+        return self.page < self.total_pages
+
+    @property
+    def has_previous_page(self):
+        return self.page > 1
+
+
+def _is_in(param, values):
+    try:
+        return param in values
+    except TypeError:  # unhashable parameters (lists) are never the clock
+        return False
+
+
+def cached_count(queryset):
+    """`queryset.count()`, kept for the content generation: counting every public item is a scan
+    that grows with the site, and the answer only changes when content or the clock's next
+    transition does (the same invalidation as cached answers)."""
+    from api.graphql.response_cache import current_generation, next_transition
+    from api.visibility import request_now
+
+    now = request_now()
+    sql, params = queryset.query.sql_with_params()
+    # The request's clock is the only thing in the SQL that differs between requests (as the
+    # database backend writes it: SQLite's parameters are already strings).
+    clock = {now, connections[queryset.db].ops.adapt_datetimefield_value(now)}
+    material = repr((sql, tuple("<now>" if _is_in(param, clock) else param for param in params)))
+    key = f"count:{current_generation()}:{hashlib.sha256(material.encode()).hexdigest()}"
+    entry = cache.get(key)
+    if entry is not None and now < entry[1]:
+        return entry[0]
+    total, valid_until = queryset.count(), next_transition(now)
+    cache.set(key, (total, valid_until), timeout=max(1, int((valid_until - now).total_seconds())))
+    return total
+
+
+def paginate(items, page, page_size):
+    """Slice a queryset (or list) and describe the slice; a page past the end is empty, not an error."""
+    # An explicit null means the default, as the schema's nullable arguments promise codegen users.
+    page = 1 if page is None else page
+    page_size = DEFAULT_PAGE_SIZE if page_size is None else page_size
+    if page < 1:
+        raise UserInputError("`page` must be 1 or more.", argument="page")
+    if page > MAX_PAGE:
+        raise UserInputError(f"`page` must be at most {MAX_PAGE}.", argument="page")
+    if not 1 <= page_size <= max_page_size():
+        raise UserInputError(f"`pageSize` must be between 1 and {max_page_size()}.", argument="pageSize")
+    start = (page - 1) * page_size
+    sliced = list(items[start : start + page_size])
+    return sliced, _Position(items, page, page_size, sliced)

@@ -1,0 +1,237 @@
+"""Whole-response cache for anonymous GraphQL queries, and the HTTP caching headers of the API.
+
+Entries are keyed by what changes the answer: the query (whitespace-normalised), the selected
+operation, the values of the variables it declares (a declared variable left out is keyed as its
+default; variables it does not declare are ignored, as graphql-core ignores them), the scheme and
+the host, under a content *generation* that every content change bumps (see `bump_generation`),
+so a change is visible on the very next request. Answers that depend on the clock (scheduled
+go-live and expiry, events ending, the London day turning) expire at the next such moment.
+
+What one client can add is bounded: answers over GRAPHQL_RESPONSE_CACHE_MAX_ENTRY_BYTES are sent
+but not kept, and each client address may add GRAPHQL_RESPONSE_CACHE_CLIENT_ENTRIES answers per
+rate-limit window, counted in the state cache beside its rate-limit counters (`may_add_entry`).
+"""
+
+import contextlib
+import functools
+import hashlib
+import json
+import logging
+import re
+import uuid
+from collections.abc import Mapping
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from graphql import GraphQLError, OperationDefinitionNode, parse, value_from_ast_untyped
+
+from api import ratelimit
+
+logger = logging.getLogger("api.graphql.response_cache")
+
+# Eviction of this key is safe: a new random generation is made, so every cached answer is merely
+# missed (never served stale); it is read on every request, so an LRU cache keeps it anyway.
+GENERATION_KEY = "graphql:generation"
+# Set in the WSGI environ (request.META) when an answer comes from, or goes into, this cache:
+# (generation, expiry as a Unix time), all api/graphql/fast_path.py needs to replay the bytes.
+# Not an HTTP_* name, so no client header can forge it.
+FAST_PATH_MARKER = "psg.response_cache"
+# Also set by the fast path, for the same reason: the generation it read for this request (so the
+# view need not read it again), and a list where the view leaves its cache writes, which the fast
+# path sends to the cache together with its own in one round trip.
+GENERATION_SEEN = "psg.generation"
+DEFERRED_WRITES = "psg.deferred_cache_writes"
+_WHITESPACE = re.compile(r"\s+")
+
+
+def adopt_generation(request):
+    """Take the generation the fast path read for this request as the request's own."""
+    from cms.request_cache import store
+
+    generation = request.META.get(GENERATION_SEEN)
+    memo = store()
+    if generation is not None and memo is not None:
+        memo.setdefault("generation", generation)
+
+
+def current_generation():
+    from cms.request_cache import memoised
+
+    return memoised("generation", _read_generation)
+
+
+def _read_generation():
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        cache.add(GENERATION_KEY, generation, timeout=None)
+        generation = cache.get(GENERATION_KEY, generation)
+    return generation
+
+
+def bump_generation(**_kwargs):
+    """Forget every cached answer: called whenever content that answers can show changes."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def next_transition(now):
+    """When a cached answer must go: the visibility facts' next scheduled change, or midnight in
+    London (events with no end stop being upcoming then), whichever is first."""
+    from api.visibility import facts_valid_until
+
+    local = timezone.localtime(now)
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return min(facts_valid_until(), midnight)
+
+
+def _cache_key(request, params):
+    query, variables, operation_name = params
+    operation_name, variables = _what_changes_the_answer(query, variables, operation_name)
+    material = json.dumps(
+        [_WHITESPACE.sub(" ", query).strip(), variables, operation_name, request.scheme, request.get_host()],
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    digest = hashlib.sha256(material.encode()).hexdigest()
+    return f"graphql:response:{current_generation()}:{digest}"
+
+
+def _what_changes_the_answer(query, variables, operation_name):
+    """(operation name, variables) as execution sees them: the selected operation's name (however
+    it was chosen), and only the variables it declares, a missing one as its default if it has one.
+
+    A query that does not parse, or names no operation, is keyed as sent: its answer is an error,
+    which is never kept.
+    """
+    variables = variables or {}
+    operations = _declared_variables(query, settings.GRAPHQL_LIMITS["MAX_TOKENS"])
+    if operations is None:
+        return operation_name or "", variables
+    if operation_name is None:
+        selected = next(iter(operations.items())) if len(operations) == 1 else None
+    else:
+        selected = (operation_name, operations[operation_name]) if operation_name in operations else None
+    if selected is None:
+        return operation_name or "", variables
+    name, declared = selected
+    used = {}
+    for variable, has_default, default in declared:
+        if variable in variables:
+            used[variable] = variables[variable]
+        elif has_default:
+            used[variable] = default
+    return name or "", used
+
+
+@functools.lru_cache(maxsize=128)
+def _declared_variables(query, max_tokens):
+    """{operation name (None: anonymous): ((variable, has default, default), …)}, or None if the
+    query does not parse. Parsed at most once per query and process while it is in use."""
+    try:
+        document = parse(query, no_location=True, max_tokens=max_tokens)
+    except (GraphQLError, RecursionError):
+        return None
+    operations = {}
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            name = definition.name.value if definition.name else None
+            if name in operations:
+                return None  # invalid (duplicate or several anonymous): an error answer
+            operations[name] = tuple(
+                (
+                    node.variable.name.value,
+                    node.default_value is not None,
+                    value_from_ast_untyped(node.default_value) if node.default_value is not None else None,
+                )
+                for node in definition.variable_definitions or ()
+            )
+    return operations
+
+
+def may_add_entry(meta: Mapping) -> bool:
+    """Count one new cached answer against its client's budget for the window (`meta`: request.META
+    or a WSGI environ): False once the client has added GRAPHQL_RESPONSE_CACHE_CLIENT_ENTRIES."""
+    budget = settings.GRAPHQL_RESPONSE_CACHE_CLIENT_ENTRIES
+    if budget <= 0:
+        return True
+    try:
+        count, _ = ratelimit.count_in_window("cache-entries", ratelimit.address_from_meta(meta))
+    except Exception:
+        # As the rate limiter does: an outage of the state store costs the bound, not the answer.
+        logger.exception("Response cache: the per-client bound is unavailable.")
+        return True
+    return count <= budget
+
+
+def fits(size: int) -> bool:
+    """Whether an answer of `size` bytes may be kept."""
+    return size <= settings.GRAPHQL_RESPONSE_CACHE_MAX_ENTRY_BYTES
+
+
+def is_cacheable_request(request, query):
+    """Anonymous requests only (no session, no credentials), and never preview answers."""
+    if not settings.GRAPHQL_RESPONSE_CACHE:
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    return "preview" not in query
+
+
+def cached_response(request, params):
+    entry = cache.get(_cache_key(request, params))
+    if entry is None:
+        return None
+    response = HttpResponse(entry, content_type="application/json")
+    response["X-Cache"] = "hit"
+    # The entry holds only bytes: replay them until the expiry a miss would be stored with now.
+    # That may need the database (facts evicted from the cache); an outage must not cost the hit.
+    with contextlib.suppress(DatabaseError):
+        _mark_for_fast_path(request, next_transition(timezone.now()))
+    return response
+
+
+def store_response(request, params, response):
+    response["X-Cache"] = "miss"
+    if not fits(len(response.content)):
+        return  # sent, not kept
+    now = timezone.now()
+    expires_at = next_transition(now)
+    timeout = max(1, int((expires_at - now).total_seconds()))
+    deferred = request.META.get(DEFERRED_WRITES)
+    if deferred is not None:
+        # The fast path writes it, with its own entry, once the client's budget allows both.
+        deferred.append((_cache_key(request, params), response.content, timeout))
+    elif may_add_entry(request.META):
+        cache.set(_cache_key(request, params), response.content, timeout=timeout)
+    else:
+        return
+    _mark_for_fast_path(request, expires_at)
+
+
+def _mark_for_fast_path(request, expires_at):
+    # current_generation() is memoised for the request: the one the key above was made under.
+    request.META[FAST_PATH_MARKER] = (current_generation(), expires_at.timestamp())
+
+
+def add_http_caching(request, response, cacheable):
+    """Public answers to GET are cacheable by browsers and CDNs, with a strong ETag; others are not."""
+    if response.status_code != 200 or not cacheable or request.method != "GET":
+        response["Cache-Control"] = "no-store" if not cacheable else "no-cache"
+        return response
+    etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+    max_age = settings.GRAPHQL_CACHE_MAX_AGE
+    cache_control = (
+        f"public, max-age={max_age}, stale-while-revalidate={settings.GRAPHQL_CACHE_STALE_WHILE_REVALIDATE}"
+    )
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        not_modified = HttpResponseNotModified()
+        not_modified["ETag"] = etag
+        not_modified["Cache-Control"] = cache_control
+        return not_modified
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
+    return response

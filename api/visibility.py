@@ -1,0 +1,153 @@
+"""What anonymous visitors may see. Every public read goes through `public_pages()` or `public_media()`.
+
+Within one API request (`request_scope()`), the facts these checks need (restrictions, hidden
+branches, restricted collections) are read once, so a check costs no query per item.
+"""
+
+from datetime import timedelta
+from functools import reduce
+from operator import or_
+
+from django.core.cache import cache
+from django.db.models import Min, Q
+from django.utils import timezone
+from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
+
+from cms.paths import site_root_paths
+from cms.request_cache import memoised as _memoised
+
+
+def request_now():
+    """The time of the current request (one clock reading per request scope)."""
+    return _memoised("now", timezone.now)
+
+
+def _compute_facts(now):
+    hidden = Page.objects.filter(numchild__gt=0).filter(
+        Q(live=False) | Q(expire_at__lte=now) | Q(go_live_at__gt=now)
+    )
+    paths = set(hidden.values_list("path", flat=True))
+    # Any restriction (password, login, groups) hides the page and everything under it.
+    paths.update(PageViewRestriction.objects.values_list("page__path", flat=True))
+    restricted = list(CollectionViewRestriction.objects.values_list("collection__path", flat=True))
+    collection_ids = (
+        frozenset(
+            Collection.objects.filter(reduce(or_, (Q(path__startswith=p) for p in restricted))).values_list(
+                "id", flat=True
+            )
+        )
+        if restricted
+        else frozenset()
+    )
+    # The facts hold until content changes (a new generation) or a scheduled time arrives.
+    upcoming = Page.objects.aggregate(
+        go_live=Min("go_live_at", filter=Q(go_live_at__gt=now)),
+        expire=Min("expire_at", filter=Q(expire_at__gt=now)),
+    )
+    # Listings of upcoming events change when one ends: answers built on these facts expire then too.
+    from events.models import EventPage
+
+    ends = EventPage.objects.aggregate(ends=Min("ends_at", filter=Q(ends_at__gt=now)))
+    moments = [moment for moment in (*upcoming.values(), *ends.values()) if moment]
+    moments.append(now + timedelta(hours=1))
+    return {"hidden": sorted(paths), "restricted_collections": collection_ids, "valid_until": min(moments)}
+
+
+# The facts a process last read and the generation they belong to: while the generation and the
+# clock allow, a request needs no cache round trip for them at all.
+_process_facts = {"key": None, "facts": None}
+
+
+def _facts():
+    """What hides content (hidden branches, restricted collections), shared across requests.
+
+    Kept in the cache under the current content generation, which every content change bumps,
+    and only until the next scheduled go-live or expiry, so it can never be stale.
+    """
+
+    def compute():
+        from api.graphql.response_cache import current_generation
+
+        now = request_now()
+        key = f"visibility:facts:{current_generation()}"
+        facts = _process_facts["facts"] if _process_facts["key"] == key else None
+        if facts is None or facts["valid_until"] <= now:
+            facts = cache.get(key)
+        if facts is None or facts["valid_until"] <= now:
+            facts = _compute_facts(now)
+            cache.set(key, facts, timeout=max(1, int((facts["valid_until"] - now).total_seconds())))
+        _process_facts.update(key=key, facts=facts)
+        return facts
+
+    return _memoised("facts", compute)
+
+
+def facts_valid_until():
+    """The next moment the clock alone changes what anonymous visitors see (at most an hour away)."""
+    return _facts()["valid_until"]
+
+
+def _hidden_branch_paths():
+    """Tree paths whose whole subtree is hidden: unpublished, expired, not yet live, or restricted."""
+    return _facts()["hidden"]
+
+
+def public_pages(model=Page):
+    """Live, unrestricted, in-date pages inside a site, none of whose ancestors is hidden.
+
+    Wagtail's `live()` looks at the page alone and `publish_scheduled` may not have run yet,
+    so dates, restrictions and ancestors are all checked here.
+    """
+    now = request_now()
+    qs = model.objects.filter(live=True, depth__gt=1)
+    qs = qs.filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+    qs = qs.filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
+    roots = [root.root_path for root in site_root_paths()]
+    if not roots:
+        return qs.none()
+    qs = qs.filter(reduce(or_, (Q(url_path__startswith=root) for root in roots)))
+    hidden = _hidden_branch_paths()
+    if hidden:
+        qs = qs.exclude(reduce(or_, (Q(path__startswith=path) for path in hidden)))
+    return qs
+
+
+def is_public(page):
+    if page is None:
+        return False
+    known = public_page_paths_known()
+    if known is not None and page.pk in known:
+        return known[page.pk] is not None
+    return public_pages().filter(pk=page.pk).exists()
+
+
+def public_page_paths_known():
+    """Public url_paths of pages prefetched for this request ({id: url_path or None}), if any."""
+    from cms.request_cache import store
+
+    memo = store()
+    return None if memo is None else memo.setdefault("public_page_paths", {})
+
+
+def load_public_page_paths(ids):
+    """Look up in one query which of `ids` are public, remembering the answer for this request."""
+    known = public_page_paths_known()
+    wanted = [pk for pk in ids if known is None or pk not in known]
+    found = dict(public_pages().filter(pk__in=wanted).values_list("pk", "url_path")) if wanted else {}
+    if known is None:
+        return {pk: found.get(pk) for pk in ids}
+    for pk in wanted:
+        known[pk] = found.get(pk)
+    return {pk: known[pk] for pk in ids}
+
+
+def restricted_collection_ids():
+    """Collections with a view restriction, and every collection under them."""
+    return _facts()["restricted_collections"]
+
+
+def public_media(item):
+    """An image or document if anonymous visitors may see it, else None."""
+    if item is None or item.collection_id in restricted_collection_ids():
+        return None
+    return item
