@@ -17,6 +17,7 @@ from wagtail.images.models import Filter
 from wagtail.models import Page
 from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 
+from cms.generation import current_generation
 from cms.request_cache import store
 from cms.stream_checks import well_formed_raw_blocks
 
@@ -88,8 +89,6 @@ class _KnownRenditions:
         self.generation, self.entries = None, OrderedDict()
 
     def _current(self):
-        from api.graphql.response_cache import current_generation
-
         generation = current_generation()
         if generation != self.generation:
             self.generation, self.entries = generation, OrderedDict()

@@ -11,10 +11,17 @@ from operator import or_
 from django.core.cache import cache
 from django.db.models import Min, Q
 from django.utils import timezone
+from wagtail import hooks
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
 from cms.paths import site_root_paths
+from cms.generation import current_generation
 from cms.request_cache import memoised as _memoised
+from cms.request_cache import store
+
+# Hook for content apps: `fn(now)` returns the next moment after `now` at which the clock alone
+# changes what their listings show (None if never), e.g. when the next upcoming event ends.
+CLOCK_TRANSITIONS_HOOK = "register_clock_transition"
 
 
 def request_now():
@@ -44,11 +51,10 @@ def _compute_facts(now):
         go_live=Min("go_live_at", filter=Q(go_live_at__gt=now)),
         expire=Min("expire_at", filter=Q(expire_at__gt=now)),
     )
-    # Listings of upcoming events change when one ends: answers built on these facts expire then too.
-    from events.models import EventPage
-
-    ends = EventPage.objects.aggregate(ends=Min("ends_at", filter=Q(ends_at__gt=now)))
-    moments = [moment for moment in (*upcoming.values(), *ends.values()) if moment]
+    # What the content apps list can change with the clock too (an event ending): each app registers
+    # when its next such moment is, and answers built on these facts expire then.
+    registered = [transition(now) for transition in hooks.get_hooks(CLOCK_TRANSITIONS_HOOK)]
+    moments = [moment for moment in (*upcoming.values(), *registered) if moment]
     moments.append(now + timedelta(hours=1))
     return {"hidden": sorted(paths), "restricted_collections": collection_ids, "valid_until": min(moments)}
 
@@ -66,8 +72,6 @@ def _facts():
     """
 
     def compute():
-        from api.graphql.response_cache import current_generation
-
         now = request_now()
         key = f"visibility:facts:{current_generation()}"
         facts = _process_facts["facts"] if _process_facts["key"] == key else None
@@ -123,8 +127,6 @@ def is_public(page):
 
 def public_page_paths_known():
     """Public url_paths of pages prefetched for this request ({id: url_path or None}), if any."""
-    from cms.request_cache import store
-
     memo = store()
     return None if memo is None else memo.setdefault("public_page_paths", {})
 

@@ -3,16 +3,16 @@
 from django.conf import settings
 from wagtail.models import Site
 
-# Sites change rarely, and every change bumps the content generation (api.signals).
+from cms.generation import current_generation
+from cms.request_cache import memoised
+
+# Sites change rarely, and every change bumps the content generation (cms.generation).
 _process_roots = {"generation": None, "roots": None}
 
 
 def site_root_paths():
     """(site id, root url_path, root url) for every site: read once per content generation by each
     process (Wagtail's own cache costs a round trip per request), and once per API request."""
-    from api.graphql.response_cache import current_generation
-    from cms.request_cache import memoised
-
     def read():
         generation = current_generation()
         if _process_roots["generation"] != generation:

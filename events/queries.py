@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from api.visibility import public_pages, request_now
@@ -22,6 +22,15 @@ def _not_ended(now):
 def upcoming_events(now=None):
     now = now or request_now()
     return events().filter(_not_ended(now)).order_by("starts_at", "pk")
+
+
+def next_listing_change(now):
+    """When the clock alone next moves an event from upcoming to past: the next end, or the turn of
+    London's day (an event with no announced end stops being upcoming then), whichever is first."""
+    ends = EventPage.objects.aggregate(ends=Min("ends_at", filter=Q(ends_at__gt=now)))["ends"]
+    local = timezone.localtime(now)
+    midnight = (local + datetime.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return min(ends, midnight) if ends else midnight
 
 
 def past_events(now=None):

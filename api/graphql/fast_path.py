@@ -30,11 +30,11 @@ from api import ratelimit
 from api.graphql.response_cache import (
     DEFERRED_WRITES,
     FAST_PATH_MARKER,
-    GENERATION_KEY,
     GENERATION_SEEN,
     fits,
     may_add_entry,
 )
+from cms.generation import GENERATION_KEY
 from cms.request_id import HEADER as REQUEST_ID_HEADER
 from cms.request_id import make_request_id
 

@@ -9,6 +9,8 @@ from django.core.cache import cache
 from django.db import connections
 
 from api.graphql.errors import UserInputError
+from api.visibility import facts_valid_until, request_now
+from cms.generation import current_generation
 
 DEFAULT_PAGE_SIZE = 10
 # Deep offsets cost the database more than any reader needs.
@@ -78,9 +80,6 @@ def cached_count(queryset):
     """`queryset.count()`, kept for the content generation: counting every public item is a scan
     that grows with the site, and the answer only changes when content or the clock's next
     transition does (the same invalidation as cached answers)."""
-    from api.graphql.response_cache import current_generation, next_transition
-    from api.visibility import request_now
-
     now = request_now()
     sql, params = queryset.query.sql_with_params()
     # The request's clock is the only thing in the SQL that differs between requests (as the
@@ -91,7 +90,7 @@ def cached_count(queryset):
     entry = cache.get(key)
     if entry is not None and now < entry[1]:
         return entry[0]
-    total, valid_until = queryset.count(), next_transition(now)
+    total, valid_until = queryset.count(), facts_valid_until()
     cache.set(key, (total, valid_until), timeout=max(1, int((valid_until - now).total_seconds())))
     return total
 

@@ -18,9 +18,7 @@ import hashlib
 import json
 import logging
 import re
-import uuid
 from collections.abc import Mapping
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,12 +28,12 @@ from django.utils import timezone
 from graphql import GraphQLError, OperationDefinitionNode, parse, value_from_ast_untyped
 
 from api import ratelimit
+from api.visibility import facts_valid_until
+from cms.generation import current_generation
+from cms.request_cache import store
 
 logger = logging.getLogger("api.graphql.response_cache")
 
-# Eviction of this key is safe: a new random generation is made, so every cached answer is merely
-# missed (never served stale); it is read on every request, so an LRU cache keeps it anyway.
-GENERATION_KEY = "graphql:generation"
 # Set in the WSGI environ (request.META) when an answer comes from, or goes into, this cache:
 # (generation, expiry as a Unix time), all api/graphql/fast_path.py needs to replay the bytes.
 # Not an HTTP_* name, so no client header can forge it.
@@ -50,42 +48,16 @@ _WHITESPACE = re.compile(r"\s+")
 
 def adopt_generation(request):
     """Take the generation the fast path read for this request as the request's own."""
-    from cms.request_cache import store
-
     generation = request.META.get(GENERATION_SEEN)
     memo = store()
     if generation is not None and memo is not None:
         memo.setdefault("generation", generation)
 
 
-def current_generation():
-    from cms.request_cache import memoised
-
-    return memoised("generation", _read_generation)
-
-
-def _read_generation():
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = uuid.uuid4().hex
-        cache.add(GENERATION_KEY, generation, timeout=None)
-        generation = cache.get(GENERATION_KEY, generation)
-    return generation
-
-
-def bump_generation(**_kwargs):
-    """Forget every cached answer: called whenever content that answers can show changes."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-
-
-def next_transition(now):
-    """When a cached answer must go: the visibility facts' next scheduled change, or midnight in
-    London (events with no end stop being upcoming then), whichever is first."""
-    from api.visibility import facts_valid_until
-
-    local = timezone.localtime(now)
-    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    return min(facts_valid_until(), midnight)
+def next_transition():
+    """When a cached answer must go: the next moment the clock alone changes what is public or
+    listed (scheduled go-live and expiry, and what the content apps register; api.visibility)."""
+    return facts_valid_until()
 
 
 def _cache_key(request, params):
@@ -190,7 +162,7 @@ def cached_response(request, params):
     # The entry holds only bytes: replay them until the expiry a miss would be stored with now.
     # That may need the database (facts evicted from the cache); an outage must not cost the hit.
     with contextlib.suppress(DatabaseError):
-        _mark_for_fast_path(request, next_transition(timezone.now()))
+        _mark_for_fast_path(request, next_transition())
     return response
 
 
@@ -199,7 +171,7 @@ def store_response(request, params, response):
     if not fits(len(response.content)):
         return  # sent, not kept
     now = timezone.now()
-    expires_at = next_transition(now)
+    expires_at = next_transition()
     timeout = max(1, int((expires_at - now).total_seconds()))
     deferred = request.META.get(DEFERRED_WRITES)
     if deferred is not None:

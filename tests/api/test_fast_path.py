@@ -17,7 +17,8 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from api.graphql.fast_path import ResponseCacheFastPath
-from api.graphql.response_cache import FAST_PATH_MARKER, bump_generation
+from api.graphql.response_cache import FAST_PATH_MARKER
+from cms.generation import bump_generation
 from cms.wsgi import application
 from tests.factories import NewsPageFactory, make_site
 
@@ -145,7 +146,7 @@ def test_a_django_cache_hit_is_kept_for_the_fast_path_too(news_index):
 
 def test_a_django_cache_hit_is_served_even_when_its_expiry_needs_the_absent_database(monkeypatch, news_index):
     from api import visibility
-    from api.graphql.response_cache import current_generation
+    from cms.generation import current_generation
 
     NewsPageFactory(parent=news_index, title="First")
     get()

@@ -89,7 +89,7 @@ def test_expiry_is_honoured_without_publish_scheduled(client, news_index):
     page = NewsPageFactory(parent=news_index, title="Expiring")
     soon = timezone.now() + datetime.timedelta(seconds=2)
     type(page).objects.filter(pk=page.pk).update(expire_at=soon)  # as if set long ago: no signal
-    from api.graphql.response_cache import bump_generation
+    from cms.generation import bump_generation
 
     bump_generation()
     assert titles(post(client)) == ["Expiring"]

@@ -1,0 +1,21 @@
+"""What the admin's dashboard panels may show a user: the content apps' panels share these rules."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+from wagtail.models import Page
+from wagtail.permissions import page_permission_policy
+
+# The actions that make a page appear in the user's page explorer (Wagtail's own listings).
+EXPLORE_ACTIONS = {"add", "change", "publish", "bulk_delete", "lock", "unlock"}
+
+
+def may_explore_pages(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether `user` sees any page panels (not someone who only manages snippets or users)."""
+    return bool(page_permission_policy.user_has_any_permission(user, EXPLORE_ACTIONS))
+
+
+def visible_to(user: AbstractBaseUser | AnonymousUser, queryset: QuerySet[Page]) -> QuerySet[Page]:
+    """Only the pages `user` may see in the page explorer (draft titles included, so nothing else),
+    with what their status tags read loaded up front rather than per row."""
+    visible = queryset.filter(pk__in=page_permission_policy.explorable_instances(user).values("pk"))
+    return visible.prefetch_workflow_states().annotate_approved_schedule()  # type: ignore[attr-defined]

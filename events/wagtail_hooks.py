@@ -1,0 +1,75 @@
+"""The events admin (the Events listing in the menu, the events index's explorer columns, a dashboard
+panel) and when events' listings change by the clock alone."""
+
+from django.utils import timezone
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables.pages import PageStatusColumn, PageTitleColumn
+from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
+
+from api.visibility import CLOCK_TRANSITIONS_HOOK
+from cms.dashboard import may_explore_pages, visible_to
+from events.models import EventPage
+from events.queries import next_listing_change
+
+
+def _starts(event):
+    return f"{timezone.localtime(event.starts_at):%-d %b %Y, %H:%M}" if event.starts_at else "—"
+
+
+EVENT_COLUMNS = [
+    PageTitleColumn("title", label="Title", sort_key="title", classname="title"),
+    Column("starts_at", label="Starts", accessor=_starts, sort_key="starts_at", width="16%"),
+    Column("event_status", label="Event", accessor="get_status_display", sort_key="status", width="10%"),
+    PageStatusColumn("status", label="Status", sort_key="live", width="12%"),
+]
+
+
+class EventPageViewSet(PageViewSet):
+    """The events index's children in the page explorer: newest start first, with date and status."""
+
+    model = EventPage
+    columns = EVENT_COLUMNS
+    ordering = "-starts_at"
+
+
+class EventListingViewSet(PageListingViewSet):
+    """“Events” in the admin menu: every event, newest start first."""
+
+    model = EventPage
+    icon = "date"
+    menu_label = "Events"
+    menu_order = 150
+    add_to_admin_menu = True
+    columns = EVENT_COLUMNS
+    ordering = "-starts_at"
+
+
+@hooks.register("register_admin_viewset")
+def register_event_viewsets():
+    return [EventPageViewSet(), EventListingViewSet("event_listing")]
+
+
+class UpcomingEventsPanel(Component):
+    """The next five events the user may see, on the dashboard."""
+
+    name = "psg_upcoming_events"
+    template_name = "events/admin/upcoming_events_panel.html"
+    order = 100
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        upcoming = EventPage.objects.filter(starts_at__gte=timezone.now())
+        events = visible_to(parent_context["request"].user, upcoming)
+        context["events"] = events.order_by("starts_at").select_related("venue")[:5]
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_upcoming_events_panel(request, panels):
+    if may_explore_pages(request.user):
+        panels.append(UpcomingEventsPanel())
+
+
+hooks.register(CLOCK_TRANSITIONS_HOOK, next_listing_change)

@@ -1,0 +1,77 @@
+"""The news admin: the News listing in the menu, the news index's explorer columns, a dashboard panel."""
+
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables.pages import PageStatusColumn, PageTitleColumn
+from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
+
+from cms.dashboard import may_explore_pages, visible_to
+from news.models import NewsPage
+
+
+def _published_on(item):
+    return f"{item.publication_date:%-d %b %Y}" if item.publication_date else "—"
+
+
+def _topics(page):
+    return ", ".join(topic.name for topic in page.topics.all()) or "—"
+
+
+NEWS_COLUMNS = [
+    PageTitleColumn("title", label="Title", sort_key="title", classname="title"),
+    Column(
+        "publication_date",
+        label="Published on",
+        accessor=_published_on,
+        sort_key="publication_date",
+        width="14%",
+    ),
+    Column("topics", label="Topics", accessor=_topics, width="20%"),
+    PageStatusColumn("status", label="Status", sort_key="live", width="12%"),
+]
+
+
+class NewsPageViewSet(PageViewSet):
+    """The news index's children in the page explorer: newest first, with topics."""
+
+    model = NewsPage
+    columns = NEWS_COLUMNS
+    ordering = "-publication_date"
+
+
+class NewsListingViewSet(PageListingViewSet):
+    """“News” in the admin menu: every news item, newest first."""
+
+    model = NewsPage
+    icon = "doc-full"
+    menu_label = "News"
+    menu_order = 140
+    add_to_admin_menu = True
+    columns = NEWS_COLUMNS
+    ordering = "-publication_date"
+
+
+@hooks.register("register_admin_viewset")
+def register_news_viewsets():
+    return [NewsPageViewSet(), NewsListingViewSet("news_listing")]
+
+
+class RecentNewsPanel(Component):
+    """The five latest published news items the user may see, on the dashboard."""
+
+    name = "psg_recent_news"
+    template_name = "news/admin/recent_news_panel.html"
+    order = 110
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        news = visible_to(parent_context["request"].user, NewsPage.objects.live())
+        context["news"] = news.order_by("-publication_date", "-first_published_at")[:5]
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_recent_news_panel(request, panels):
+    if may_explore_pages(request.user):
+        panels.append(RecentNewsPanel())
