@@ -29,6 +29,7 @@ from django.utils.module_loading import import_string
 from api.cache import raw_redis_client, state_cache
 from api.resource_policy import CROSS_ORIGIN
 from cms.request_id import make_request_id
+from cms.second_factor import second_factor_pending
 
 logger = logging.getLogger("api.ratelimit")
 
@@ -131,10 +132,6 @@ def _is_staff(request):
     try:
         if not (user is not None and user.is_authenticated and user.is_staff):
             return False
-        # Here, not at the top: the server's front (cms/asgi.py) imports this module before Django's
-        # apps are loaded, and cms.two_factor imports django-otp's models.
-        from cms.two_factor import second_factor_pending
-
         return not second_factor_pending(user)
     except DatabaseError:
         # The session store is down: treat the request as anonymous; the view reports the outage.

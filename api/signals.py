@@ -4,8 +4,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.images import get_image_model
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from cms.generation import bump_generation
 from api.renditions import generate_after_commit
+from cms.generation import bump_generation
 
 # Apps whose rows can appear in API answers (or decide whether something appears).
 CONTENT_APPS = {

@@ -14,8 +14,8 @@ from django.utils import timezone
 from wagtail import hooks
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
-from cms.paths import site_root_paths
 from cms.generation import current_generation
+from cms.paths import site_root_paths
 from cms.request_cache import memoised as _memoised
 from cms.request_cache import store
 

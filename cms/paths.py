@@ -13,6 +13,7 @@ _process_roots = {"generation": None, "roots": None}
 def site_root_paths():
     """(site id, root url_path, root url) for every site: read once per content generation by each
     process (Wagtail's own cache costs a round trip per request), and once per API request."""
+
     def read():
         generation = current_generation()
         if _process_roots["generation"] != generation:

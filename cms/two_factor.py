@@ -28,15 +28,3 @@ class RequiredTwoFactorMiddleware(_SignedInRequestsOnly, VerifyUserMiddleware):
 class OptionalTwoFactorMiddleware(_SignedInRequestsOnly, VerifyUserPermissionsMiddleware):
     """ADMIN_2FA=optional: users who have set up a device enter a code after the password; members of a
     group with the "Enable 2FA" permission must set one up."""
-
-
-def second_factor_pending(user) -> bool:
-    """Whether `user` signed in with a password but still owes the code wagtail-2fa asks them for:
-    such a session is not yet an admin's, and gets nothing staff get (the rate limit's exemption)."""
-    if settings.ADMIN_2FA == "off" or not hasattr(user, "is_verified") or user.is_verified():
-        return False
-    if settings.ADMIN_2FA == "required":
-        return True
-    import django_otp
-
-    return django_otp.user_has_device(user, confirmed=True) or user.has_perm("wagtailadmin.enable_2fa")

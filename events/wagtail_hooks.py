@@ -8,10 +8,13 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.ui.tables.pages import PageStatusColumn, PageTitleColumn
 from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
 
+from api.graphql.listings import Listing, register_listing
+from api.graphql.registry import register_root_query
 from api.visibility import CLOCK_TRANSITIONS_HOOK
 from cms.dashboard import may_explore_pages, visible_to
 from events.models import EventPage
-from events.queries import next_listing_change
+from events.queries import next_listing_change, upcoming_events
+from events.schema import EventPageType, EventsQuery
 
 
 def _starts(event):
@@ -73,3 +76,7 @@ def add_upcoming_events_panel(request, panels):
 
 
 hooks.register(CLOCK_TRANSITIONS_HOOK, next_listing_change)
+register_root_query(EventsQuery, order=20)
+register_listing(
+    Listing("upcoming_events", item_type=EventPageType, items=lambda limit: upcoming_events()[:limit])
+)

@@ -8,6 +8,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from api.graphql.fields import graphql_field
+from api.graphql.listings import listing
 from api.prefetch import image_prefetch, prepare_pages
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock
 from cms.models import BasePage, summary_field
@@ -72,14 +73,14 @@ class HomePage(BasePage):
         ),
         graphql_field(
             "latest_news",
-            "news.schema.NewsPageType",
+            lambda: listing("latest_news").item_type(),
             "The newest news items by publication date (derived, never hand-maintained).",
             is_list=True,
             source="resolve_latest_news",
         ),
         graphql_field(
             "upcoming_events",
-            "events.schema.EventPageType",
+            lambda: listing("upcoming_events").item_type(),
             "The next events that have not yet ended, soonest first.",
             is_list=True,
             source="resolve_upcoming_events",
@@ -104,14 +105,10 @@ class HomePage(BasePage):
         return prepare_pages([pages[pk] for pk in ids if pk in pages])
 
     def resolve_latest_news(self, info, **kwargs):
-        from news.queries import news_items
-
-        return prepare_pages(news_items()[:3])
+        return prepare_pages(listing("latest_news").items(3))
 
     def resolve_upcoming_events(self, info, **kwargs):
-        from events.queries import upcoming_events
-
-        return prepare_pages(upcoming_events()[:3])
+        return prepare_pages(listing("upcoming_events").items(3))
 
 
 class HomePageFeaturedPage(Orderable):

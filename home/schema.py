@@ -1,10 +1,12 @@
-"""GraphQL types for the join page's structured parts."""
+"""GraphQL for the home app: the `home` root field and the join page's structured parts."""
 
 import graphene
+from grapple.registry import registry
 
 from api.serving import public_link
+from api.visibility import public_pages
 from cms.sanitise import safe_url
-from home.models import MembershipOption
+from home.models import HomePage, MembershipOption
 
 
 class JoinReasonType(graphene.ObjectType):
@@ -68,3 +70,14 @@ class CallToActionType(graphene.ObjectType):
         mailto = safe_url(f"mailto:{cta['email']}") if cta["email"] else None
         # An unsafe stored URL is left out; with no address either, there is nothing to link to.
         return public_link(cta["url"]) or mailto or ""
+
+
+class HomeQuery(graphene.ObjectType):
+    home = graphene.Field(
+        lambda: registry.pages[HomePage],
+        description="The home page with its featured pages, latest news and upcoming events.",
+    )
+
+    @staticmethod
+    def resolve_home(root, info):
+        return public_pages(HomePage).first()

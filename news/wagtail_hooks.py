@@ -6,8 +6,12 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.ui.tables.pages import PageStatusColumn, PageTitleColumn
 from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
 
+from api.graphql.listings import Listing, register_listing
+from api.graphql.registry import register_root_query
 from cms.dashboard import may_explore_pages, visible_to
 from news.models import NewsPage
+from news.queries import news_items
+from news.schema import NewsPageType, NewsQuery
 
 
 def _published_on(item):
@@ -75,3 +79,7 @@ class RecentNewsPanel(Component):
 def add_recent_news_panel(request, panels):
     if may_explore_pages(request.user):
         panels.append(RecentNewsPanel())
+
+
+register_root_query(NewsQuery, order=10)
+register_listing(Listing("latest_news", item_type=NewsPageType, items=lambda limit: news_items()[:limit]))

@@ -1,4 +1,5 @@
-"""The public GraphQL schema: our root queries over grapple's page types, nothing else of grapple's."""
+"""The public GraphQL schema: the delivery layer's root queries and those the content apps register,
+over grapple's page types (nothing else of grapple's)."""
 
 import graphene
 from grapple.registry import registry
@@ -6,13 +7,12 @@ from grapple.registry import registry
 from api.graphql import streamfield
 from api.graphql.pages import PagesQuery
 from api.graphql.preview import PreviewQuery
+from api.graphql.registry import registered_root_queries
 from api.graphql.safety import restrict_page_types
 from api.graphql.site import SiteQuery
-from events.schema import EventsQuery
-from news.schema import NewsQuery
 
 
-class Query(PagesQuery, NewsQuery, EventsQuery, SiteQuery, PreviewQuery, graphene.ObjectType):
+class Query(PagesQuery, *registered_root_queries(), SiteQuery, PreviewQuery, graphene.ObjectType):  # type: ignore[misc]
     """Read-only access to PSG's published content."""
 
 

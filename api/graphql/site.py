@@ -1,7 +1,6 @@
-"""Site-wide root queries: settings, navigation menus and the home page."""
+"""Site-wide root queries: settings and navigation menus."""
 
 import graphene
-from grapple.registry import registry
 from wagtail.models import Site
 
 from api.serving import public_link
@@ -113,10 +112,6 @@ class SiteQuery(graphene.ObjectType):
         handle=graphene.String(default_value="main", description="The menu's handle; `main` by default."),
         description="A navigation menu by its handle; null if there is none.",
     )
-    home = graphene.Field(
-        lambda: registry.pages[_home_model()],
-        description="The home page with its featured pages, latest news and upcoming events.",
-    )
 
     @staticmethod
     def resolve_site_settings(root, info):
@@ -125,14 +120,3 @@ class SiteQuery(graphene.ObjectType):
     @staticmethod
     def resolve_menu(root, info, handle):
         return NavigationMenu.objects.filter(handle=handle).first()
-
-    @staticmethod
-    def resolve_home(root, info):
-        home_model = _home_model()
-        return public_pages(home_model).first()
-
-
-def _home_model():
-    from home.models import HomePage
-
-    return HomePage
