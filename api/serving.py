@@ -28,6 +28,7 @@ from wagtail.models import Page
 
 from api.visibility import is_public, public_pages
 from cms.paths import site_root_paths
+from cms.request_cache import memoised, store
 from cms.sanitise import safe_url
 
 
@@ -102,8 +103,6 @@ def _names_hidden_page(paths: list[str]) -> bool:
 def links_to_hidden_pages(links: Iterable[str]) -> set[str]:
     """Those of `links` (safe URLs, as stored) that name a hidden page of this site: two queries at
     most for the lot, none when no link points at this site; answers kept for the request."""
-    from cms.request_cache import store
-
     memo = store()
     known = memo.setdefault("links-to-hidden-pages", {}) if memo is not None else {}
     wanted: dict[str, set[str]] = {}
@@ -136,8 +135,6 @@ def public_link(url: str | None) -> str | None:
     For URLs editors type (menu items, buttons, calls to action): a hand-typed link to a draft
     must not give its slug away, any more than a redirect may.
     """
-    from cms.request_cache import memoised
-
     link = safe_url(url)
     if link is None:
         return None

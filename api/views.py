@@ -12,6 +12,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from api.graphql.view import GraphQLHTTPView, service_unavailable_response
 from api.malformed_requests import is_graphql
 
 logger = logging.getLogger("cms.health")
@@ -70,8 +71,6 @@ def server_error(request):
     # By path_info (without a SCRIPT_NAME prefix), and `/graphql` without its slash too.
     if not is_graphql(request):
         return defaults.server_error(request)
-    from api.graphql.view import GraphQLHTTPView, service_unavailable_response
-
     if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
         return service_unavailable_response(request)
     request_id = GraphQLHTTPView.request_id(request)

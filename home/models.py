@@ -10,9 +10,11 @@ from wagtail.search import index
 from api.graphql.fields import graphql_field
 from api.graphql.listings import listing
 from api.prefetch import image_prefetch, prepare_pages
+from api.visibility import public_media, public_pages
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock
 from cms.models import BasePage, summary_field
 from cms.panels import page_tabs
+from cms.validation import validate_money
 
 
 class HomePage(BasePage):
@@ -92,14 +94,10 @@ class HomePage(BasePage):
 
     @property
     def public_hero_image(self):
-        from api.visibility import public_media
-
         return public_media(self.hero_image)
 
     @property
     def public_featured_pages(self):
-        from api.visibility import public_pages
-
         ids = [item.page_id for item in self.featured_pages.all()]
         pages = public_pages().filter(id__in=ids).specific().in_bulk()
         return prepare_pages([pages[pk] for pk in ids if pk in pages])
@@ -251,8 +249,6 @@ class MembershipOption(Orderable):
     ]
 
     def clean(self):
-        from cms.validation import validate_money
-
         super().clean()
         validate_money(self.amount, self.currency)
 

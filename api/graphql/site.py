@@ -3,6 +3,7 @@
 import graphene
 from wagtail.models import Site
 
+from api.graphql.interfaces import PageInterface
 from api.serving import public_link
 from api.visibility import public_pages
 from cms.models import NavigationMenu, SiteSettings
@@ -44,12 +45,6 @@ class SiteSettingsType(graphene.ObjectType):
         return [link for link in settings.social_links.all() if safe_url(link.url)]
 
 
-def _page_type():
-    from api.graphql.interfaces import PageInterface
-
-    return PageInterface
-
-
 class MenuItemType(graphene.ObjectType):
     """A link in a navigation menu."""
 
@@ -59,7 +54,7 @@ class MenuItemType(graphene.ObjectType):
     label = graphene.String(required=True, description="Link text.")
     url = graphene.String(required=True, description="Absolute URL (frontend URL for pages of the site).")
     path = graphene.String(description="Frontend path, for links to pages of the site.")
-    page = graphene.Field(_page_type, description="The linked page, for links to pages of the site.")
+    page = graphene.Field(PageInterface, description="The linked page, for links to pages of the site.")
 
 
 class MenuType(graphene.ObjectType):

@@ -29,6 +29,7 @@ from api import ratelimit
 from api.graphql import response_cache
 from api.graphql.inputs import BadJSON, find_bad_input, load_json
 from api.graphql.limits import rough_token_count, shape_errors, validation_rules
+from api.graphql.schema import schema
 from api.input_rules import forbidden_character
 from api.malformed_requests import is_graphql
 from cms.request_cache import request_scope
@@ -280,8 +281,6 @@ class GraphQLHTTPView(View):
         return query
 
     def run(self, request, query, variables, operation_name):
-        from api.graphql.schema import schema
-
         graphql_schema = schema.graphql_schema
         max_tokens = settings.GRAPHQL_LIMITS["MAX_TOKENS"]
         if rough_token_count(query) > max_tokens:
