@@ -11,8 +11,8 @@ import graphene
 import pytest
 from graphql import GraphQLError
 
-from api.graphql import schema as schema_module
 from api.graphql import view
+from api.graphql import view as view_module
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +123,7 @@ PROBE_CASES = {
 
 @pytest.fixture
 def probe_schema(monkeypatch):
-    monkeypatch.setattr(schema_module, "schema", graphene.Schema(query=ProbeQuery))
+    monkeypatch.setattr(view_module, "schema", graphene.Schema(query=ProbeQuery))
 
 
 @pytest.mark.parametrize("query, variables", PROBE_CASES.values(), ids=PROBE_CASES.keys())
