@@ -77,7 +77,7 @@ def test_database_error_in_a_middleware_is_503(monkeypatch):
 @pytest.mark.parametrize(("path", "script_name"), [("/graphql", ""), ("/graphql/", "/cms")])
 def test_database_error_in_a_middleware_is_503_on_every_route_to_the_api(monkeypatch, path, script_name):
     # The slash-less route, and the API under a SCRIPT_NAME prefix set by a proxy: request.path
-    # is then `/api/graphql/`, so matching it instead of path_info answered Django's HTML 500.
+    # is then `/cms/graphql/`, so matching it instead of path_info answered Django's HTML 500.
     def down(*args, **kwargs):
         raise OperationalError(DB_ERROR)
 

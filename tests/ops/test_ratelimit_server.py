@@ -67,26 +67,26 @@ def test_every_spelling_under_script_name_is_counted_replays_included(server):
     answers = [
         request(server, "/cms/%67raphql/", QUERY),  # Django; kept for replay
         request(server, "/cms/%67raphql/", QUERY),  # replayed before Django
-        request(server, "/api/graphql/", QUERY),  # the same PATH_INFO: replayed
+        request(server, "/cms/graphql/", QUERY),  # the same PATH_INFO: replayed
         request(server, "/cms/graph%71l", QUERY),  # no slash: Django again, over the limit
     ]
     assert [status for status, _ in answers] == [200, 200, 200, 429]
     assert [headers.get("X-Cache") for _, headers in answers[:3]] == ["miss", "hit", "hit"]
     # The same counter for every spelling and method; the health probe is never counted.
-    assert request(server, "/api/graphql/" + get_query)[0] == 429
+    assert request(server, "/cms/graphql/" + get_query)[0] == 429
     assert request(server, "/cms/healthz")[0] == 200
 
 
 @pytest.mark.django_db
 def test_a_client_over_its_limit_is_refused_before_its_body_is_read(server):
     for _ in range(4):
-        request(server, "/api/graphql/", QUERY)
+        request(server, "/cms/graphql/", QUERY)
     # A body announced and never sent: the server answers without waiting for it (REQUEST_BODY_TIMEOUT
     # is 20 s), after the refusal delay that keeps a looping client to a few requests a second.
     began = time.monotonic()
     with socket.create_connection(("127.0.0.1", server), timeout=5) as sock:
         sock.sendall(
-            b"POST /api/graphql/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"POST /cms/graphql/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             b"Origin: https://partner.test\r\nContent-Length: 100000\r\n\r\n"
         )
         answer = b""
