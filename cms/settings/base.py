@@ -123,12 +123,16 @@ REDIS_URL = get_env("REDIS_URL", "")
 STATE_REDIS_URL = get_env("STATE_REDIS_URL", REDIS_URL)
 CACHES = {
     "default": (
-        {"BACKEND": "api.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "psg"}
+        {"BACKEND": "cms.internals.django_redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "psg"}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"}
     ),
     "state": (
-        {"BACKEND": "api.cache.RedisCache", "LOCATION": STATE_REDIS_URL, "KEY_PREFIX": "psg-state"}
+        {
+            "BACKEND": "cms.internals.django_redis.RedisCache",
+            "LOCATION": STATE_REDIS_URL,
+            "KEY_PREFIX": "psg-state",
+        }
         if STATE_REDIS_URL
         # Counters are tiny and short-lived: room for many clients before local memory culls any.
         else {
