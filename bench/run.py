@@ -2,9 +2,10 @@
 
 For each dataset: a PostgreSQL database cloned from a migrated template (psg_bench) and filled by
 bench/datasets.py (kept and reused while its fingerprint matches), served by `make serve`'s command
-(Granian, cms.settings.production, two workers), driven by wrk for a few seconds per scenario with
-8 connections, uncached (a new comment in the query per request) and cached (the same GET repeated).
-SQL queries per request are counted in process (bench/querycount.py), apart from the load.
+(Granian, two workers, bench/settings.py: production's with the REST API), driven by wrk for a few
+seconds per scenario with 8 connections, uncached (a new comment in the query per request) and
+cached (the same GET repeated). SQL queries per request are counted in process
+(bench/querycount.py), apart from the load.
 
 Writes bench/results/<date>-<commit>.md and .json and prints the table.
 """
@@ -156,7 +157,7 @@ def http(port, path, body=None, headers=None, method=None):
 def server_env(database, media, port):
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "PORT": str(port),
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -166,7 +167,6 @@ def server_env(database, media, port):
         "RATE_LIMIT_ENABLED": "false",
         "WEB_CONCURRENCY": "2",
         "MEDIA_ROOT": str(media),
-        "BENCH_REST_API": "true",
     }
 
 
@@ -532,7 +532,8 @@ def write_results(data):
         f"Commit {data['commit_full']}{' (working tree had other changes)' if data['dirty'] else ''}.",
         "",
         f"Each row: {data['seconds']} s of load, {data['connections']} connections, against `make serve`'s "
-        "Granian (2 workers, cms.settings.production, Redis cache). *Uncached*: a new comment in "
+        "Granian (2 workers, bench.settings: production's with the REST API, Redis cache). "
+        "*Uncached*: a new comment in "
         "the query per request, so every request is parsed, validated and executed; *cached*: the "
         "same GET repeated (response cache). SQL/req and Redis/req (round trips) are counted in "
         "process through the WSGI "
@@ -717,7 +718,7 @@ def write_hostile_results(data):
         "",
         f"Each row: one request sent first and its status and error code checked, then {data['seconds']} s "
         f"of wrk, {data['connections']} connections, against `make serve`'s Granian (2 workers, "
-        f"cms.settings.production, Redis cache, RATE_LIMIT_ENABLED=false) on the {data['dataset']} "
+        f"bench.settings, Redis cache, RATE_LIMIT_ENABLED=false) on the {data['dataset']} "
         "dataset. A Lua `response()` hook counts every answer of the run whose status is not the "
         "expected one (*wrong-status answers*); a row with any, or with socket errors, or whose "
         "checked request had the wrong status or code, reads FAIL. GET cases carry a new comment in "

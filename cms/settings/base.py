@@ -348,13 +348,6 @@ if ADMIN_2FA != "off":
         TWO_FACTOR_MIDDLEWARE[ADMIN_2FA],
     )
 
-# --- Benchmark (make bench) ---------------------------------------------------------------------
-
-# Wagtail's REST API v2 on /bench-api/v2/ beside GraphQL, for comparison only (bench/rest_api.py).
-BENCH_REST_API = get_env_bool("BENCH_REST_API", False)
-if BENCH_REST_API:
-    INSTALLED_APPS += ["wagtail.api.v2", "rest_framework"]
-
 # --- Logging ----------------------------------------------------------------------------------
 
 LOGGING = {
