@@ -1,41 +1,15 @@
-"""Django's Redis cache, with one Redis client per connection pool instead of one per command, and
-the "state" alias that keeps what must not be evicted apart from cached answers.
+"""The cache aliases: cached answers in "default", and the "state" alias that keeps what must not be
+evicted apart from them; and the Redis client under a cache, for commands Django's API lacks.
 
-Django's `RedisCacheClient.get_client()` builds a new `redis.Redis` for every cache call, and
-redis-py's constructor is not cheap (it rebuilds its table of response callbacks each time): on a
-busy API answer that was a measurable share of the CPU. A client over a pool is thread-safe, so
-each pool keeps one.
+The Redis backend itself (one client per connection pool) is cms/internals/django_redis.py.
 """
 
-from typing import TYPE_CHECKING
-
+import redis
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
-from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+from django.core.cache.backends.redis import RedisCache
 
-if TYPE_CHECKING:
-    import redis
-
-
-class RedisCacheClient(DjangoRedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
-
-
-class RedisCache(DjangoRedisCache):
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = RedisCacheClient
-
+from cms.internals.django_redis import redis_client
 
 # The alias of what must survive memory pressure (rate-limit counters, per-client budgets), kept in
 # a Redis that never evicts; cached answers stay in "default", which may (cms/settings/base.py).
@@ -46,8 +20,8 @@ def state_cache() -> BaseCache:
     return caches[STATE]
 
 
-def raw_redis_client(backend: BaseCache) -> "redis.Redis | None":
+def raw_redis_client(backend: BaseCache) -> redis.Redis | None:
     """The redis-py client under a Django Redis cache, for commands Django's API lacks; else None."""
-    if isinstance(backend, DjangoRedisCache):
-        return backend._cache.get_client(write=True)
+    if isinstance(backend, RedisCache):
+        return redis_client(backend)
     return None

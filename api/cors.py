@@ -1,48 +1,27 @@
-"""CORS for the public API: anyone may read, only the configured frontend may send credentials."""
+"""CORS for the public API: anyone may read, only the configured frontend may send credentials.
 
-import re
+Published content is public, so partner sites on any origin may read it; a browser never sends
+cookies with a `*` answer, so only the listed origins (CORS_ALLOWED_ORIGINS and
+CORS_ALLOWED_ORIGIN_REGEXES, matched whole) can make credentialed requests. How django-cors-headers
+is made to answer so: cms/internals/corsheaders.py.
+"""
 
-from corsheaders.conf import conf
-from corsheaders.middleware import (
-    ACCESS_CONTROL_ALLOW_HEADERS,
-    ACCESS_CONTROL_ALLOW_METHODS,
-    ACCESS_CONTROL_ALLOW_ORIGIN,
-    ACCESS_CONTROL_MAX_AGE,
-    CorsMiddleware,
-)
 from django.conf import settings
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from api.ratelimit import RateLimitMiddleware, bucket_for_path
+from cms.internals.corsheaders import PublicReadCorsMiddleware
 
 
-class ApiCorsMiddleware(CorsMiddleware):
-    """django-cors-headers for CORS_ALLOWED_ORIGINS (with credentials); `*` without them for the rest.
+class ApiCorsMiddleware(PublicReadCorsMiddleware):
+    """CORS headers on the API's answers, with preflights counted against the rate limit."""
 
-    Published content is public, so partner sites on any origin may read it; a browser never sends
-    cookies with a `*` answer, so only the listed origins can make credentialed requests.
-    """
-
-    def check_preflight(self, request):
+    def refuse_preflight(self, request: HttpRequest) -> HttpResponseBase | None:
         # A preflight is answered here, before RateLimitMiddleware: it is counted here instead, on
         # the counter of the view it asks about, so a flood of them is limited like any request
         # (browsers keep a preflight's answer for CORS_PREFLIGHT_MAX_AGE, so frontends send few).
-        response = super().check_preflight(request)
-        if response is not None and settings.RATE_LIMIT_ENABLED:
-            bucket = bucket_for_path(request.path_info, getattr(request, "urlconf", None))
-            response = RateLimitMiddleware.check(request, bucket) or response
-        return response
-
-    def regex_domain_match(self, origin):
-        # Anchored at both ends, whatever the configured pattern says.
-        return any(re.fullmatch(pattern, origin) for pattern in conf.CORS_ALLOWED_ORIGIN_REGEXES)
-
-    def add_response_headers(self, request, response):
-        response = super().add_response_headers(request, response)
-        enabled = getattr(request, "_cors_enabled", False)
-        if enabled and request.headers.get("origin") and ACCESS_CONTROL_ALLOW_ORIGIN not in response:
-            response[ACCESS_CONTROL_ALLOW_ORIGIN] = "*"
-            if request.method == "OPTIONS":
-                response[ACCESS_CONTROL_ALLOW_HEADERS] = ", ".join(conf.CORS_ALLOW_HEADERS)
-                response[ACCESS_CONTROL_ALLOW_METHODS] = ", ".join(conf.CORS_ALLOW_METHODS)
-                response[ACCESS_CONTROL_MAX_AGE] = str(conf.CORS_PREFLIGHT_MAX_AGE)
-        return response
+        if not settings.RATE_LIMIT_ENABLED:
+            return None
+        bucket = bucket_for_path(request.path_info, getattr(request, "urlconf", None))
+        return RateLimitMiddleware.check(request, bucket)

@@ -10,7 +10,8 @@ restricted document served to someone it lets in is `private, no-store`.
 """
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.static import serve
 from wagtail.documents import get_document_model
@@ -24,13 +25,13 @@ from api.visibility import restricted_collection_ids
 _MAX_ID_DIGITS = 18
 
 
-def public_media_cache_control(response) -> None:
+def public_media_cache_control(response: HttpResponseBase) -> None:
     """Public media may be reused for MEDIA_CACHE_MAX_AGE seconds; never `immutable`, as a
     restriction added later must take effect once that time has passed."""
     patch_cache_control(response, public=True, max_age=settings.MEDIA_CACHE_MAX_AGE)
 
 
-def serve_rendition(request, path):
+def serve_rendition(request: HttpRequest, path: str) -> HttpResponseBase:
     rendition_model = get_image_model().get_rendition_model()
     # A name longer than the file column, or with NUL, is no rendition: no need to ask the database.
     longest = rendition_model._meta.get_field("file").max_length - len("images/")
@@ -44,12 +45,12 @@ def serve_rendition(request, path):
     )
     if rendition is None or rendition.image.collection_id in restricted_collection_ids():
         raise Http404("No such image.")
-    response = serve(request, f"images/{path}", document_root=settings.MEDIA_ROOT)
+    response = serve(request, f"images/{path}", document_root=str(settings.MEDIA_ROOT))
     public_media_cache_control(response)
     return response
 
 
-def serve_document(request, document_id: str, document_filename: str):
+def serve_document(request: HttpRequest, document_id: str, document_filename: str) -> HttpResponseBase:
     """Wagtail's document view, except that a document a restriction keeps from this visitor is a 404.
 
     Wagtail would answer with a password form or a redirect to the login page, which tells anyone
@@ -66,7 +67,7 @@ def serve_document(request, document_id: str, document_filename: str):
         restriction.accept_request(request) for restriction in document.collection.get_view_restrictions()
     ):
         raise Http404("No such document.")
-    response = wagtail_serve_document(request, document_id, document_filename)
+    response: HttpResponseBase = wagtail_serve_document(request, document_id, document_filename)
     if restricted:
         add_never_cache_headers(response)  # private, no-store
     elif response.status_code in (200, 304):

@@ -2,7 +2,8 @@
 
 wagtail-headless-preview signs `id=<page id>` (or `parent_id=<id>;page_type=<model>` for a page not
 created yet) with a timestamp and stores the draft, as the page's JSON, in a PagePreview row keyed
-by the token. A token shows its draft only while the page is as it was when the token was issued:
+by the token (read back in cms/internals/). A token shows its draft only while the page is as it
+was when the token was issued:
 
 - the page still exists (for a new page: its parent does) and lies inside a site;
 - it has not moved (its tree path is the one stored with the draft);
@@ -28,44 +29,28 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail_headless_preview.models import PagePreview
 
+from cms.internals.django_signing import unsign_with_timestamp
+from cms.internals.headless_preview import (
+    preview_signer,
+    previewed_page_id,
+    previewed_parent_id,
+    unverified_identifier,
+)
 from cms.paths import site_root_paths
 
 logger = logging.getLogger("api.previews")
-
-SALT = "headlesspreview.token"  # wagtail-headless-preview's signer salt
 
 
 class InvalidToken(Exception):
     """The token shows nothing: forged, expired, unknown or no longer current (the reason is logged)."""
 
 
-def _signer() -> signing.TimestampSigner:
-    return signing.TimestampSigner(salt=SALT)
-
-
 def _issued(token: str) -> tuple[str, datetime.datetime]:
     """The token's signed identifier and when it was issued; InvalidToken if forged or expired."""
-    signer = _signer()
     try:
-        identifier = signer.unsign(token, max_age=settings.PREVIEW_TOKEN_MAX_AGE)
-        # unsign() checked the signature and age; the timestamp is the last field before the signature.
-        timestamp = signing.b62_decode(signing.Signer.unsign(signer, token).rsplit(signer.sep, 1)[1])
+        return unsign_with_timestamp(preview_signer(), token, max_age=settings.PREVIEW_TOKEN_MAX_AGE)
     except (signing.BadSignature, ValueError, IndexError) as exc:
         raise InvalidToken(type(exc).__name__) from None
-    return identifier, datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC)
-
-
-def _page_id(identifier: str) -> int | None:
-    if identifier.startswith("id=") and identifier[3:].isdigit():
-        return int(identifier[3:])
-    return None
-
-
-def _parent_id(identifier: str) -> int | None:
-    head = identifier.split(";", 1)[0]
-    if head.startswith("parent_id=") and head[10:].isdigit():
-        return int(head[10:])
-    return None
 
 
 def _in_a_site(url_path: str) -> bool:
@@ -74,7 +59,7 @@ def _in_a_site(url_path: str) -> bool:
 
 def _check_current(page: Page, identifier: str, issued: datetime.datetime) -> None:
     """Raise InvalidToken unless the draft in `page` is still what the token may show."""
-    page_id, parent_id = _page_id(identifier), _parent_id(identifier)
+    page_id, parent_id = previewed_page_id(identifier), previewed_parent_id(identifier)
     if page_id is not None:
         if page.pk != page_id:
             raise InvalidToken("the stored draft is of another page")
@@ -115,10 +100,10 @@ def token_page(token: str) -> Page:
 
 def _token_page_id(token: str) -> tuple[str, int] | None:
     """("id", page id) or ("parent", parent id) from a stored token's (unverified) identifier."""
-    identifier = token.split(":", 1)[0]
-    if (page_id := _page_id(identifier)) is not None:
+    identifier = unverified_identifier(token)
+    if (page_id := previewed_page_id(identifier)) is not None:
         return ("id", page_id)
-    if (parent_id := _parent_id(identifier)) is not None:
+    if (parent_id := previewed_parent_id(identifier)) is not None:
         return ("parent", parent_id)
     return None
 

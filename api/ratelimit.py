@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils.module_loading import import_string
 
@@ -52,12 +53,19 @@ API_VIEWS = (
 EXEMPT_VIEWS = ("api.views.healthz", "api.views.readyz")
 EXEMPT_ROUTES = ("admin/",)
 
+# Set in request.META (the WSGI environ, where middleware mark a request) once a view's request was
+# counted, so the request is not counted again when its answer comes back.
+SEEN = "psg.rate_limit_seen"
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
 _warned_untrusted_forwarding = False
 
 
 @functools.lru_cache(maxsize=8)
-def _networks(entries):
-    networks = []
+def _networks(entries: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    networks: list[IPNetwork] = []
     for entry in entries:
         try:
             networks.append(ipaddress.ip_network(entry, strict=False))
@@ -66,18 +74,18 @@ def _networks(entries):
     return tuple(networks)
 
 
-def _parse_ip(value):
+def _parse_ip(value: str) -> IPAddress | None:
     try:
         return ipaddress.ip_address(value.strip())
     except ValueError:
         return None
 
 
-def _is_trusted(address, networks):
+def _is_trusted(address: IPAddress | None, networks: tuple[IPNetwork, ...]) -> bool:
     return address is not None and any(address in network for network in networks)
 
 
-def client_address(request):
+def client_address(request: HttpRequest) -> str:
     """The address to count a request against.
 
     REMOTE_ADDR, unless it is a trusted proxy: then the right-most X-Forwarded-For entry that is
@@ -86,12 +94,12 @@ def client_address(request):
     return address_from_meta(request.META)
 
 
-def address_from_meta(meta: Mapping) -> str:
+def address_from_meta(meta: Mapping[str, Any]) -> str:
     """client_address() of a request's META, or of a WSGI environ (api/graphql/fast_path.py)."""
     global _warned_untrusted_forwarding
-    remote = meta.get("REMOTE_ADDR", "")
+    remote: str = meta.get("REMOTE_ADDR", "")
     networks = _networks(tuple(settings.TRUSTED_PROXIES))
-    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded: str = meta.get("HTTP_X_FORWARDED_FOR", "")
     if not _is_trusted(_parse_ip(remote), networks):
         if forwarded and not _warned_untrusted_forwarding:
             _warned_untrusted_forwarding = True
@@ -111,7 +119,7 @@ def address_from_meta(meta: Mapping) -> str:
     return remote
 
 
-def _bucket_key(address):
+def _bucket_key(address: str) -> str:
     ip = _parse_ip(address)
     if ip is None:
         return address[:64] or "unknown"
@@ -123,7 +131,7 @@ def _bucket_key(address):
     return str(ip)
 
 
-def _is_staff(request):
+def _is_staff(request: HttpRequest) -> bool:
     # Without a session cookie nobody is signed in; not touching the session keeps `Vary: Cookie`
     # off public answers, so shared caches can keep them.
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
@@ -159,8 +167,10 @@ def count_in_window(name: str, address: str, amount: int = 1) -> tuple[int, int]
         # stores ints), EXPIRE NX gives a new one its lifetime without extending an old one.
         full_key = backend.make_and_validate_key(key)
         pipeline = client.pipeline(transaction=False)
-        count, _ = pipeline.incrby(full_key, amount).expire(full_key, window + 1, nx=True).execute()
-        return count, retry_after
+        pipeline.incrby(full_key, amount)
+        pipeline.expire(full_key, window + 1, nx=True)
+        count, _ = pipeline.execute()
+        return int(count), retry_after
     # add() is a no-op when the key exists; incr() is locked in local memory.
     backend.add(key, 0, timeout=window + 1)
     try:
@@ -173,11 +183,11 @@ def count_in_window(name: str, address: str, amount: int = 1) -> tuple[int, int]
 
 
 @functools.cache
-def _views(dotted_paths: tuple[str, ...]) -> frozenset[Callable]:
+def _views(dotted_paths: tuple[str, ...]) -> frozenset[Callable[..., Any]]:
     return frozenset(import_string(path) for path in dotted_paths)
 
 
-def bucket_for(view_func: Callable | None, route: str, path_info: str) -> str | None:
+def bucket_for(view_func: Callable[..., Any] | None, route: str, path_info: str) -> str | None:
     """The counter a request to `view_func` (None: no view resolved) counts on, or None if none.
 
     `route` is the matched URL pattern (`request.resolver_match.route`), not the request's path.
@@ -319,7 +329,7 @@ def refuse_known_over_limit(environ: Mapping[str, Any]) -> tuple[int, list[tuple
     return 429, headers, body
 
 
-def too_many_requests(limit, window, retry_after):
+def too_many_requests(limit: int, window: int, retry_after: int) -> HttpResponse:
     response = HttpResponse(
         _too_many_body(limit, window, retry_after), status=429, content_type="application/json"
     )
@@ -337,7 +347,7 @@ class RateLimitMiddleware:
     sits right after CorsMiddleware in MIDDLEWARE so the 429 still carries CORS headers.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
         if settings.RATE_LIMIT_PATHS:
             logger.warning(
@@ -345,15 +355,21 @@ class RateLimitMiddleware:
                 "Its prefixes are still counted with the API; remove it when they are not needed."
             )
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
-        if getattr(request, "_rate_limit_seen", False) or not settings.RATE_LIMIT_ENABLED:
+        if request.META.get(SEEN) or not settings.RATE_LIMIT_ENABLED:
             return response
         bucket = bucket_for_path(request.path_info, getattr(request, "urlconf", None))
         return self.check(request, bucket) or response
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        request._rate_limit_seen = True
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        request.META[SEEN] = True
         if not settings.RATE_LIMIT_ENABLED:
             return None
         match = request.resolver_match

@@ -4,19 +4,21 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from wagtail.images.models import AbstractImage, AbstractRendition
 
 logger = logging.getLogger(__name__)
 
 
-def generate_allowed_renditions(image):
+def generate_allowed_renditions(image: AbstractImage) -> dict[str, AbstractRendition]:
     """Create every rendition the API may hand out for `image` (existing ones are reused)."""
-    return image.get_renditions(*settings.ALLOWED_IMAGE_FILTERS)
+    renditions: dict[str, AbstractRendition] = image.get_renditions(*settings.ALLOWED_IMAGE_FILTERS)
+    return renditions
 
 
-def generate_after_commit(sender, instance, **kwargs):
+def generate_after_commit(sender: type, instance: AbstractImage, **kwargs: object) -> None:
     """post_save receiver: once the upload is committed, make its renditions."""
 
-    def generate():
+    def generate() -> None:
         try:
             generate_allowed_renditions(instance)
         except Exception:  # a broken upload must not break the editor's save

@@ -3,6 +3,7 @@
 import re
 
 from django.conf import settings
+from wagtail.query import PageQuerySet
 
 from api.graphql.errors import UserInputError
 
@@ -14,15 +15,15 @@ MAX_SEARCH_RESULTS = 500
 _NOT_WORDS = re.compile(r"[^\w\s'’.-]+")
 
 
-def validate_search_term(term, argument):
+def validate_search_term(term: str | None, argument: str) -> str:
     term = (term or "").strip()
-    limit = settings.API_MAX_SEARCH_LENGTH
+    limit: int = settings.API_MAX_SEARCH_LENGTH
     if len(term) > limit:
         raise UserInputError(f"Search terms are limited to {limit} characters.", argument=argument)
     return " ".join(_NOT_WORDS.sub(" ", term).split())
 
 
-def matching_ids(queryset, term):
+def matching_ids(queryset: PageQuerySet, term: str) -> list[int]:
     """Ids of pages in `queryset` that match `term`, best match first (at most MAX_SEARCH_RESULTS)."""
     results = queryset.search(term, operator="and")[:MAX_SEARCH_RESULTS]
     return [page.pk for page in results]

@@ -1,11 +1,15 @@
 """Reactions to content changes: forget cached API answers, make renditions of new images."""
 
+from collections.abc import Collection
+
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.images import get_image_model
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from api.renditions import generate_after_commit
 from cms.generation import bump_generation
+from cms.internals.django_images import skip_dimension_reads_on_load
 
 # Apps whose rows can appear in API answers (or decide whether something appears).
 CONTENT_APPS = {
@@ -55,7 +59,9 @@ DRAFT_ONLY_FIELDS = frozenset(
 )
 
 
-def _content_changed(sender, update_fields=None, **kwargs):
+def _content_changed(
+    sender: type[Model], update_fields: Collection[str] | None = None, **kwargs: object
+) -> None:
     label = sender._meta.label_lower
     if sender._meta.app_label not in CONTENT_APPS or label in IGNORED_MODELS:
         return
@@ -64,23 +70,18 @@ def _content_changed(sender, update_fields=None, **kwargs):
     bump_generation()
 
 
-def skip_image_dimension_reads():
-    """Django's ImageField re-checks width and height on every image and rendition loaded (a
-    post_init receiver that builds a FieldFile each time): about 10 µs an object, 40 objects an
-    API listing. Wagtail stores both at upload, and assigning a new file still updates them (the
-    field's descriptor does that), so loading needs none of it."""
-    from django.db.models.signals import post_init
-
+def skip_image_dimension_reads() -> None:
+    """Images and renditions are loaded without Django re-reading their dimensions: Wagtail stored
+    them at upload (cms/internals/django_images.py)."""
     image_model = get_image_model()
     for model in (image_model, image_model.get_rendition_model()):
-        field = model._meta.get_field("file")
-        post_init.disconnect(field.update_dimension_fields, sender=model)
+        skip_dimension_reads_on_load(model, "file")
 
 
-def connect():
+def connect() -> None:
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_content_changed, dispatch_uid=f"psg-content-changed-{signal!r}")
-    for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(bump_generation, dispatch_uid=f"psg-page-changed-{signal!r}")
+    for page_signal in (page_published, page_unpublished, post_page_move):
+        page_signal.connect(bump_generation, dispatch_uid=f"psg-page-changed-{page_signal!r}")
     post_save.connect(generate_after_commit, sender=get_image_model(), dispatch_uid="psg-renditions")
     skip_image_dimension_reads()

@@ -4,10 +4,12 @@ import json
 import logging
 import sys
 import uuid
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -19,18 +21,18 @@ logger = logging.getLogger("cms.health")
 
 
 @never_cache
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """The process is up (no dependencies checked)."""
     return JsonResponse({"status": "ok"})
 
 
-def _check_database():
+def _check_database() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
 
 
-def _check_cache():
+def _check_cache() -> None:
     key, token = f"readyz:{uuid.uuid4().hex}", uuid.uuid4().hex
     cache.set(key, token, timeout=10)
     try:
@@ -40,14 +42,14 @@ def _check_cache():
         cache.delete(key)
 
 
-READINESS_CHECKS = {"database": _check_database, "cache": _check_cache}
+READINESS_CHECKS: dict[str, Callable[[], None]] = {"database": _check_database, "cache": _check_cache}
 
 
 @never_cache
 @require_safe
-def readyz(request):
+def readyz(request: HttpRequest) -> JsonResponse:
     """Ready to serve: the database answers and the cache stores. 503 names what failed, nothing more."""
-    checks = {}
+    checks: dict[str, str] = {}
     for name, check in READINESS_CHECKS.items():
         try:
             check()
@@ -62,7 +64,7 @@ def readyz(request):
     )
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponseBase:
     """handler500: /graphql/ answers JSON without internals (503 when the database is down).
 
     This catches what the view and its middleware cannot, e.g. an exception in another

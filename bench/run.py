@@ -2,9 +2,10 @@
 
 For each dataset: a PostgreSQL database cloned from a migrated template (psg_bench) and filled by
 bench/datasets.py (kept and reused while its fingerprint matches), served by `make serve`'s command
-(Granian, cms.settings.production, two workers), driven by wrk for a few seconds per scenario with
-8 connections, uncached (a new comment in the query per request) and cached (the same GET repeated).
-SQL queries per request are counted in process (bench/querycount.py), apart from the load.
+(Granian, two workers, bench/settings.py: production's with the REST API), driven by wrk for a few
+seconds per scenario with 8 connections, uncached (a new comment in the query per request) and
+cached (the same GET repeated). SQL queries per request are counted in process
+(bench/querycount.py), apart from the load.
 
 Writes bench/results/<date>-<commit>.md and .json and prints the table.
 """
@@ -27,6 +28,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+if TYPE_CHECKING:
+    import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -43,14 +49,18 @@ FORMAT_VERSION = "psg-bench-1"
 LOAD_BEFORE = os.getloadavg()
 
 
-def log(message):
+# A row of results, a scenario, or what a run writes: JSON-shaped.
+Record = dict[str, Any]
+
+
+def log(message: str) -> None:
     print(message, flush=True)
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
 
 
-def _admin():
+def _admin() -> "psycopg.Connection[Any]":
     import psycopg
 
     parts = urllib.parse.urlsplit(PG_URL)
@@ -64,18 +74,18 @@ def _admin():
     )
 
 
-def db_url(name):
+def db_url(name: str) -> str:
     return f"{PG_URL.rstrip('/')}/{name}"
 
 
-def db_comment(admin, name):
+def db_comment(admin: "psycopg.Connection[Any]", name: str) -> str | None:
     row = admin.execute(
         "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [name]
     ).fetchone()
     return None if row is None else (row[0] or "")
 
 
-def migrations_fingerprint():
+def migrations_fingerprint() -> str:
     import wagtail
 
     names = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("*/migrations/*.py"))
@@ -84,7 +94,7 @@ def migrations_fingerprint():
     return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
-def ensure_template(admin, env):
+def ensure_template(admin: "psycopg.Connection[Any]", env: dict[str, str]) -> None:
     from psycopg import sql
 
     if db_comment(admin, TEMPLATE_DB) is None:
@@ -101,7 +111,9 @@ def ensure_template(admin, env):
     log(f"{TEMPLATE_DB} migrated ({time.monotonic() - started:.1f}s)")
 
 
-def ensure_dataset(admin, env, n_news, n_events, rebuild=False):
+def ensure_dataset(
+    admin: "psycopg.Connection[Any]", env: dict[str, str], n_news: int, n_events: int, rebuild: bool = False
+) -> tuple[str, Path]:
     """The database and media of one dataset, reused while its fingerprint matches."""
     from psycopg import sql
 
@@ -136,13 +148,20 @@ def ensure_dataset(admin, env, n_news, n_events, rebuild=False):
 # --- Servers ------------------------------------------------------------------------------------
 
 
-def free_port():
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
-def http(port, path, body=None, headers=None, method=None):
+def http(
+    port: int,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    method: str | None = None,
+) -> tuple[int, bytes]:
     request = urllib.request.Request(  # noqa: S310 (local URL)
         f"http://127.0.0.1:{port}{path}", data=body, headers=headers or {}, method=method
     )
@@ -153,10 +172,10 @@ def http(port, path, body=None, headers=None, method=None):
         return error.code, error.read()
 
 
-def server_env(database, media, port):
+def server_env(database: str, media: Path, port: int) -> dict[str, str]:
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "PORT": str(port),
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -166,18 +185,17 @@ def server_env(database, media, port):
         "RATE_LIMIT_ENABLED": "false",
         "WEB_CONCURRENCY": "2",
         "MEDIA_ROOT": str(media),
-        "BENCH_REST_API": "true",
     }
 
 
 class Server:
     """`make serve`'s command: Granian configured by docker/serve.py."""
 
-    def __init__(self, env, log_path, app=None):
+    def __init__(self, env: dict[str, str], log_path: Path, app: str | None = None) -> None:
         self.env, self.port, self.log_path = env, int(env["PORT"]), log_path
         self.app = [app] if app else []  # another ASGI app under the same configuration
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         with open(self.log_path, "wb") as out:
             self.process = subprocess.Popen(  # noqa: S603
                 [str(BIN / "python"), "docker/serve.py", *self.app],
@@ -200,7 +218,7 @@ class Server:
                 raise RuntimeError("the server did not start:\n" + self.log_path.read_text()[-3000:])
             time.sleep(0.2)
 
-    def worker_rss_mb(self):
+    def worker_rss_mb(self) -> list[float]:
         out = subprocess.run(  # noqa: S603
             ["ps", "-o", "rss=", "--ppid", str(self.process.pid)],  # noqa: S607
             capture_output=True,
@@ -209,7 +227,9 @@ class Server:
         ).stdout
         return [round(int(v) / 1024, 1) for v in out.split()]
 
-    def __exit__(self, *exc):
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.process.terminate()
         try:
             self.process.wait(timeout=20)
@@ -244,13 +264,13 @@ http {{
 class StaticServer:
     """The same JSON as a file: nginx if installed (a ceiling), else Python's http.server."""
 
-    def __init__(self, directory):
+    def __init__(self, directory: Path) -> None:
         self.dir, self.port = Path(directory), free_port()
         self.static = self.dir / "static"
         self.static.mkdir(parents=True, exist_ok=True)
         os.chmod(self.dir, 0o755)  # noqa: S103 (nginx workers may run as nobody)
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         nginx = shutil.which("nginx") or (
             Path("/usr/sbin/nginx") if Path("/usr/sbin/nginx").exists() else None
         )
@@ -279,13 +299,15 @@ class StaticServer:
                     raise RuntimeError(f"static server did not start: {command}") from None
                 time.sleep(0.1)
 
-    def publish(self, name, content):
+    def publish(self, name: str, content: bytes) -> str:
         path = self.static / name
         path.write_bytes(content)
         os.chmod(path, 0o644)
         return "/" + name
 
-    def __exit__(self, *exc):
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.process.terminate()
         try:
             self.process.wait(timeout=10)
@@ -296,7 +318,7 @@ class StaticServer:
 # --- Measuring ----------------------------------------------------------------------------------
 
 
-def _first_line(command):
+def _first_line(command: list[str]) -> str:
     try:
         out = subprocess.run(command, capture_output=True, text=True, check=False, timeout=10)  # noqa: S603
     except OSError:
@@ -305,12 +327,12 @@ def _first_line(command):
     return text.splitlines()[0] if text else "?"
 
 
-def graphql_get(port, query, variables=None):
+def graphql_get(port: int, query: str, variables: dict[str, Any] | None = None) -> tuple[int, bytes]:
     status, body = http(port, loadgen.fixed_graphql_url("/graphql/", query, variables))
     return status, body
 
 
-def count_queries(env, items):
+def count_queries(env: dict[str, str], items: list[Record]) -> dict[str, Record]:
     out = subprocess.run(  # noqa: S603
         [str(BIN / "python"), "-m", "bench.querycount"],
         cwd=ROOT,
@@ -322,20 +344,24 @@ def count_queries(env, items):
         timeout=300,
     ).stdout
     line = next(line for line in out.splitlines() if line.startswith("QUERYCOUNTS "))
-    return json.loads(line[len("QUERYCOUNTS ") :])
+    counts: dict[str, Record] = json.loads(line[len("QUERYCOUNTS ") :])
+    return counts
 
 
-def flush_bench_redis():
+def flush_bench_redis() -> None:
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
-def bench_dataset(label, size, database, media, static, seconds, workdir):
+def bench_dataset(
+    label: str, size: int, database: str, media: Path, static: "StaticServer", seconds: int, workdir: Path
+) -> tuple[list[Record], list[float], list[str]]:
     port = free_port()
     env = server_env(database, media, port)
     flush_bench_redis()
-    rows, notes = [], []
+    rows: list[Record] = []
+    notes: list[str] = []
     with Server(env, workdir / f"server-{label}.log") as server:
         middle = max(1, min(1000, size // 2))
         status, body = graphql_get(port, f"{{ news(page: {middle}, pageSize: 1) {{ items {{ id path }} }} }}")
@@ -382,7 +408,7 @@ def bench_dataset(label, size, database, media, static, seconds, workdir):
             status, body = graphql_get(port, scenario["query"], scenario["variables"])
             if not hostile:
                 if status != 200 or "errors" in json.loads(body):
-                    raise RuntimeError(f"{name}: {status} {body[:500]}")
+                    raise RuntimeError(f"{name}: {status} {body[:500]!r}")
             prefix, suffix = loadgen.busting_url("/graphql/", scenario["query"], scenario["variables"])
             result = loadgen.run(port, {"prefix": prefix, "suffix": suffix}, seconds)
             server_name = "GraphQL" if hostile else "GraphQL uncached"
@@ -413,7 +439,7 @@ def bench_dataset(label, size, database, media, static, seconds, workdir):
             )
             rest_status, rest_body = http(port, scenario["rest"])
             if rest_status != 200:
-                raise RuntimeError(f"{scenario['rest']}: {rest_status} {rest_body[:500]}")
+                raise RuntimeError(f"{scenario['rest']}: {rest_status} {rest_body[:500]!r}")
             result = loadgen.run(port, {"path": scenario["rest"]}, seconds)
             rows.append(
                 {
@@ -452,7 +478,9 @@ def bench_dataset(label, size, database, media, static, seconds, workdir):
     return rows, rss, notes
 
 
-def measure_floor(base_env, static, size, label, seconds, workdir):
+def measure_floor(
+    base_env: dict[str, str], static: "StaticServer", size: int, label: str, seconds: int, workdir: Path
+) -> Record:
     """The latest-20 listing's bytes from bench/floor_app.py under the same server configuration."""
     port = free_port()
     env = {**base_env, "PORT": str(port), "BENCH_FLOOR_FILE": str(static.static / f"{size}-news.json")}
@@ -469,7 +497,7 @@ def measure_floor(base_env, static, size, label, seconds, workdir):
     }
 
 
-def machine():
+def machine() -> Record:
     cpu = "?"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -492,15 +520,16 @@ def machine():
     }
 
 
-def versions(admin):
+def versions(admin: "psycopg.Connection[Any]") -> Record:
     import django
     import wagtail
 
+    postgres = admin.execute("SHOW server_version").fetchone()
     return {
         "python": platform.python_version(),
         "django": django.get_version(),
         "wagtail": wagtail.__version__,
-        "postgres": admin.execute("SHOW server_version").fetchone()[0],
+        "postgres": postgres[0] if postgres else "?",
         "wrk": (
             _first_line(["wrk", "-v"]).split(" [")[0].replace("debian/", "")
             if loadgen.have_wrk()
@@ -509,12 +538,12 @@ def versions(admin):
     }
 
 
-def git(*args):
+def git(*args: str) -> str:
     command = ["git", *args]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()  # noqa: S603
 
 
-def write_results(data):
+def write_results(data: Record) -> Path:
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{data['date']}-{data['commit']}"
@@ -532,7 +561,8 @@ def write_results(data):
         f"Commit {data['commit_full']}{' (working tree had other changes)' if data['dirty'] else ''}.",
         "",
         f"Each row: {data['seconds']} s of load, {data['connections']} connections, against `make serve`'s "
-        "Granian (2 workers, cms.settings.production, Redis cache). *Uncached*: a new comment in "
+        "Granian (2 workers, bench.settings: production's with the REST API, Redis cache). "
+        "*Uncached*: a new comment in "
         "the query per request, so every request is parsed, validated and executed; *cached*: the "
         "same GET repeated (response cache). SQL/req and Redis/req (round trips) are counted in "
         "process through the WSGI "
@@ -554,7 +584,7 @@ def write_results(data):
     return out_dir / f"{stem}.md"
 
 
-def install_tools():
+def install_tools() -> None:
     """wrk drives the load and nginx is the static-file ceiling: install them where we may (Debian,
     as root); without nginx the ceiling falls back to Python's http.server, a much lower bar."""
     missing = [
@@ -573,7 +603,7 @@ def install_tools():
             subprocess.run(command, check=False, capture_output=True)  # noqa: S603
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--sizes", default="1000,10000", help="news items per dataset, comma-separated")
@@ -634,7 +664,7 @@ def main(argv=None):
     print(f"\nwritten: {path} (+ .json)")
 
 
-def main_hostile(args, argv):
+def main_hostile(args: argparse.Namespace, argv: list[str]) -> None:
     """Each hostile input: one checked request, then wrk for a few seconds counting wrong statuses."""
     seconds = args.seconds if "--seconds" in " ".join(argv) else 3
     size = int(args.sizes.split(",")[0]) if "--sizes" in " ".join(argv) else 1000
@@ -698,7 +728,7 @@ def main_hostile(args, argv):
         print(f"legitimate load under {hostile.KEPT_TARGET:.0%} (or with errors) beside:", "; ".join(starved))
 
 
-def write_hostile_results(data):
+def write_hostile_results(data: Record) -> Path:
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{data['date']}-{data['commit']}-hostile"
@@ -717,7 +747,7 @@ def write_hostile_results(data):
         "",
         f"Each row: one request sent first and its status and error code checked, then {data['seconds']} s "
         f"of wrk, {data['connections']} connections, against `make serve`'s Granian (2 workers, "
-        f"cms.settings.production, Redis cache, RATE_LIMIT_ENABLED=false) on the {data['dataset']} "
+        f"bench.settings, Redis cache, RATE_LIMIT_ENABLED=false) on the {data['dataset']} "
         "dataset. A Lua `response()` hook counts every answer of the run whose status is not the "
         "expected one (*wrong-status answers*); a row with any, or with socket errors, or whose "
         "checked request had the wrong status or code, reads FAIL. GET cases carry a new comment in "

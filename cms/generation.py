@@ -18,7 +18,7 @@ GENERATION_KEY = "graphql:generation"
 
 def current_generation() -> str:
     """The generation, read from the cache once per request scope."""
-    return memoised("generation", _read_generation)
+    return str(memoised("generation", _read_generation))
 
 
 def _read_generation() -> str:

@@ -1,6 +1,10 @@
 """The editor's tabs: every page type's form is Content (+ its own tabs) / Promote / Settings."""
 
-from wagtail.admin.panels import ObjectList, PublishingPanel, TabbedInterface
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from wagtail.admin.panels import CommentPanel, ObjectList, Panel, PublishingPanel, TabbedInterface
 from wagtail.models import Page
 
 SCHEDULING_HELP = {
@@ -12,13 +16,22 @@ SCHEDULING_HELP = {
 class SchedulingPanel(PublishingPanel):
     """Wagtail's go-live/expiry panel, with help text on both dates."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         for child in self.children:
             child.help_text = child.help_text or SCHEDULING_HELP.get(child.field_name, "")
 
 
-def page_tabs(content_panels, *extra_tabs):
+def settings_panels() -> list[Panel]:
+    """Wagtail's Settings tab (`Page.settings_panels`), built from the same panel classes: scheduled
+    publishing, with help text, and comments unless WAGTAILADMIN_COMMENTS_ENABLED turns them off."""
+    panels: list[Panel] = [SchedulingPanel()]
+    if getattr(settings, "WAGTAILADMIN_COMMENTS_ENABLED", True):
+        panels.append(CommentPanel())
+    return panels
+
+
+def page_tabs(content_panels: Sequence[Panel], *extra_tabs: tuple[str, Sequence[Panel]]) -> TabbedInterface:
     """A TabbedInterface: Content, then each (heading, panels) in `extra_tabs`, then Promote and Settings.
 
     Promote (slug, SEO title, search description) is Wagtail's own; Settings holds scheduled
@@ -26,9 +39,8 @@ def page_tabs(content_panels, *extra_tabs):
     """
     tabs = [ObjectList(content_panels, heading="Content")]
     tabs += [ObjectList(panels, heading=heading) for heading, panels in extra_tabs]
-    other_settings = Page.settings_panels[1:]  # after Wagtail's PublishingPanel: comments
     tabs += [
         ObjectList(Page.promote_panels, heading="Promote"),
-        ObjectList([SchedulingPanel(), *other_settings], heading="Settings"),
+        ObjectList(settings_panels(), heading="Settings"),
     ]
     return TabbedInterface(tabs)

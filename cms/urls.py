@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -11,7 +11,7 @@ from api.views import healthz, readyz
 from news import urls as news_urls
 
 # The public site is the headless frontend; Wagtail's page URLs (mounted last) only redirect there.
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", include(wagtailadmin_urls)),
     # Restricted documents are hidden from whoever they do not let in (api/media.py), and no
     # restricted page or file is ever shown here, so there are no password forms to fill in either.
@@ -40,12 +40,6 @@ if settings.STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSys
     # Media on local disk: renditions are served by the app so API image URLs work out of the box
     # (api/media.py); a deployment with S3 storage serves them from there instead.
     urlpatterns += [re_path(r"^media/images/(?P<path>[^/]+)$", serve_rendition)]
-
-if settings.BENCH_REST_API:
-    # `make bench` only: Wagtail's REST API v2, to compare GraphQL with (bench/rest_api.py).
-    from bench.rest_api import api_router
-
-    urlpatterns += [path("bench-api/v2/", api_router.urls)]
 
 # Last, as a catch-all: gives pages URLs, so the admin's "View live" and Wagtail's automatic
 # redirects on move and rename work; serving a page sends the visitor to the frontend.

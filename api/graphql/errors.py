@@ -1,13 +1,15 @@
 """GraphQL errors clients can branch on by `extensions.code`."""
 
+from typing import Any
+
 from graphql import GraphQLError
 
 
 class UserInputError(GraphQLError):
     """A bad argument: the message says which and why."""
 
-    def __init__(self, message, argument=None):
-        extensions = {"code": "BAD_USER_INPUT"}
+    def __init__(self, message: str, argument: str | None = None) -> None:
+        extensions: dict[str, Any] = {"code": "BAD_USER_INPUT"}
         if argument:
             extensions["argument"] = argument
         super().__init__(message, extensions=extensions)

@@ -22,6 +22,9 @@ import json
 import logging
 import math
 import time
+from collections.abc import Callable, Iterable
+from typing import Any
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from django.conf import settings
 from django.core.cache import cache
@@ -69,14 +72,18 @@ _KEYED = (
 # Made afresh for every answer, never replayed.
 _PER_REQUEST = frozenset({"x-request-id", "x-cache", "date"})
 
+Headers = list[tuple[str, str]]
+# What a replay keeps: (content generation, expiry as a timestamp, status line, headers, body, ETag).
+Replay = tuple[object, float, str, tuple[tuple[str, str], ...], bytes, str | None]
+
 
 class ResponseCacheFastPath:
     """WSGI middleware around Django's handler: replays cached anonymous GraphQL answers."""
 
-    def __init__(self, application):
+    def __init__(self, application: WSGIApplication) -> None:
         self.application = application
 
-    def __call__(self, environ, start_response):
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         key = None
         try:
             key = _key(environ)
@@ -92,27 +99,30 @@ class ResponseCacheFastPath:
             return self.application(environ, start_response)
         return self._through_django(environ, start_response, key)
 
-    def _through_django(self, environ, start_response, key):
-        sent = []
+    def _through_django(
+        self, environ: WSGIEnvironment, start_response: StartResponse, key: str
+    ) -> Iterable[bytes]:
+        sent: list[tuple[str, Headers]] = []
 
-        def capture(status, headers, exc_info=None):
-            sent[:] = [status, headers]
+        def capture(status: str, headers: Headers, exc_info: Any = None) -> Callable[[bytes], object]:
+            sent[:] = [(status, headers)]
             return start_response(status, headers, exc_info)
 
-        deferred = environ[DEFERRED_WRITES] = []
+        deferred: list[tuple[str, object, int]] = []
+        environ[DEFERRED_WRITES] = deferred
         result = self.application(environ, capture)
         marker = environ.get(FAST_PATH_MARKER)
         writes = {write_key: value for write_key, value, _timeout in deferred}
         # The shortest: the view's entry relies on its timeout alone, the replay checks its expiry.
         timeout = min((write[2] for write in deferred), default=None)
-        if marker is not None and sent and _replayable(*sent):
+        if marker is not None and sent and _replayable(*sent[0]):
             try:
                 body = b"".join(result)
             finally:
                 close = getattr(result, "close", None)
                 if close is not None:
                     close()  # Django's request_finished: the server gets a plain list instead
-            replay = _replay_entry(marker, *sent, body)
+            replay = _replay_entry(marker, *sent[0], body)
             if replay is not None:
                 writes[key] = replay[0]
                 timeout = replay[1] if timeout is None else min(timeout, replay[1])
@@ -126,8 +136,8 @@ class ResponseCacheFastPath:
         return result
 
 
-def _keyed_names():
-    names = _KEYED
+def _keyed_names() -> tuple[str, ...]:
+    names: tuple[str, ...] = _KEYED
     if settings.SECURE_PROXY_SSL_HEADER:
         names += (settings.SECURE_PROXY_SSL_HEADER[0],)
     if settings.DISALLOWED_USER_AGENTS:
@@ -135,7 +145,7 @@ def _keyed_names():
     return names
 
 
-def _key(environ):
+def _key(environ: WSGIEnvironment) -> str | None:
     """The cache key of this request's replay, or None when the request is not for the fast path."""
     method = environ.get("REQUEST_METHOD")
     if method not in ("GET", "POST") or environ.get("PATH_INFO") not in PATHS:
@@ -154,19 +164,19 @@ def _key(environ):
     return KEY_PREFIX + digest.hexdigest()
 
 
-def _read_body(environ):
+def _read_body(environ: WSGIEnvironment) -> bytes | None:
     try:
-        length = int(environ.get("CONTENT_LENGTH"))
-    except (TypeError, ValueError):
+        length = int(environ["CONTENT_LENGTH"])
+    except (KeyError, TypeError, ValueError):
         return None  # chunked or nonsense: Django decides
     if not 0 <= length <= settings.GRAPHQL_LIMITS["MAX_BODY_BYTES"]:
         return None  # Django answers 413
-    body = environ["wsgi.input"].read(length)
+    body: bytes = environ["wsgi.input"].read(length)
     environ["wsgi.input"] = io.BytesIO(body)  # Django reads it again, from the start
     return body
 
 
-def _replay(environ, start_response, key):
+def _replay(environ: WSGIEnvironment, start_response: StartResponse, key: str) -> list[bytes] | None:
     found = cache.get_many([GENERATION_KEY, key])
     current = found.get(GENERATION_KEY)
     if current is not None:
@@ -174,7 +184,8 @@ def _replay(environ, start_response, key):
     entry = found.get(key)
     if entry is None:
         return None
-    generation, expires_at, status, headers, body, etag = entry
+    replay: Replay = entry
+    generation, expires_at, status, kept, body, etag = replay
     if generation != current or time.time() >= expires_at:
         return None
     if not _within_rate_limit(environ):
@@ -183,19 +194,19 @@ def _replay(environ, start_response, key):
     given = environ.get("HTTP_IF_NONE_MATCH")
     # As add_http_caching answers a GET (only GET answers carry an ETag).
     if etag and given and etag in [tag.strip() for tag in given.split(",")]:
-        headers = [(name, value) for name, value in headers if name.lower() not in _NOT_IN_304]
+        headers = [(name, value) for name, value in kept if name.lower() not in _NOT_IN_304]
         start_response(
             "304 Not Modified", [*headers, ("Content-Length", "0"), (REQUEST_ID_HEADER, request_id)]
         )
         return []
-    start_response(status, [*headers, ("X-Cache", "hit"), (REQUEST_ID_HEADER, request_id)])
+    start_response(status, [*kept, ("X-Cache", "hit"), (REQUEST_ID_HEADER, request_id)])
     return [body]
 
 
 _NOT_IN_304 = frozenset({"content-type", "content-length"})
 
 
-def _within_rate_limit(environ):
+def _within_rate_limit(environ: WSGIEnvironment) -> bool:
     """Counts the request exactly as RateLimitMiddleware would, on the same counter."""
     if not settings.RATE_LIMIT_ENABLED:
         return True
@@ -213,7 +224,7 @@ def _within_rate_limit(environ):
     return True
 
 
-def _replayable(status, headers):
+def _replayable(status: str, headers: Headers) -> bool:
     if not status.startswith("200 "):
         return False
     for name, value in headers:
@@ -225,7 +236,9 @@ def _replayable(status, headers):
     return True
 
 
-def _replay_entry(marker, status, headers, body):
+def _replay_entry(
+    marker: tuple[object, float], status: str, headers: Headers, body: bytes
+) -> tuple[Replay, int] | None:
     """(what to keep, for how many seconds), or None once the marked expiry has passed."""
     generation, expires_at = marker
     seconds = expires_at - time.time()

@@ -1,6 +1,7 @@
 """Validation rules that refuse expensive queries before any resolver (or SQL) runs."""
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,18 +13,25 @@ from graphql.language import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     InlineFragmentNode,
+    Node,
     OperationDefinitionNode,
+    SelectionNode,
     SelectionSetNode,
 )
+from graphql.language.visitor import VisitorAction
 from graphql.validation import (
     ASTValidationRule,
     NoSchemaIntrospectionCustomRule,
     ValidationContext,
+    ValidationRule,
     specified_rules,
 )
 
+# What QueryShapeRule checks one at a time.
+Definition = OperationDefinitionNode | FragmentDefinitionNode
 
-def _too_complex(message: str, node) -> GraphQLError:
+
+def _too_complex(message: str, node: Node) -> GraphQLError:
     return GraphQLError(message, node, extensions={"code": "QUERY_TOO_COMPLEX"})
 
 
@@ -44,7 +52,7 @@ class Shape:
     # of them, so this bounds its work to a small multiple of the fields.
     repeats: int = 0
     # (field name, response name) of the whole-list root fields at the selection set's own level.
-    whole_lists: frozenset = frozenset()
+    whole_lists: frozenset[tuple[str, str]] = frozenset()
 
 
 def whole_list_root_fields(schema: GraphQLSchema) -> frozenset[str]:
@@ -78,12 +86,14 @@ class _Scope:
 
 
 class _LimitCrossed(Exception):
-    def __init__(self, error: GraphQLError):
+    """Carries the first limit crossed out of the walk."""
+
+    def __init__(self, error: GraphQLError) -> None:
         super().__init__(error.message)
         self.error = error
 
 
-class QueryShapeRule(ASTValidationRule):
+class QueryShapeRule(ValidationRule):
     """Limits depth, root fields, aliases, fields and repeated fields, fragments spread.
 
     Every operation and fragment is checked (an unused fragment is still validated by the spec's
@@ -92,8 +102,8 @@ class QueryShapeRule(ASTValidationRule):
     crossed. Fragment cycles are refused here: a cycle has no finite shape.
     """
 
-    def enter_document(self, node: DocumentNode, *_args):
-        limits = settings.GRAPHQL_LIMITS
+    def enter_document(self, node: DocumentNode, *_args: object) -> VisitorAction:
+        limits: dict[str, int] = settings.GRAPHQL_LIMITS
         self.max_depth = limits["MAX_DEPTH"]
         self.max_fields = limits["MAX_FIELDS"]
         self.max_repeats = limits["MAX_REPEATS"]
@@ -127,28 +137,29 @@ class QueryShapeRule(ASTValidationRule):
 
     def _resolve_fragments(self, name: str) -> None:
         """Works out the shape of fragment `name` and of every fragment below it, each once."""
-        if name in self.shapes or self.context.get_fragment(name) is None:
+        first = self.context.get_fragment(name)
+        if name in self.shapes or first is None:
             return  # an unknown fragment is reported by the spec's KnownFragmentNamesRule
         # Depth-first with an explicit stack, so a long chain of fragments cannot exhaust Python's
         # recursion limit; a fragment's shape is worked out once those it spreads are known.
-        path: list[tuple[str, list[FragmentSpreadNode], int]] = []
+        path: list[tuple[FragmentDefinitionNode, list[FragmentSpreadNode], int]] = []
         on_path: dict[str, int] = {}
 
-        def enter(fragment_name: str) -> None:
-            fragment = self.context.get_fragment(fragment_name)
-            on_path[fragment_name] = len(path)
-            path.append((fragment_name, self.context.get_fragment_spreads(fragment.selection_set), 0))
+        def enter(fragment: FragmentDefinitionNode) -> None:
+            on_path[fragment.name.value] = len(path)
+            path.append((fragment, self.context.get_fragment_spreads(fragment.selection_set), 0))
 
-        enter(name)
+        enter(first)
         while path:
-            fragment_name, spreads, index = path[-1]
+            fragment, spreads, index = path[-1]
+            fragment_name = fragment.name.value
             if index < len(spreads):
                 self.visits += 1
-                path[-1] = (fragment_name, spreads, index + 1)
+                path[-1] = (fragment, spreads, index + 1)
                 spread = spreads[index]
                 spread_name = spread.name.value
                 if spread_name in on_path:
-                    cycle = [entry[0] for entry in path[on_path[spread_name] :]]
+                    cycle = [entry[0].name.value for entry in path[on_path[spread_name] :]]
                     via = ", ".join(f"'{n}'" for n in cycle[1:])
                     raise _LimitCrossed(
                         GraphQLError(
@@ -158,17 +169,18 @@ class QueryShapeRule(ASTValidationRule):
                             extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
                         )
                     )
-                if spread_name not in self.shapes and self.context.get_fragment(spread_name) is not None:
-                    enter(spread_name)
+                if spread_name not in self.shapes:
+                    spread_fragment = self.context.get_fragment(spread_name)
+                    if spread_fragment is not None:
+                        enter(spread_fragment)
                 continue
-            fragment = self.context.get_fragment(fragment_name)
             self.shapes[fragment_name] = self._shape(
                 fragment.selection_set, fragment, f"The fragment '{fragment_name}'"
             )
             del on_path[fragment_name]
             path.pop()
 
-    def _shape(self, selection_set: SelectionSetNode, node, what: str) -> Shape:
+    def _shape(self, selection_set: SelectionSetNode, node: Definition, what: str) -> Shape:
         """The shape of a definition's selection set; the fragments it spreads are known already."""
         shape = Shape()
         root = _Scope()
@@ -178,7 +190,9 @@ class QueryShapeRule(ASTValidationRule):
         )
         whole_lists: set[tuple[str, str]] = set()
         # (selections left, level, scope, where the scope's repeats go when done: (parent, name))
-        pending: list = [(iter(selection_set.selections), 0, root, None)]
+        pending: list[tuple[Iterator[SelectionNode], int, _Scope, tuple[_Scope, str] | None]] = [
+            (iter(selection_set.selections), 0, root, None)
+        ]
         while pending:
             selections, level, scope, close = pending[-1]
             selection = next(selections, None)
@@ -226,7 +240,7 @@ class QueryShapeRule(ASTValidationRule):
         shape.whole_lists = frozenset(whole_lists)
         return shape
 
-    def _check_whole_lists(self, whole_lists: set[tuple[str, str]], node, what: str) -> None:
+    def _check_whole_lists(self, whole_lists: set[tuple[str, str]], node: Definition, what: str) -> None:
         names = [field for field, _response in whole_lists]
         repeated = next((field for field in names if names.count(field) > 1), None)
         if repeated is not None:
@@ -238,12 +252,12 @@ class QueryShapeRule(ASTValidationRule):
                 )
             )
 
-    def _count(self, scope: _Scope, name: str, repeats: int, node, what: str) -> None:
+    def _count(self, scope: _Scope, name: str, repeats: int, node: Definition, what: str) -> None:
         count = scope.counts[name] = scope.counts.get(name, 0) + repeats
         scope.most = max(scope.most, count)
         self._check_repeats(scope.repeats(), name, node, what)
 
-    def _check_repeats(self, repeats: int, name: str | None, node, what: str) -> None:
+    def _check_repeats(self, repeats: int, name: str | None, node: Definition, what: str) -> None:
         if repeats > self.max_repeats:
             field = f"'{name}'" if name else "one field"
             raise _LimitCrossed(
@@ -254,7 +268,7 @@ class QueryShapeRule(ASTValidationRule):
                 )
             )
 
-    def _check(self, shape: Shape, node, what: str) -> None:
+    def _check(self, shape: Shape, node: Definition, what: str) -> None:
         # Root fields are an operation's own; a fragment's top level may be spread anywhere.
         if isinstance(node, OperationDefinitionNode) and shape.top > self.max_roots:
             message = (
@@ -300,16 +314,16 @@ _TOKEN = re.compile(
 _COMMENT = re.compile(r"#[^\n\r]*")
 
 
-def rough_token_count(query):
+def rough_token_count(query: str) -> int:
     return len(_TOKEN.findall(_COMMENT.sub("", query)))
 
 
-def validation_rules():
+def validation_rules() -> list[type[ASTValidationRule]]:
     """The spec's rules, plus ours (graphene-django's `validation_rules` would replace the spec's).
 
     QueryShapeRule is run on its own before these (`shape_errors`), so it is not repeated here.
     """
-    rules = list(specified_rules)
+    rules: list[type[ASTValidationRule]] = list(specified_rules)
     if not settings.GRAPHQL_INTROSPECTION:
         # graphql-core's rule still allows __typename, unlike graphene's DisableIntrospection.
         rules.append(NoSchemaIntrospectionCustomRule)

@@ -29,7 +29,7 @@ def register_listing(listing: Listing) -> None:
 def listing(name: str) -> Listing:
     """The listing registered under `name`; an error names it if no installed app offers it."""
     for provide in hooks.get_hooks(LISTING_HOOK):
-        offered = provide()
+        offered: Listing = provide()
         if offered.name == name:
             return offered
     raise LookupError(f"No installed app registers the listing {name!r} (api.graphql.listings).")

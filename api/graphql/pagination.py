@@ -2,11 +2,13 @@
 
 import hashlib
 import math
+from typing import Any
 
 import graphene
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
+from django.db.models import QuerySet
 
 from api.graphql.errors import UserInputError
 from api.visibility import facts_valid_until, request_now
@@ -16,9 +18,13 @@ DEFAULT_PAGE_SIZE = 10
 # Deep offsets cost the database more than any reader needs.
 MAX_PAGE = 1000
 
+# What a listing paginates: a queryset, or a list already in memory.
+Items = QuerySet[Any] | list[Any]
 
-def max_page_size():
-    return getattr(settings, "API_MAX_PAGE_SIZE", 50)
+
+def max_page_size() -> int:
+    size: int = getattr(settings, "API_MAX_PAGE_SIZE", 50)
+    return size
 
 
 class PaginationInfo(graphene.ObjectType):
@@ -32,7 +38,7 @@ class PaginationInfo(graphene.ObjectType):
     has_previous_page = graphene.Boolean(required=True, description="Whether an earlier page exists.")
 
 
-def pagination_arguments():
+def pagination_arguments() -> dict[str, graphene.Int]:
     return {
         "page": graphene.Int(default_value=1, description="Page number, from 1 to 1000; null means 1."),
         "page_size": graphene.Int(
@@ -44,39 +50,41 @@ def pagination_arguments():
 class _Position:
     """What PaginationInfo shows; the total is only counted if a query selects a field needing it."""
 
-    def __init__(self, items, page, page_size, sliced):
+    def __init__(self, items: Items, page: int, page_size: int, sliced: list[Any]) -> None:
         self.items, self.page, self.page_size = items, page, page_size
         start = (page - 1) * page_size
         # A partly filled page tells the total without counting.
-        self._total = start + len(sliced) if len(sliced) < page_size and (sliced or page == 1) else None
+        self._total: int | None = (
+            start + len(sliced) if len(sliced) < page_size and (sliced or page == 1) else None
+        )
 
     @property
-    def total_count(self):
+    def total_count(self) -> int:
         if self._total is None:
             self._total = len(self.items) if isinstance(self.items, list) else cached_count(self.items)
         return self._total
 
     @property
-    def total_pages(self):
+    def total_pages(self) -> int:
         return math.ceil(self.total_count / self.page_size)
 
     @property
-    def has_next_page(self):
+    def has_next_page(self) -> bool:
         return self.page < self.total_pages
 
     @property
-    def has_previous_page(self):
+    def has_previous_page(self) -> bool:
         return self.page > 1
 
 
-def _is_in(param, values):
+def _is_in(param: object, values: set[object]) -> bool:
     try:
         return param in values
     except TypeError:  # unhashable parameters (lists) are never the clock
         return False
 
 
-def cached_count(queryset):
+def cached_count(queryset: QuerySet[Any]) -> int:
     """`queryset.count()`, kept for the content generation: counting every public item is a scan
     that grows with the site, and the answer only changes when content or the clock's next
     transition does (the same invalidation as cached answers)."""
@@ -84,18 +92,19 @@ def cached_count(queryset):
     sql, params = queryset.query.sql_with_params()
     # The request's clock is the only thing in the SQL that differs between requests (as the
     # database backend writes it: SQLite's parameters are already strings).
-    clock = {now, connections[queryset.db].ops.adapt_datetimefield_value(now)}
+    clock: set[object] = {now, connections[queryset.db].ops.adapt_datetimefield_value(now)}
     material = repr((sql, tuple("<now>" if _is_in(param, clock) else param for param in params)))
     key = f"count:{current_generation()}:{hashlib.sha256(material.encode()).hexdigest()}"
     entry = cache.get(key)
     if entry is not None and now < entry[1]:
-        return entry[0]
+        counted: int = entry[0]
+        return counted
     total, valid_until = queryset.count(), facts_valid_until()
     cache.set(key, (total, valid_until), timeout=max(1, int((valid_until - now).total_seconds())))
     return total
 
 
-def paginate(items, page, page_size):
+def paginate(items: Items, page: int | None, page_size: int | None) -> tuple[list[Any], _Position]:
     """Slice a queryset (or list) and describe the slice; a page past the end is empty, not an error."""
     # An explicit null means the default, as the schema's nullable arguments promise codegen users.
     page = 1 if page is None else page

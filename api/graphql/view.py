@@ -7,15 +7,21 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from graphql import (
+    DocumentNode,
+    ExecutionResult,
     GraphQLError,
+    GraphQLSchema,
     GraphQLSyntaxError,
     OperationType,
     execute,
@@ -37,6 +43,8 @@ from cms.request_cache import request_scope
 logger = logging.getLogger("api.graphql")
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Where a request's id for the API is kept once chosen: request.META, the WSGI environ.
+_REQUEST_ID_KEY = "psg.graphql_request_id"
 # graphql-core's "Did you mean 'x', 'y', or 'z'?" (names cannot contain "?").
 _SUGGESTION_RE = re.compile(r" ?Did you mean [^?]*\?")
 
@@ -45,18 +53,20 @@ _SUGGESTION_RE = re.compile(r" ?Did you mean [^?]*\?")
 _cpu_clock = time.thread_time
 
 # Codes a resolver raises on purpose, and the HTTP status each answers with.
-CLIENT_ERROR_STATUS = {"BAD_USER_INPUT": 400, "PREVIEW_TOKEN_INVALID": 400}
+CLIENT_ERROR_STATUS: dict[object, int] = {"BAD_USER_INPUT": 400, "PREVIEW_TOKEN_INVALID": 400}
 
 
 class RequestError(Exception):
     """A request refused before execution, with its HTTP status and error code."""
 
-    def __init__(self, status, code, message, headers=None):
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.headers = status, code, message, headers or {}
 
 
-def _json_response(payload, status, request_id, headers=None):
+def _json_response(
+    payload: Mapping[str, Any], status: int, request_id: str, headers: Mapping[str, str] | None = None
+) -> HttpResponse:
     response = HttpResponse(
         json.dumps(payload, separators=(",", ":")), status=status, content_type="application/json"
     )
@@ -66,7 +76,7 @@ def _json_response(payload, status, request_id, headers=None):
     return response
 
 
-def public_message(message):
+def public_message(message: str) -> str:
     """A graphql-core message as a client may read it: without suggestions while they are off.
 
     graphql-core is also asked to leave them out (`hide_suggestions`); this catches the messages
@@ -77,16 +87,18 @@ def public_message(message):
     return _SUGGESTION_RE.sub("", message)
 
 
-def _hide_suggestions():
+def _hide_suggestions() -> bool:
     return not settings.GRAPHQL_FIELD_SUGGESTIONS
 
 
-def _error(message, code, **extra):
+def _error(message: str, code: str, **extra: Any) -> dict[str, Any]:
     return {"message": message, "extensions": {"code": code, **extra}}
 
 
 class _InvalidQuery(Exception):
-    def __init__(self, errors):
+    """A query that parses but fails validation, with graphql-core's errors."""
+
+    def __init__(self, errors: list[GraphQLError]) -> None:
         super().__init__("invalid query")
         self.errors = errors
 
@@ -94,15 +106,15 @@ class _InvalidQuery(Exception):
 # A frontend sends the same few queries over and over with different variables: parsing and
 # validating one is a good share of an answer's CPU, so valid documents are kept, per process.
 # Bounded in count and query size, so the memory they take is too; invalid queries are not kept.
-_DOCUMENTS = OrderedDict()
+_DOCUMENTS: OrderedDict[tuple[Any, ...], DocumentNode] = OrderedDict()
 _DOCUMENTS_MAX = 64
 _DOCUMENTS_LOCK = threading.Lock()
 _DOCUMENT_MAX_CHARS = 5000
 
 
-def _valid_document(graphql_schema, query):
+def _valid_document(graphql_schema: GraphQLSchema, query: str) -> DocumentNode:
     """The parsed, validated document of `query`; raises GraphQLSyntaxError or _InvalidQuery."""
-    limits = settings.GRAPHQL_LIMITS
+    limits: dict[str, int] = settings.GRAPHQL_LIMITS
     key = (id(graphql_schema), query, tuple(sorted(limits.items())), settings.GRAPHQL_INTROSPECTION)
     with _DOCUMENTS_LOCK:
         document = _DOCUMENTS.get(key)
@@ -124,7 +136,7 @@ def _valid_document(graphql_schema, query):
     return document
 
 
-def _single_param(params, name):
+def _single_param(params: QueryDict, name: str) -> str | None:
     """A query-string parameter given at most once: two values would leave which one runs unclear."""
     values = params.getlist(name)
     if len(values) > 1:
@@ -132,22 +144,22 @@ def _single_param(params, name):
     return values[0] if values else None
 
 
-def _load_json(raw, what):
+def _load_json(raw: bytes | str, what: str) -> Any:
     try:
         return load_json(raw, what)
     except BadJSON as exc:
         raise RequestError(400, "BAD_REQUEST", str(exc)) from None
 
 
-def _content_length(request):
-    raw = request.META.get("CONTENT_LENGTH") or "0"
+def _content_length(request: HttpRequest) -> int:
+    raw: str = request.META.get("CONTENT_LENGTH") or "0"
     if not raw.isascii() or not raw.isdigit():
         raise RequestError(400, "BAD_REQUEST", "`Content-Length` must be a number of bytes.")
     # int() of thousands of digits raises; anything this long is over every limit anyway.
     return int(raw) if len(raw) <= 18 else 10**18
 
 
-def _never_awaitable(_value):
+def _never_awaitable(_value: object) -> bool:
     return False
 
 
@@ -157,7 +169,7 @@ class GraphQLHTTPView(View):
 
     http_method_names = ["get", "post", "options"]
 
-    def http_method_not_allowed(self, request, *args, **kwargs):
+    def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return _json_response(
             {"errors": [_error("GraphQL is served over GET and POST.", "METHOD_NOT_ALLOWED")]},
             405,
@@ -165,20 +177,22 @@ class GraphQLHTTPView(View):
             {"Allow": "GET, POST, OPTIONS"},
         )
 
-    def options(self, request, *args, **kwargs):
+    def options(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = HttpResponse(status=204)
         response["Allow"] = "GET, POST, OPTIONS"
         return response
 
     @staticmethod
-    def request_id(request):
-        if not hasattr(request, "_graphql_request_id"):
+    def request_id(request: HttpRequest) -> str:
+        request_id: str | None = request.META.get(_REQUEST_ID_KEY)
+        if request_id is None:
             # cms.request_id.RequestIdMiddleware has chosen one already: the header and logs agree.
             given = getattr(request, "request_id", None) or request.headers.get("X-Request-ID", "")
-            request._graphql_request_id = given if _REQUEST_ID_RE.match(given) else uuid.uuid4().hex
-        return request._graphql_request_id
+            request_id = given if _REQUEST_ID_RE.match(given) else uuid.uuid4().hex
+            request.META[_REQUEST_ID_KEY] = request_id
+        return request_id
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if (
             settings.GRAPHIQL_ENABLED
             and "query" not in request.GET
@@ -189,21 +203,22 @@ class GraphQLHTTPView(View):
             return render(request, "cms/graphiql.html", {"endpoint": request.path})
         return self.handle(request)
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return self.handle(request)
 
-    def handle(self, request):
+    def handle(self, request: HttpRequest) -> HttpResponseBase:
         # One scope for the whole request: the cache generation read before execution is the one
         # the answer is stored under, so an answer can never outlive a change made meanwhile.
         with request_scope():
             response_cache.adopt_generation(request)
             return self._handle(request)
 
-    def _handle(self, request):
+    def _handle(self, request: HttpRequest) -> HttpResponseBase:
         request_id = self.request_id(request)
+        response: HttpResponseBase | None
         try:
             params = self.read_params(request)
-            cacheable = response_cache.is_cacheable_request(request, params[0])
+            cacheable: bool = response_cache.is_cacheable_request(request, params[0])
             response = response_cache.cached_response(request, params) if cacheable else None
             if response is None:
                 started = _cpu_clock()
@@ -220,16 +235,20 @@ class GraphQLHTTPView(View):
             )
             cacheable = False
         response["X-Request-ID"] = request_id
-        return response_cache.add_http_caching(request, response, cacheable)
+        answer: HttpResponseBase = response_cache.add_http_caching(request, response, cacheable)
+        return answer
 
-    def read_params(self, request):
-        limits = settings.GRAPHQL_LIMITS
+    def read_params(self, request: HttpRequest) -> tuple[str, dict[str, Any] | None, str | None]:
+        """The query, variables and operation name of a request; RequestError if they are unusable."""
+        limits: dict[str, int] = settings.GRAPHQL_LIMITS
+        query: object
+        variables: object
+        operation_name: object
         if request.method == "GET":
-            query, variables, operation_name = (
+            query, raw_variables, operation_name = (
                 _single_param(request.GET, name) for name in ("query", "variables", "operationName")
             )
-            if variables:
-                variables = _load_json(variables, "`variables`")
+            variables = _load_json(raw_variables, "`variables`") if raw_variables else raw_variables
         else:
             length = _content_length(request)
             if length > limits["MAX_BODY_BYTES"]:
@@ -269,7 +288,7 @@ class GraphQLHTTPView(View):
         return self.check_query(query), variables, operation_name
 
     @staticmethod
-    def check_query(query):
+    def check_query(query: object) -> str:
         if not isinstance(query, str) or not query.strip():
             raise RequestError(400, "BAD_REQUEST", "Provide a GraphQL `query` string.")
         if len(query) > settings.GRAPHQL_LIMITS["MAX_QUERY_CHARS"]:
@@ -280,7 +299,9 @@ class GraphQLHTTPView(View):
             )
         return query
 
-    def run(self, request, query, variables, operation_name):
+    def run(
+        self, request: HttpRequest, query: str, variables: dict[str, Any] | None, operation_name: str | None
+    ) -> tuple[int, dict[str, Any]]:
         graphql_schema = schema.graphql_schema
         max_tokens = settings.GRAPHQL_LIMITS["MAX_TOKENS"]
         if rough_token_count(query) > max_tokens:
@@ -305,15 +326,19 @@ class GraphQLHTTPView(View):
                 "This API is read-only: only queries are served.",
                 {"Allow": "GET, POST, OPTIONS"},
             )
-        result = execute(
-            graphql_schema,
-            document,
-            context_value=request,
-            variable_values=variables,
-            operation_name=operation_name,
-            # Every resolver is synchronous: graphql-core need not inspect each value for awaitables.
-            is_awaitable=_never_awaitable,
-            hide_suggestions=_hide_suggestions(),
+        # Every resolver is synchronous, so the result is never awaitable.
+        result = cast(
+            ExecutionResult,
+            execute(
+                graphql_schema,
+                document,
+                context_value=request,
+                variable_values=variables,
+                operation_name=operation_name,
+                # Every resolver is synchronous: graphql-core need not inspect each value for awaitables.
+                is_awaitable=_never_awaitable,
+                hide_suggestions=_hide_suggestions(),
+            ),
         )
         status = 200
         formatted = []
@@ -321,7 +346,7 @@ class GraphQLHTTPView(View):
             error_status, entry = self.format_execution_error(request, error)
             status = max(status, error_status)
             formatted.append(entry)
-        payload = {"data": result.data} if status < 500 or result.data else {}
+        payload: dict[str, Any] = {"data": result.data} if status < 500 or result.data else {}
         if formatted:
             payload["errors"] = formatted
         if status >= 500:
@@ -329,17 +354,17 @@ class GraphQLHTTPView(View):
         return status, payload
 
     @staticmethod
-    def format_validation_error(error):
+    def format_validation_error(error: GraphQLError) -> dict[str, Any]:
         code = (error.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")
         if isinstance(error, ValidationAbortedError) and not error.message.startswith("Too many"):
             # graphql-core's own work budget (or the recursion limit) ran out: a costly document.
             code = "QUERY_TOO_COMPLEX"
-        entry = {"message": public_message(error.message), "extensions": {"code": code}}
+        entry: dict[str, Any] = {"message": public_message(error.message), "extensions": {"code": code}}
         if error.locations:
             entry["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
         return entry
 
-    def format_execution_error(self, request, error):
+    def format_execution_error(self, request: HttpRequest, error: GraphQLError) -> tuple[int, dict[str, Any]]:
         original = error.original_error
         code = (error.extensions or {}).get("code")
         if error.path is None:
@@ -372,7 +397,7 @@ graphql_view = GraphQLHTTPView.as_view()
 
 
 @csrf_exempt
-def graphql_not_found(request, *args, **kwargs):
+def graphql_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """Any other path under /graphql/ (`/graphql/x`, `/graphql//`): the API's JSON 404, whatever the
     method, not the site's HTML page or a trailing-slash redirect to it."""
     response = _json_response(
@@ -384,7 +409,7 @@ def graphql_not_found(request, *args, **kwargs):
     return response
 
 
-def service_unavailable_response(request):
+def service_unavailable_response(request: HttpRequest) -> HttpResponse:
     """The 503 a client gets while the database is down, the same wherever the failure happened."""
     request_id = GraphQLHTTPView.request_id(request)
     return _json_response(
@@ -405,13 +430,13 @@ def service_unavailable_response(request):
 class DatabaseUnavailableMiddleware:
     """A database outage outside the resolvers (view, session, user) answers /graphql/ with 503 JSON."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         # By path_info (without a SCRIPT_NAME prefix), and `/graphql` without its slash too.
         if not is_graphql(request):
             return None

@@ -123,12 +123,16 @@ REDIS_URL = get_env("REDIS_URL", "")
 STATE_REDIS_URL = get_env("STATE_REDIS_URL", REDIS_URL)
 CACHES = {
     "default": (
-        {"BACKEND": "api.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "psg"}
+        {"BACKEND": "cms.internals.django_redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "psg"}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"}
     ),
     "state": (
-        {"BACKEND": "api.cache.RedisCache", "LOCATION": STATE_REDIS_URL, "KEY_PREFIX": "psg-state"}
+        {
+            "BACKEND": "cms.internals.django_redis.RedisCache",
+            "LOCATION": STATE_REDIS_URL,
+            "KEY_PREFIX": "psg-state",
+        }
         if STATE_REDIS_URL
         # Counters are tiny and short-lived: room for many clients before local memory culls any.
         else {
@@ -343,13 +347,6 @@ if ADMIN_2FA != "off":
         MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
         TWO_FACTOR_MIDDLEWARE[ADMIN_2FA],
     )
-
-# --- Benchmark (make bench) ---------------------------------------------------------------------
-
-# Wagtail's REST API v2 on /bench-api/v2/ beside GraphQL, for comparison only (bench/rest_api.py).
-BENCH_REST_API = get_env_bool("BENCH_REST_API", False)
-if BENCH_REST_API:
-    INSTALLED_APPS += ["wagtail.api.v2", "rest_framework"]
 
 # --- Logging ----------------------------------------------------------------------------------
 

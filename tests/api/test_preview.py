@@ -4,14 +4,13 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.core.management import call_command
 from django.db.models.signals import post_delete
 from django.utils import timezone
 from freezegun import freeze_time
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
-from wagtail_headless_preview.models import PagePreview
+from wagtail_headless_preview.models import HeadlessPreviewMixin, PagePreview
 
 from api import previews
 from news.models import NewsPage
@@ -102,7 +101,7 @@ def test_preview_without_frontend_renders_the_draft_in_the_admin(editor_client, 
 
 # --- A token lives only as long as its draft is current (api/previews.py) -----------------------
 
-NEVER_ISSUED = signing.TimestampSigner(salt="headlesspreview.token").sign("id=987654")
+NEVER_ISSUED = HeadlessPreviewMixin.get_preview_signer().sign("id=987654")
 
 
 def _answer(client, token):

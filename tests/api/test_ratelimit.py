@@ -136,7 +136,11 @@ def test_counter_is_shared_through_redis(client):
     prefix = f"psgtest-{uuid.uuid4().hex[:8]}"
     caches = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "state": {"BACKEND": "api.cache.RedisCache", "LOCATION": REDIS_DB, "KEY_PREFIX": prefix},
+        "state": {
+            "BACKEND": "cms.internals.django_redis.RedisCache",
+            "LOCATION": REDIS_DB,
+            "KEY_PREFIX": prefix,
+        },
     }
     try:
         with override_settings(CACHES=caches):

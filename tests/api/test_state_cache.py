@@ -70,8 +70,16 @@ def two_redis():
 
 def redis_caches(cache_url: str, state_url: str) -> dict:
     return {
-        "default": {"BACKEND": "api.cache.RedisCache", "LOCATION": cache_url, "KEY_PREFIX": "psg"},
-        "state": {"BACKEND": "api.cache.RedisCache", "LOCATION": state_url, "KEY_PREFIX": "psg-state"},
+        "default": {
+            "BACKEND": "cms.internals.django_redis.RedisCache",
+            "LOCATION": cache_url,
+            "KEY_PREFIX": "psg",
+        },
+        "state": {
+            "BACKEND": "cms.internals.django_redis.RedisCache",
+            "LOCATION": state_url,
+            "KEY_PREFIX": "psg-state",
+        },
     }
 
 

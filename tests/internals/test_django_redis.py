@@ -1,0 +1,87 @@
+"""What cms/internals/django_redis.py relies on in Django's Redis cache backend still holds."""
+
+import inspect
+import uuid
+
+import pytest
+import redis
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+
+from cms.internals.django_redis import RedisCache, RedisCacheClient, redis_client
+
+URL = "redis://127.0.0.1:6379/15"
+
+
+def test_the_backend_instantiates_the_client_class_it_holds_in__class():
+    backend = DjangoRedisCache(URL, {"OPTIONS": {"socket_timeout": 2}})
+    assert backend._class is DjangoRedisCacheClient
+
+    class Probe(DjangoRedisCacheClient):
+        pass
+
+    backend._class = Probe
+    assert type(backend._cache) is Probe
+    assert type(RedisCache(URL, {})._cache) is RedisCacheClient
+
+
+def test_get_connection_pool_takes_write_and_is_the_pool_django_uses():
+    assert list(inspect.signature(DjangoRedisCacheClient._get_connection_pool).parameters) == [
+        "self",
+        "write",
+    ]
+    client = DjangoRedisCacheClient([URL])
+    pool = client._get_connection_pool(True)
+    assert isinstance(pool, redis.ConnectionPool)
+    # One pool per server, kept: the clients built over it are kept per pool.
+    assert client._get_connection_pool(True) is pool and client._get_connection_pool(False) is pool
+    assert client.get_client(write=True).connection_pool is pool
+
+
+def test_django_still_builds_a_client_per_call():
+    """When this fails, Django keeps its clients itself and RedisCacheClient can go."""
+    client = DjangoRedisCacheClient([URL])
+    assert client.get_client() is not client.get_client()
+    ours = RedisCacheClient([URL])
+    assert ours.get_client() is ours.get_client(write=True)
+
+
+@pytest.fixture
+def redis_cache():
+    try:
+        redis.Redis.from_url(URL).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis is not running at 127.0.0.1:6379")
+    raw = redis.Redis.from_url(URL)
+    prefix = f"psgtest-{uuid.uuid4().hex[:8]}"
+    yield RedisCache(URL, {"KEY_PREFIX": prefix})
+    for key in raw.scan_iter(f"{prefix}:*"):
+        raw.delete(key)
+
+
+def test_many_calls_build_one_client(redis_cache, monkeypatch):
+    built = []
+    original = redis.Redis.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "__init__", counting)
+    redis_cache.set("a", {"x": 1})
+    assert redis_cache.get("a") == {"x": 1}
+    assert redis_cache.add("n", 0) is True
+    assert redis_cache.incr("n") == 1
+    assert redis_cache.get_many(["a", "n", "missing"]) == {"a": {"x": 1}, "n": 1}
+    redis_cache.delete("a")
+    assert redis_cache.get("a") is None
+    assert len(built) == 1
+
+
+def test_the_raw_client_writes_what_the_cache_reads(redis_cache):
+    # The rate limits INCRBY through the raw client and may read the count through the cache: Django
+    # must keep storing integers as plain Redis integers, under make_and_validate_key's keys.
+    key = redis_cache.make_and_validate_key("count")
+    assert redis_client(redis_cache).incrby(key, 5) == 5
+    assert redis_cache.get("count") == 5
+    assert redis_cache.incr("count", 2) == 7
