@@ -8,7 +8,8 @@ class ApiConfig(AppConfig):
     verbose_name = "PSG API"
 
     def ready(self):
-        from api import previews, serving, signals  # noqa: F401  (page-serving hooks register themselves)
+        from api import api_keys, previews, serving, signals  # noqa: F401  (page-serving hooks register themselves)
 
         signals.connect()
         previews.connect()
+        api_keys.connect()

@@ -1,4 +1,5 @@
-"""Rate limiting of anonymous traffic, per client address, in a fixed window kept in the state cache.
+"""Rate limiting of anonymous traffic, per client address, in a fixed window kept in the state cache;
+and of trusted frontends, per API key (api/api_keys.py), on a counter of their own or none.
 
 What is counted is decided by the view a request resolves to, never by how its path is spelled
 (`/graphql` or `/graphql/`, a SCRIPT_NAME prefix, percent-encoding): every public view is counted,
@@ -8,6 +9,11 @@ not. Requests that resolve to no view at all (Wagtail's redirects, 404s) count w
 Counters live in the "state" cache (api/cache.py), apart from cached answers, so filling the cache
 cannot evict them. With Redis every worker shares them; otherwise each process counts for itself
 (local memory), which still stops a single hostile client but is per worker.
+
+A request that sends a key is never counted against its address while the key is valid: a
+frontend's build and its visitors' server-side renders share one address with nothing else. A key
+that is not valid is answered 401, after the request was counted against its address (so guessing
+keys costs as much rate limit as any other request).
 """
 
 import functools
@@ -25,8 +31,10 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import Resolver404, resolve
+from django.utils.cache import patch_cache_control
 from django.utils.module_loading import import_string
 
+from api import api_keys
 from api.cache import raw_redis_client, state_cache
 from api.resource_policy import CROSS_ORIGIN
 from cms.request_id import make_request_id
@@ -37,6 +45,8 @@ logger = logging.getLogger("api.ratelimit")
 # The two counters a client has per window.
 API = "api"
 SITE = "site"
+# The one counter of an API key that has a limit, whatever the view (API or site).
+KEY = "key"
 
 # The views frontends and partner sites call, however a route to them is spelled: the API counter.
 API_VIEWS = (
@@ -155,10 +165,19 @@ def count_request(address: str, bucket: str = API) -> tuple[int, int]:
 def count_in_window(name: str, address: str, amount: int = 1) -> tuple[int, int]:
     """Add `amount` to the counter `name` of `address` for the current RATE_LIMIT_WINDOW:
     (its total so far in the window, seconds until the window ends)."""
+    return _count(name, _bucket_key(address), amount)
+
+
+def count_for_key(frontend: api_keys.TrustedFrontend, amount: int = 1) -> tuple[int, int]:
+    """count_in_window() for an API key: its own counter, apart from every address's."""
+    return _count(f"ratelimit:{KEY}", frontend.digest, amount)
+
+
+def _count(name: str, counted: str, amount: int) -> tuple[int, int]:
     window = settings.RATE_LIMIT_WINDOW
     now = time.time()
     window_index = int(now // window)
-    key = f"{name}:{window}:{window_index}:{_bucket_key(address)}"
+    key = f"{name}:{window}:{window_index}:{counted}"
     retry_after = max(1, math.ceil((window_index + 1) * window - now))
     backend = state_cache()
     client = raw_redis_client(backend)
@@ -226,10 +245,14 @@ def charge_for_cpu(request: HttpRequest, cpu_seconds: float) -> None:
     if not settings.RATE_LIMIT_ENABLED or share <= 0 or _is_staff(request):
         return
     extra = int(cpu_seconds / share)
-    if extra <= 0:
+    frontend = api_keys.verified(request.META)
+    if extra <= 0 or (frontend is not None and frontend.rate_limit is None):
         return
     try:
-        count_in_window(f"ratelimit:{API}", client_address(request), amount=extra)
+        if frontend is not None:
+            count_for_key(frontend, amount=extra)
+        else:
+            count_in_window(f"ratelimit:{API}", client_address(request), amount=extra)
     except Exception:  # as for counting itself: an outage costs the limit, never the answer
         logger.exception("Rate limiting skipped: the cache is unavailable.")
 
@@ -238,33 +261,46 @@ def charge_for_cpu(request: HttpRequest, cpu_seconds: float) -> None:
 # so each process remembers that and refuses the client's further requests without a cache round
 # trip, and the server's front without handing them to a thread at all (`refuse_known_over_limit`):
 # a flood over the limit costs less than any answer worth having. Bounded; emptied when full.
-_over_limit: dict[tuple[str, str], float] = {}
+# Keys over their own limit are remembered the same way, by digest (the front can hash the key it is
+# sent, but cannot look it up), with the limit the 429 states.
+_over_limit: dict[tuple[str, str], tuple[float, int]] = {}
 _OVER_LIMIT_MAX = 10_000
 
 
 def remember_over_limit(address: str, bucket: str, retry_after: int) -> None:
-    if len(_over_limit) >= _OVER_LIMIT_MAX:
-        now = time.time()
-        for key in [key for key, until in list(_over_limit.items()) if until <= now]:
-            _over_limit.pop(key, None)
-        if len(_over_limit) >= _OVER_LIMIT_MAX:
-            _over_limit.clear()
-    _over_limit[(_bucket_key(address), bucket)] = time.time() + retry_after
+    _remember(_bucket_key(address), bucket, retry_after, settings.RATE_LIMIT_REQUESTS)
 
 
 def over_limit_for(address: str, bucket: str) -> int | None:
     """Seconds until `address` may use `bucket` again, if this process knows it is over the limit."""
+    known = _known_over_limit(_bucket_key(address), bucket)
+    return known[0] if known is not None else None
+
+
+def _remember(client: str, bucket: str, retry_after: int, limit: int) -> None:
+    if len(_over_limit) >= _OVER_LIMIT_MAX:
+        now = time.time()
+        for key in [key for key, (until, _limit) in list(_over_limit.items()) if until <= now]:
+            _over_limit.pop(key, None)
+        if len(_over_limit) >= _OVER_LIMIT_MAX:
+            _over_limit.clear()
+    _over_limit[(client, bucket)] = (time.time() + retry_after, limit)
+
+
+def _known_over_limit(client: str, bucket: str) -> tuple[int, int] | None:
+    """(seconds left, the limit) while this process knows `client` is over its limit on `bucket`."""
     if not _over_limit:
         return None
-    key = (_bucket_key(address), bucket)
-    until = _over_limit.get(key)
-    if until is None:
+    key = (client, bucket)
+    known = _over_limit.get(key)
+    if known is None:
         return None
+    until, limit = known
     left = until - time.time()
     if left <= 0:
         _over_limit.pop(key, None)
         return None
-    return max(1, math.ceil(left))
+    return max(1, math.ceil(left)), limit
 
 
 def forget_over_limit() -> None:
@@ -296,7 +332,11 @@ def refuse_known_over_limit(environ: Mapping[str, Any]) -> tuple[int, list[tuple
     """The 429 (status, headers, body) for a request from a client this process already knows to be
     over its limit, from the request line and headers alone (`cms/asgi_front.py` asks before it
     reads the body); None when Django should decide: a session (staff are exempt), a preflight, a
-    frontend origin allowed credentials (django-cors-headers answers those), or no known excess."""
+    frontend origin allowed credentials (django-cors-headers answers those), or no known excess.
+
+    A request sending an API key is judged by what is known of that key alone, never of its
+    address: a trusted frontend shares its address with nothing to hold against it, and a key that
+    is not valid is Django's to answer (401)."""
     if not _over_limit or not settings.RATE_LIMIT_ENABLED or environ.get("REQUEST_METHOD") == "OPTIONS":
         return None
     if settings.SESSION_COOKIE_NAME in environ.get("HTTP_COOKIE", ""):
@@ -305,9 +345,14 @@ def refuse_known_over_limit(environ: Mapping[str, Any]) -> tuple[int, list[tuple
     bucket = bucket_for_path(path)
     if bucket is None:
         return None
-    retry_after = over_limit_for(address_from_meta(environ), bucket)
-    if retry_after is None:
+    key = api_keys.presented_key(environ)
+    if key is not None:
+        known = _known_over_limit(api_keys.digest_of(key), KEY)
+    else:
+        known = _known_over_limit(_bucket_key(address_from_meta(environ)), bucket)
+    if known is None:
         return None
+    retry_after, limit = known
     headers = [
         ("Content-Type", "application/json"),
         ("Retry-After", str(retry_after)),
@@ -325,7 +370,7 @@ def refuse_known_over_limit(environ: Mapping[str, Any]) -> tuple[int, list[tuple
             ("Access-Control-Expose-Headers", ", ".join(settings.CORS_EXPOSE_HEADERS)),
             ("Vary", "origin"),
         ]
-    body = _too_many_body(settings.RATE_LIMIT_REQUESTS, settings.RATE_LIMIT_WINDOW, retry_after)
+    body = _too_many_body(limit, settings.RATE_LIMIT_WINDOW, retry_after)
     return 429, headers, body
 
 
@@ -338,7 +383,8 @@ def too_many_requests(limit: int, window: int, retry_after: int) -> HttpResponse
 
 
 class RateLimitMiddleware:
-    """Answers 429 once an anonymous client has made RATE_LIMIT_REQUESTS in the current window.
+    """Answers 429 once an anonymous client has made RATE_LIMIT_REQUESTS in the current window, or a
+    trusted frontend its key's own limit; and 401 to a request whose API key is not valid.
 
     A request that resolves to a view is checked in `process_view`, after the session and auth
     middleware have run, so staff signed in to the admin are recognised, and before the view runs.
@@ -357,10 +403,14 @@ class RateLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
-        if request.META.get(SEEN) or not settings.RATE_LIMIT_ENABLED:
-            return response
-        bucket = bucket_for_path(request.path_info, getattr(request, "urlconf", None))
-        return self.check(request, bucket) or response
+        if not request.META.get(SEEN) and self.applies(request):
+            bucket = bucket_for_path(request.path_info, getattr(request, "urlconf", None))
+            response = self.check(request, bucket) or response
+        if api_keys.verified(request.META) is not None:
+            # The bytes are the public answer's, but what a key fetched is its holder's alone: no
+            # shared cache (the tier, a CDN) may keep it, whatever the view said.
+            patch_cache_control(response, private=True)
+        return response
 
     def process_view(
         self,
@@ -370,27 +420,66 @@ class RateLimitMiddleware:
         view_kwargs: dict[str, Any],
     ) -> HttpResponse | None:
         request.META[SEEN] = True
-        if not settings.RATE_LIMIT_ENABLED:
+        if not self.applies(request):
             return None
         match = request.resolver_match
         return self.check(request, bucket_for(view_func, match.route if match else "", request.path_info))
 
     @staticmethod
+    def applies(request: HttpRequest) -> bool:
+        # An API key is checked with rate limiting off too: a mistyped key is answered, not ignored.
+        return settings.RATE_LIMIT_ENABLED or api_keys.presented_key(request.META) is not None
+
+    @staticmethod
     def check(request: HttpRequest, bucket: str | None) -> HttpResponse | None:
-        """Count the request on `bucket`: the 429 to send if it is over the limit, else None."""
-        if bucket is None or _is_staff(request):
+        """Count the request on `bucket` for its address, or on its API key's own counter: the answer
+        to send instead of the view's (429; 401 for a key that is not valid), else None."""
+        if bucket is None:
             return None
-        limit, window = settings.RATE_LIMIT_REQUESTS, settings.RATE_LIMIT_WINDOW
-        address = client_address(request)
-        known = over_limit_for(address, bucket)
-        if known is not None:
-            return too_many_requests(limit, window, known)
-        try:
-            count, retry_after = count_request(address, bucket)
-        except Exception:  # a cache outage must not take the API down with it
-            logger.exception("Rate limiting skipped: the cache is unavailable.")
+        key = api_keys.presented_key(request.META)
+        if key is None:
+            return _check_address(request, bucket)
+        frontend = api_keys.verify(key)
+        if frontend is None:
+            return _check_address(request, bucket) or api_keys.invalid_key_response()
+        request.META[api_keys.VERIFIED] = frontend
+        if _is_staff(request):
             return None
-        if count > limit:
-            remember_over_limit(address, bucket, retry_after)
-            return too_many_requests(limit, window, retry_after)
+        return _check_key(frontend)
+
+
+def _check_address(request: HttpRequest, bucket: str) -> HttpResponse | None:
+    if not settings.RATE_LIMIT_ENABLED or _is_staff(request):
         return None
+    limit, window = settings.RATE_LIMIT_REQUESTS, settings.RATE_LIMIT_WINDOW
+    address = client_address(request)
+    known = over_limit_for(address, bucket)
+    if known is not None:
+        return too_many_requests(limit, window, known)
+    try:
+        count, retry_after = count_request(address, bucket)
+    except Exception:  # a cache outage must not take the API down with it
+        logger.exception("Rate limiting skipped: the cache is unavailable.")
+        return None
+    if count > limit:
+        remember_over_limit(address, bucket, retry_after)
+        return too_many_requests(limit, window, retry_after)
+    return None
+
+
+def _check_key(frontend: api_keys.TrustedFrontend) -> HttpResponse | None:
+    limit, window = frontend.rate_limit, settings.RATE_LIMIT_WINDOW
+    if limit is None or not settings.RATE_LIMIT_ENABLED:
+        return None  # not even counted: a key without a limit costs no round trip
+    known = _known_over_limit(frontend.digest, KEY)
+    if known is not None:
+        return too_many_requests(limit, window, known[0])
+    try:
+        count, retry_after = count_for_key(frontend)
+    except Exception:
+        logger.exception("Rate limiting skipped: the cache is unavailable.")
+        return None
+    if count > limit:
+        _remember(frontend.digest, KEY, retry_after, limit)
+        return too_many_requests(limit, window, retry_after)
+    return None

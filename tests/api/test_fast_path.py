@@ -247,7 +247,8 @@ def test_cookies_other_than_the_session_do_not_matter(news_index):
 
 @pytest.mark.parametrize(
     "credentials",
-    [{"HTTP_COOKIE": "theme=dark; sessionid=abc"}, {"HTTP_AUTHORIZATION": "Bearer abc"}],
+    # Basic: credentials the API does not read (a proxy's); API keys are tests/api/test_api_key_fronts.py.
+    [{"HTTP_COOKIE": "theme=dark; sessionid=abc"}, {"HTTP_AUTHORIZATION": "Basic cHJveHk6c2VjcmV0"}],
     ids=["session-cookie", "authorization"],
 )
 def test_signed_in_requests_always_go_to_django(news_index, credentials):
