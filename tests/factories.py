@@ -8,6 +8,8 @@ import factory
 import wagtail_factories
 from wagtail.models import Page, Site
 
+from api.api_keys import new_key
+from api.models import ApiKey
 from events.models import EventIndexPage, EventPage, ProgrammeItem, TicketPrice, Venue
 from home.models import HomePage, JoinPage, JoinReason, StandardPage
 from news.models import NewsIndexPage, NewsPage, Topic
@@ -127,3 +129,9 @@ def make_site():
     news_index = NewsIndexPageFactory(parent=home)
     events_index = EventIndexPageFactory(parent=home)
     return home, news_index, events_index
+
+
+def make_api_key(name="Public site", rate_limit=None):
+    """A key as the admin makes one: (its row, the key its frontend sends)."""
+    key, prefix, digest = new_key()
+    return ApiKey.objects.create(name=name, prefix=prefix, digest=digest, rate_limit=rate_limit), key
