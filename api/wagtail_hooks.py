@@ -4,6 +4,7 @@ with their own rate limit), each shown once when made, revocable; api/api_keys.p
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.http import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -90,7 +91,9 @@ class ApiKeyCreateView(CreateView):
 
 
 def _rate_limit(api_key: ApiKey) -> str:
-    return "No limit" if api_key.rate_limit is None else f"{api_key.rate_limit} a window"
+    if api_key.rate_limit is None:
+        return "No limit"
+    return f"{api_key.rate_limit} per {settings.RATE_LIMIT_WINDOW} s"
 
 
 def _status(api_key: ApiKey) -> str:
