@@ -4,7 +4,8 @@ changing an answer's bytes or letting a shared cache keep what it fetched."""
 import json
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from freezegun import freeze_time
@@ -127,6 +128,33 @@ def test_a_deleted_key_is_refused_at_once(client, news_index):
     row, key = make_api_key()
     assert get(client, **bearer(key)).status_code == 200
     row.delete()
+    _refused(get(client, **bearer(key)))
+
+
+def test_a_database_outage_while_checking_a_key_is_503_not_401(news_index, monkeypatch):
+    _row, key = make_api_key()
+
+    def down():
+        raise OperationalError("connection to server at 10.1.2.3, port 5432 failed")
+
+    monkeypatch.setattr("api.api_keys._model", down)
+    response = get(Client(raise_request_exception=False), **bearer(key))
+    assert response.status_code == 503
+    assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+
+
+def test_a_cache_outage_costs_a_query_never_the_check(client, news_index, monkeypatch):
+    class DownCache:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("Error 111 connecting to redis")
+
+        add = set = delete = get
+
+    row, key = make_api_key()
+    monkeypatch.setattr("api.api_keys.cache", DownCache())
+    assert get(client, **bearer(key)).status_code == 200
+    row.revoked_at = timezone.now()
+    row.save()
     _refused(get(client, **bearer(key)))
 
 
