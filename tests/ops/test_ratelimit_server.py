@@ -6,6 +6,7 @@ command mounted under /cms, so repeated requests are replayed by api/graphql/fas
 Django.
 """
 
+import contextlib
 import json
 import socket
 import time
@@ -16,6 +17,7 @@ from email.message import Message
 
 import pytest
 
+from api.api_keys import new_key
 from tests.ops.conftest import ProductionServer, production_env
 
 QUERY = json.dumps({"query": "{ __typename }"}).encode()
@@ -27,9 +29,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def request(port: int, path: str, body: bytes | None = None) -> tuple[int, Message]:
+def request(port: int, path: str, body: bytes | None = None, key: str = "") -> tuple[int, Message]:
+    headers = {"Content-Type": "application/json"}
+    if key:
+        headers["Authorization"] = f"Bearer {key}"
     sent = urllib.request.Request(  # noqa: S310 (a local URL)
-        f"http://127.0.0.1:{port}{path}", data=body, headers={"Content-Type": "application/json"}
+        f"http://127.0.0.1:{port}{path}", data=body, headers=headers
     )
     try:
         with urllib.request.urlopen(sent, timeout=10) as response:  # noqa: S310
@@ -38,9 +43,8 @@ def request(port: int, path: str, body: bytes | None = None) -> tuple[int, Messa
         return error.code, error.headers
 
 
-@pytest.fixture
-def server(postgres, migrated_template, tmp_path):
-    _name, url = postgres.create("psg_ratelimit", template=migrated_template)
+@contextlib.contextmanager
+def serving(url, log_path):
     port = free_port()
     env = production_env(
         DATABASE_URL=url,
@@ -55,9 +59,16 @@ def server(postgres, migrated_template, tmp_path):
         REDIS_URL=None,
         STATE_REDIS_URL=None,
     )
-    server = ProductionServer(env, tmp_path / "server.log")
+    server = ProductionServer(env, log_path)
     server.health_path = "/cms/healthz"
     with server:
+        yield port
+
+
+@pytest.fixture
+def server(postgres, migrated_template, tmp_path):
+    _name, url = postgres.create("psg_ratelimit", template=migrated_template)
+    with serving(url, tmp_path / "server.log") as port:
         yield port
 
 
@@ -100,3 +111,29 @@ def test_a_client_over_its_limit_is_refused_before_its_body_is_read(server):
     assert "connection: close" in head
     assert "access-control-allow-origin: *" in head
     assert "retry-after:" in head
+
+
+@pytest.mark.django_db
+def test_a_key_is_never_refused_for_its_addresss_excess(postgres, migrated_template, tmp_path):
+    name, url = postgres.create("psg_ratelimit", template=migrated_template)
+    keys = {}
+    with postgres.connect(name) as database:
+        for label, limit in (("build", None), ("preview", 2)):
+            keys[label], prefix, digest = new_key()
+            database.execute(
+                "INSERT INTO api_apikey (name, prefix, digest, rate_limit, created_at)"
+                " VALUES (%s, %s, %s, %s, now())",
+                [label, prefix, digest, limit],
+            )
+    with serving(url, tmp_path / "server.log") as port:
+        status, headers = request(port, "/cms/graphql/", QUERY, "psg_0123abcd_" + "A" * 43)
+        assert status == 401 and headers["WWW-Authenticate"].startswith("Bearer")
+        # The address (charged for that guess too) goes over its limit; this process remembers it.
+        assert [request(port, "/cms/graphql/", QUERY)[0] for _ in range(3)] == [200, 200, 429]
+        # Keyed requests from that address: past the front's shortcut, on the key's counter or none.
+        assert {request(port, "/cms/graphql/", QUERY, keys["build"])[0] for _ in range(10)} == {200}
+        preview = [request(port, "/cms/graphql/", QUERY, keys["preview"]) for _ in range(4)]
+        assert [status for status, _ in preview] == [200, 200, 429, 429]
+        assert "private" in preview[0][1]["Cache-Control"]
+        assert request(port, "/cms/graphql/", QUERY, keys["build"])[0] == 200
+        assert request(port, "/cms/graphql/", QUERY)[0] == 429
