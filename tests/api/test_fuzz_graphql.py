@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
-from graphql import GraphQLEnumType, GraphQLNonNull, build_schema, get_named_type, parse, validate
+from graphql import (
+    GraphQLEnumType,
+    GraphQLNonNull,
+    GraphQLSyntaxError,
+    build_schema,
+    get_named_type,
+    parse,
+    validate,
+)
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from schemathesis.graphql.checks import GraphQLClientError, GraphQLSchemaViolation, GraphQLServerError
@@ -93,8 +101,15 @@ def check_answer(case, response):
         codes = {error["extensions"]["code"] for error in payload["errors"]}
         if response.status_code != 400 or not codes <= CLIENT_ERROR_CODES:
             raise
+    try:
+        document = parse(case.body)
+    except GraphQLSyntaxError:
+        # Hypothesis also writes strings from the project's own constants, such as api/input_rules.py's
+        # `[\x00\ud800-\udfff]`: an escaped lone surrogate, which no GraphQL lexer accepts.
+        assert response.status_code == 400, (case.body, payload)
+        return
     # Schemathesis also sends invalid queries (missing or mistyped arguments): refused with 400.
-    if validate(GRAPHQL_SCHEMA, parse(case.body)):
+    if validate(GRAPHQL_SCHEMA, document):
         assert response.status_code == 400, (case.body, payload)
 
 
