@@ -71,15 +71,16 @@ def digest_of(key: str) -> str:
 def presented_key(meta: Mapping[str, Any]) -> str | None:
     """The key a request sends (`meta`: request.META or a WSGI environ), None when it sends none.
 
-    `Authorization: Bearer …` is a key, whatever follows. A key sent without the scheme is a
-    mistake to answer, not to ignore: it is presented as "" (never valid). Any other scheme (a
-    proxy's Basic authentication) is not the API's business, and the request stays anonymous.
+    `Authorization: Bearer …` is a key, whatever follows. A key sent without the scheme or under
+    another one (`Token psg_…`) is a mistake to answer, not to ignore: it is presented as "" (never
+    valid). Any other credentials (a proxy's Basic authentication) are not the API's business, and
+    the request stays anonymous.
     """
     value = str(meta.get("HTTP_AUTHORIZATION", "")).strip()
     scheme, _, credentials = value.partition(" ")
     if scheme.lower() == "bearer":
         return credentials.strip()
-    if value.startswith(_SCHEME):
+    if value.startswith(_SCHEME) or credentials.strip().startswith(_SCHEME):
         return ""
     return None
 

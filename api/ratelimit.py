@@ -10,10 +10,10 @@ Counters live in the "state" cache (api/cache.py), apart from cached answers, so
 cannot evict them. With Redis every worker shares them; otherwise each process counts for itself
 (local memory), which still stops a single hostile client but is per worker.
 
-A request that sends a key is never counted against its address while the key is valid: a
-frontend's build and its visitors' server-side renders share one address with nothing else. A key
-that is not valid is answered 401, after the request was counted against its address (so guessing
-keys costs as much rate limit as any other request).
+A request with a valid key is counted on the key's counter (or not at all), never against its
+address: a frontend's server sends its build and every visitor's render from that one address. A
+key that is not valid is answered 401, after the request was counted against its address, so
+guessing keys costs rate limit like any other request.
 """
 
 import functools
@@ -334,9 +334,8 @@ def refuse_known_over_limit(environ: Mapping[str, Any]) -> tuple[int, list[tuple
     reads the body); None when Django should decide: a session (staff are exempt), a preflight, a
     frontend origin allowed credentials (django-cors-headers answers those), or no known excess.
 
-    A request sending an API key is judged by what is known of that key alone, never of its
-    address: a trusted frontend shares its address with nothing to hold against it, and a key that
-    is not valid is Django's to answer (401)."""
+    A request sending an API key is judged by what is known of that key alone, never by what its
+    address did; a key this process knows nothing about (valid or not) is Django's to answer."""
     if not _over_limit or not settings.RATE_LIMIT_ENABLED or environ.get("REQUEST_METHOD") == "OPTIONS":
         return None
     if settings.SESSION_COOKIE_NAME in environ.get("HTTP_COOKIE", ""):

@@ -107,9 +107,10 @@ def test_a_key_that_is_not_valid_is_refused_never_ignored(client, news_index, au
     _refused(post(client, HTTP_AUTHORIZATION=authorization))
 
 
-def test_a_real_key_sent_without_the_scheme_is_refused(client, news_index):
+@pytest.mark.parametrize("spelling", ["{key}", "Token {key}", "Basic {key}"])
+def test_a_real_key_sent_without_bearer_is_refused(client, news_index, spelling):
     _row, key = make_api_key()
-    error = _refused(get(client, HTTP_AUTHORIZATION=key))
+    error = _refused(get(client, HTTP_AUTHORIZATION=spelling.format(key=key)))
     assert "Authorization: Bearer" in error["message"]
 
 
