@@ -44,10 +44,13 @@ def test_dockerfile_shape():
     stages = re.findall(r"^FROM\s+(\S+)(?:\s+AS\s+(\w+))?", DOCKERFILE, flags=re.MULTILINE)
     assert [stage for _, stage in stages] == ["builder", "runtime"]
     assert "ARG PYTHON_IMAGE=python:3.11-slim" in DOCKERFILE
-    # The runtime lock only, hash-checked: no test, benchmark or lint tools in the image.
+    # The runtime lock only, hash-checked: no test, benchmark or lint tools in the image, and no
+    # installer left in its venv.
     assert "COPY requirements/runtime.txt /tmp/runtime.txt" in DOCKERFILE
-    assert "pip install --require-hashes -r /tmp/runtime.txt" in DOCKERFILE
+    assert "pip install --no-deps --require-hashes -r /tmp/runtime.txt" in DOCKERFILE
+    assert "pip uninstall --yes pip setuptools" in DOCKERFILE
     assert "requirements/dev.txt" not in DOCKERFILE
+    assert "--upgrade" not in DOCKERFILE
     assert "COPY --from=builder /opt/venv /opt/venv" in DOCKERFILE
     users = re.findall(r"^USER\s+(\S+)", DOCKERFILE, flags=re.MULTILINE)
     assert users and users[-1] not in {"root", "0"}
