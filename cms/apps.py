@@ -12,12 +12,9 @@ class CmsConfig(AppConfig):
 
         signals.connect()
 
-        from cms import lockouts_admin  # noqa: F401  (registers its admin hook)
-        from cms.webhooks import admin, receivers  # noqa: F401  (admin registers its hooks)
-        from cms.webhooks import checks as webhook_checks  # noqa: F401  (registers itself)
-
-        receivers.connect()
-
-        from cms import previews
+        from cms import (
+            lockouts_admin,  # noqa: F401  (registers its admin hook)
+            previews,
+        )
 
         previews.connect()

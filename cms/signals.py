@@ -34,8 +34,6 @@ IGNORED_MODELS = {
     "wagtailimages.rendition",
     "wagtailcore.grouppagepermission",
     "wagtailcore.groupcollectionpermission",
-    "cms.webhookendpoint",
-    "cms.webhookdelivery",
 }
 
 

@@ -25,7 +25,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util import connection
 
-from cms.webhooks.addresses import vetted_addresses
+from webhooks.addresses import vetted_addresses
 
 _attempt = threading.local()
 

@@ -1,9 +1,9 @@
-"""The endpoints admins manage and the log of every delivery attempt (imported by cms.models)."""
+"""The endpoints admins manage and the log of every delivery attempt."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from cms.webhooks.addresses import UnsafeURL, check_url_and_addresses
+from webhooks.addresses import UnsafeURL, check_url_and_addresses
 
 
 class WebhookEndpoint(models.Model):
