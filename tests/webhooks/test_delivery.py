@@ -4,6 +4,8 @@ Tasks run where they are queued here (ImmediateBackend, as in `make run`): a ret
 failed attempt at once. test_worker.py and test_restart.py run them with the database backend.
 """
 
+import time
+
 from tests.factories import NewsPageFactory
 from tests.webhooks.receiver import SECRET
 from tests.webhooks.test_events import _draft_news
@@ -82,3 +84,19 @@ def test_no_secret_no_delivery(site, webhooks, settings, commit):
     with commit():
         _draft_news(news_index).save_revision().publish()
     assert webhooks.requests == []
+
+
+def test_the_immediate_backend_retries_without_waiting_the_backoff(site, webhooks, settings, commit):
+    """It cannot defer a task, and the editor's request must not sleep: the retry follows at once."""
+    settings.PUBLISH_WEBHOOK_BACKOFF_SECONDS = 60
+    webhooks.statuses = [503, 200]
+    _, news_index, _ = site
+    page = _draft_news(news_index)
+
+    started = time.monotonic()
+    with commit():
+        page.save_revision().publish()
+
+    assert time.monotonic() - started < 10
+    rows = WebhookDelivery.objects.order_by("attempt")
+    assert [(r.attempt, r.status_code, r.succeeded) for r in rows] == [(1, 503, False), (2, 200, True)]
