@@ -38,7 +38,6 @@ def deliver(url: str, message_id: str, body: str, attempt: int = 1) -> None:
     retry = deliver
     if deliver.get_backend().supports_defer:
         retry = deliver.using(run_after=timezone.now() + datetime.timedelta(seconds=backoff(attempt)))
-    logger.info(
-        "Webhook %s to %s: attempt %d queued (run after %s)", message_id, url, attempt + 1, retry.run_after
-    )
+    due = retry.run_after or "now"
+    logger.info("Webhook %s to %s: attempt %d queued, due %s", message_id, url, attempt + 1, due)
     retry.enqueue(url, message_id, body, attempt + 1)

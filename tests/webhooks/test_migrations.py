@@ -42,13 +42,13 @@ def migrate_forward():
 
 def tables():
     with connection.cursor() as cursor:
-        return connection.introspection.table_names(cursor)
+        return set(connection.introspection.table_names(cursor))
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_rows_survive_the_move_out_of_cms(admin_client):
     old = migrate_back_to_before_the_move()
-    assert "cms_webhookdelivery" in tables() and "webhooks_webhookdelivery" not in tables()
+    assert {"cms_webhookdelivery", "cms_webhookendpoint"} <= tables()
     endpoint = old.get_model("cms", "WebhookEndpoint").objects.create(
         url="https://frontend.example.org/api/revalidate", description="Production site"
     )
@@ -72,7 +72,7 @@ def test_rows_survive_the_move_out_of_cms(admin_client):
 
     migrate_forward()
 
-    assert "webhooks_webhookdelivery" in tables() and "cms_webhookdelivery" not in tables()
+    assert {"cms_webhookdelivery", "cms_webhookendpoint"} <= tables()  # the same tables, kept
     assert WebhookEndpoint.objects.get(pk=endpoint.pk).description == "Production site"
     moved = WebhookDelivery.objects.get(pk=delivery.pk)
     assert (moved.message_id, moved.status_code, moved.succeeded) == ("msg_before_the_move", 200, True)

@@ -51,9 +51,7 @@ class SharedDatabase:
         return [(status, aware(run_after)) for status, run_after in rows]
 
     def delivery_log(self):
-        rows = self.rows(
-            "SELECT attempt, status_code, succeeded FROM webhooks_webhookdelivery ORDER BY attempt"
-        )
+        rows = self.rows("SELECT attempt, status_code, succeeded FROM cms_webhookdelivery ORDER BY attempt")
         return [(attempt, status, bool(succeeded)) for attempt, status, succeeded in rows]
 
 

@@ -1,7 +1,8 @@
 """The webhook models move here from the `cms` app, which created their tables (cms 0002).
 
-State only: the tables and their rows stay where they are (`db_table` names them); cms 0005
-drops the models from the cms app's state, and 0002 here gives the tables this app's names.
+State only: the tables and their rows stay where they are, under their names (`db_table`; see
+models.py); cms 0005 drops the models from the cms app's state, 0002 here relabels their content
+types.
 """
 
 from django.db import migrations, models

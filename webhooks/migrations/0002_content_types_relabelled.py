@@ -1,5 +1,5 @@
-"""The moved webhook tables take this app's names, and their content types this app's label, so
-permissions and admin log entries that point at them stay attached."""
+"""The moved models' content types take this app's label, so the permissions and admin log entries
+that point at them stay attached (the rows keep their ids)."""
 
 from django.db import migrations
 
@@ -27,7 +27,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelTable(name="WebhookDelivery", table=None),
-        migrations.AlterModelTable(name="WebhookEndpoint", table=None),
         migrations.RunPython(relabel("cms", "webhooks"), relabel("webhooks", "cms")),
     ]
