@@ -12,9 +12,6 @@ class CmsConfig(AppConfig):
 
         signals.connect()
 
-        from cms import (
-            lockouts_admin,  # noqa: F401  (registers its admin hook)
-            previews,
-        )
+        from cms import lockouts_admin, previews  # noqa: F401  (lockouts_admin registers its admin hook)
 
         previews.connect()

@@ -274,7 +274,7 @@ CORS_EXPOSE_HEADERS = ["ETag", "X-Request-ID", "Retry-After"]
 # Who may frame /embed/news/ (its Content-Security-Policy frame-ancestors): any site by default.
 EMBED_FRAME_ANCESTORS = get_env("EMBED_FRAME_ANCESTORS", "*")
 
-# --- Background tasks (django-tasks): webhook deliveries, Wagtail's reference index, file clean-up
+# --- Background tasks (django-tasks): webhook deliveries, Wagtail's search and reference indexes
 
 # "database": queued in the database and run by `manage.py db_worker` (`make worker`, the compose
 # `worker` service), so queued work and pending webhook retries survive restarts. "immediate": run at
