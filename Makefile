@@ -8,7 +8,7 @@ PORT   ?= 8000
 # the modules the server loads get any (the S3 client, and Granian under `make run`, get none).
 PIP    := $(VENV)/bin/pip install --quiet --require-hashes --no-deps --no-compile
 
-.PHONY: install install-runtime lock run test serve schema lint bench bench-hostile backup restore
+.PHONY: install install-runtime lock run test serve worker schema lint bench bench-hostile backup restore
 
 # Stamps in the venv: `make run` installs the runtime lock only; `make test`, `lint` and `bench` add
 # the development lock (a superset, same pins), so after `make run` they install only what is missing.
@@ -63,6 +63,11 @@ test: install
 serve: install-runtime
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py collectstatic --noinput --verbosity 0
 	DJANGO_SETTINGS_MODULE=cms.settings.production PORT=$(PORT) $(PY) docker/serve.py
+
+## The background worker beside `make serve`: runs the queued tasks (webhook deliveries and their
+## retries, Wagtail's reference index and file clean-up) from the database, as the compose `worker`.
+worker: install-runtime
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py db_worker --backend webhooks
 
 ## Regenerate schema.graphql from the live schema.
 schema: install-runtime

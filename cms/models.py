@@ -14,7 +14,6 @@ from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from cms.paths import frontend_path, frontend_url
 from cms.stream_checks import served_blocks
-from cms.webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: F401  (migrations live in cms)
 
 SUMMARY_MAX_LENGTH = 300
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from cms.env import get_env, get_env_bool, get_env_int, get_env_list
+from cms.env import get_env, get_env_bool, get_env_float, get_env_int, get_env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -24,6 +24,9 @@ INSTALLED_APPS = [
     "home",
     "news",
     "events",
+    "webhooks",
+    "django_tasks",
+    "django_tasks_db",
     "grapple",
     "graphene_django",
     "wagtail_headless_preview",
@@ -276,15 +279,47 @@ CORS_EXPOSE_HEADERS = ["ETag", "X-Request-ID", "Retry-After"]
 # Who may frame /embed/news/ (its Content-Security-Policy frame-ancestors): any site by default.
 EMBED_FRAME_ANCESTORS = get_env("EMBED_FRAME_ANCESTORS", "*")
 
-# Publish webhooks (cms/webhooks/, docs/webhooks.md): signed POSTs to these URLs and to the
-# endpoints admins add, after every publish, unpublish, move, delete and snippet/settings save.
+# --- Background tasks (django-tasks) -------------------------------------------------------------
+
+# Webhook deliveries run on the "webhooks" backend, chosen by TASKS_BACKEND. "database": queued in
+# the database and run by `manage.py db_worker --backend webhooks` (`make worker`, the compose
+# `worker` service), so pending deliveries and retries survive restarts. "immediate": run at once in
+# the process that queues them, no worker needed (development and tests); a retry then follows its
+# failed attempt without the backoff (webhooks/tasks.py). Wagtail's own tasks (the search and
+# reference indexes) stay on "default", immediate: they finish before the editor's request returns,
+# so search and "what links here" are current for the very next request, worker or not.
+WEBHOOK_TASKS = "webhooks"
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+
+
+def tasks_setting(backend):
+    """TASKS for one of TASK_BACKENDS, named as in the TASKS_BACKEND variable."""
+    if backend not in TASK_BACKENDS:
+        raise ImproperlyConfigured(
+            f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, got {backend!r}."
+        )
+    return {
+        "default": {"BACKEND": TASK_BACKENDS["immediate"]},
+        WEBHOOK_TASKS: {"BACKEND": TASK_BACKENDS[backend]},
+    }
+
+
+TASKS = tasks_setting(get_env("TASKS_BACKEND", "database"))
+
+# --- Publish webhooks (webhooks/, docs/webhooks.md) ---------------------------------------------
+
+# Signed POSTs to these URLs and to the endpoints admins add, after every publish, unpublish, move,
+# delete and snippet/settings save.
 PUBLISH_WEBHOOK_URLS = get_env_list("PUBLISH_WEBHOOK_URLS", "")
 # Standard Webhooks secret, `whsec_<base64>`; any other string is used as raw UTF-8 key bytes.
 PUBLISH_WEBHOOK_SECRET = get_env("PUBLISH_WEBHOOK_SECRET", "")
 PUBLISH_WEBHOOK_TIMEOUT = get_env_int("PUBLISH_WEBHOOK_TIMEOUT", 5)
 PUBLISH_WEBHOOK_MAX_ATTEMPTS = get_env_int("PUBLISH_WEBHOOK_MAX_ATTEMPTS", 5)
-PUBLISH_WEBHOOK_BACKOFF_SECONDS = 1.0  # waits 1, 2, 4, 8 s between the 5 attempts
-PUBLISH_WEBHOOK_SYNC = False  # True sends inline after commit (tests); production uses the thread
+# The wait after a failed attempt, doubled after each (1, 2, 4, 8 s between the 5 attempts).
+PUBLISH_WEBHOOK_BACKOFF_SECONDS = get_env_float("PUBLISH_WEBHOOK_BACKOFF_SECONDS", 1.0)
 # Hosts (names or IP addresses, as written in the URL) that webhooks may reach over plain http and
 # at internal addresses: a frontend on the developer's machine. Ignored in production, where setting
 # it fails the system checks (cms.E021); everywhere else URLs must be https to public addresses.

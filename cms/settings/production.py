@@ -87,6 +87,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "cms": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "webhooks": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # The worker's own lines (task started, finished, failed with its traceback).
+        "django_tasks": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django_tasks_db": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "wagtail": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },
