@@ -13,10 +13,10 @@ from wagtail.documents import get_document_model
 from wagtail.rich_text import RichText, features
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter
 
-from api.prefetch import prefetched_objects
 from api.serving import links_to_hidden_pages
 from api.visibility import load_public_page_paths, public_media
 from cms.paths import frontend_url, path_for_url_path
+from cms.request_objects import objects_by_id
 from cms.sanitise import clean_rich_text
 
 _UNLINK_MARK = '<a data-psg-unlink="">'
@@ -48,7 +48,7 @@ def _page_links(attrs_list):
 
 def _document_links(attrs_list):
     ids = [int(attrs["id"]) if str(attrs.get("id")).isdigit() else None for attrs in attrs_list]
-    documents = prefetched_objects(get_document_model(), [pk for pk in ids if pk is not None])
+    documents = objects_by_id(get_document_model(), [pk for pk in ids if pk is not None])
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     tags = []
     for pk in ids:

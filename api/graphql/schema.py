@@ -1,13 +1,12 @@
-"""The public GraphQL schema: our root queries over grapple's page types, nothing else of grapple's."""
+"""The public GraphQL schema: our root queries over the page types and block types built for them."""
 
 import graphene
-from grapple.registry import registry
 
-from api.graphql import streamfield
+from api.graphql.page_types import page_type, served_page_models
 from api.graphql.pages import PagesQuery
 from api.graphql.preview import PreviewQuery
-from api.graphql.safety import restrict_page_types
 from api.graphql.site import SiteQuery
+from api.graphql.streamfield import body_block_types
 from events.schema import EventsQuery
 from news.schema import NewsQuery
 
@@ -16,10 +15,13 @@ class Query(PagesQuery, NewsQuery, EventsQuery, SiteQuery, PreviewQuery, graphen
     """Read-only access to PSG's published content."""
 
 
-restrict_page_types()
+def build_schema(page_models: list) -> graphene.Schema:
+    """The schema serving `page_models`, with the types of every block their StreamFields may hold."""
+    return graphene.Schema(
+        query=Query,
+        types=[*(page_type(model) for model in page_models), *body_block_types(page_models)],
+        auto_camelcase=True,
+    )
 
-schema = graphene.Schema(
-    query=Query,
-    types=[*registry.pages.values(), *streamfield.BLOCK_TYPES.values()],
-    auto_camelcase=True,
-)
+
+schema = build_schema(served_page_models())

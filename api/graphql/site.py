@@ -1,9 +1,9 @@
 """Site-wide root queries: settings, navigation menus and the home page."""
 
 import graphene
-from grapple.registry import registry
 from wagtail.models import Site
 
+from api.graphql.page_types import page_type
 from api.serving import public_link
 from api.visibility import public_pages
 from cms.models import NavigationMenu, SiteSettings
@@ -114,7 +114,7 @@ class SiteQuery(graphene.ObjectType):
         description="A navigation menu by its handle; null if there is none.",
     )
     home = graphene.Field(
-        lambda: registry.pages[_home_model()],
+        lambda: page_type(_home_model()),
         description="The home page with its featured pages, latest news and upcoming events.",
     )
 
