@@ -9,7 +9,7 @@ from importlib.metadata import packages_distributions
 from tests.ops.conftest import ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
-APPLICATION = ["cms", "home", "news", "events"]
+APPLICATION = ["cms", "api", "home", "news", "events"]
 FIRST_PARTY = {*APPLICATION, "bench", "tests"}
 DEV_TOOLS = {"pytest", "ruff", "mypy", "django-stubs", "import-linter", "pre-commit", "playwright", "uv"}
 
