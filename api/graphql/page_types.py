@@ -46,6 +46,7 @@ def page_type(model: type[Page]) -> type[graphene.ObjectType]:
 
 
 def declared_fields(model: type[Page]) -> list[DeclaredField]:
+    """The fields `model` declares for its type, in order."""
     return list(getattr(model, "graphql_fields", ()))
 
 

@@ -1,6 +1,9 @@
 """The public GraphQL schema: our root queries over the page types and block types built for them."""
 
+from collections.abc import Sequence
+
 import graphene
+from wagtail.models import Page
 
 from api.graphql.page_types import page_type, served_page_models
 from api.graphql.pages import PagesQuery
@@ -15,7 +18,7 @@ class Query(PagesQuery, NewsQuery, EventsQuery, SiteQuery, PreviewQuery, graphen
     """Read-only access to PSG's published content."""
 
 
-def build_schema(page_models: list) -> graphene.Schema:
+def build_schema(page_models: Sequence[type[Page]]) -> graphene.Schema:
     """The schema serving `page_models`, with the types of every block their StreamFields may hold."""
     return graphene.Schema(
         query=Query,
