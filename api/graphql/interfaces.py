@@ -1,4 +1,4 @@
-"""The fields every page type shares. Only public, non-editorial fields: see api.graphql.safety."""
+"""The fields every page type shares. Only public, non-editorial fields: see api.graphql.page_types."""
 
 import graphene
 from django.utils import timezone
@@ -33,9 +33,10 @@ class PageInterface(graphene.Interface):
 
     @classmethod
     def resolve_type(cls, instance, info):
-        from grapple.registry import registry
+        # Page types implement this interface, so they cannot be imported before it.
+        from api.graphql.page_types import page_type
 
-        return registry.pages[type(instance)]
+        return page_type(type(instance))
 
     @staticmethod
     def resolve_path(page, info):

@@ -18,7 +18,6 @@ SECRET_KEY = get_env("SECRET_KEY", "")
 ALLOWED_HOSTS = get_env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 
 INSTALLED_APPS = [
-    # cms first: its ready() makes grapple's generated types safe before the schema is built.
     "cms",
     "api",
     "home",
@@ -27,7 +26,6 @@ INSTALLED_APPS = [
     "webhooks",
     "django_tasks",
     "django_tasks_db",
-    "grapple",
     "graphene_django",
     "wagtail_headless_preview",
     "corsheaders",
@@ -203,15 +201,9 @@ ALLOWED_IMAGE_FILTERS = [
     "width-1600",
 ]
 
-# What grapple still reads: the apps whose models it turns into page types and the interface they
-# implement (both when the app registry loads), and ADD_SEARCH_HIT (when grapple.utils is imported;
-# cms.E003 guards it). The schema, its root queries, images, pagination and GraphiQL are the
-# project's own (api/graphql/), so grapple's other settings would change nothing.
-GRAPPLE = {
-    "APPS": ["home", "news", "events"],
-    "PAGE_INTERFACE": "api.graphql.interfaces.PageInterface",
-    "ADD_SEARCH_HIT": False,
-}
+# The apps whose page models the API serves (api.graphql.page_types), in the order the schema lists
+# their types.
+GRAPHQL_PAGE_APPS = ["home", "news", "events"]
 GRAPHENE = {"SCHEMA": "api.graphql.schema.schema"}
 GRAPHIQL_ENABLED = False
 # Introspection feeds codegen; production turns it off unless GRAPHQL_INTROSPECTION says so.
