@@ -5,6 +5,10 @@ from django.utils import timezone
 
 from cms.paths import frontend_path, frontend_url
 
+# Each page model's GraphQL type, filled by api.graphql.page_types as it builds them (they implement
+# this interface, so that module imports this one, never the other way round).
+PAGE_TYPES: dict[type, type[graphene.ObjectType]] = {}
+
 
 class PageInterface(graphene.Interface):
     """Any public page; query the concrete types with fragments (`... on NewsPage`)."""
@@ -33,10 +37,7 @@ class PageInterface(graphene.Interface):
 
     @classmethod
     def resolve_type(cls, instance, info):
-        # Page types implement this interface, so they cannot be imported before it.
-        from api.graphql.page_types import page_type
-
-        return page_type(type(instance))
+        return PAGE_TYPES[type(instance)]
 
     @staticmethod
     def resolve_path(page, info):

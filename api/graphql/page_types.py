@@ -19,13 +19,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from api.graphql.fields import DeclaredField
-from api.graphql.interfaces import PageInterface
+from api.graphql.interfaces import PAGE_TYPES, PageInterface
 from api.prefetch import with_references_loaded
 from cms.stream_checks import served_blocks
 
 Resolver = Callable[[Page, GraphQLResolveInfo], Any]
-
-_types: dict[type[Page], type[graphene.ObjectType]] = {}
 
 
 def served_page_models() -> list[type[Page]]:
@@ -40,9 +38,9 @@ def served_page_models() -> list[type[Page]]:
 
 def page_type(model: type[Page]) -> type[graphene.ObjectType]:
     """The GraphQL type of a page model, built the first time it is asked for."""
-    if model not in _types:
-        _types[model] = _build(model)
-    return _types[model]
+    if model not in PAGE_TYPES:
+        PAGE_TYPES[model] = _build(model)
+    return PAGE_TYPES[model]
 
 
 def declared_fields(model: type[Page]) -> list[DeclaredField]:
