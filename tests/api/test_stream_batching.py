@@ -101,7 +101,7 @@ def _build():
 @pytest.fixture
 def schema_with_stream_pages(monkeypatch):
     """The project's schema with the tests' page type added, served at /graphql/ as the real one is."""
-    monkeypatch.setattr("api.graphql.schema.schema", build_schema([*served_page_models(), StreamPage]))
+    monkeypatch.setattr("api.graphql.view.schema", build_schema([*served_page_models(), StreamPage]))
 
 
 def _run(client, query, path):
