@@ -3,19 +3,28 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
-PIP    := $(VENV)/bin/pip install --quiet --require-hashes
+# --no-deps: each lock is the complete set uv resolved (pillow-heif is left out on purpose, see
+# [tool.uv] in pyproject.toml). --no-compile: bytecode is written on first import instead, so only
+# the modules the server loads get any (the S3 client, and Granian under `make run`, get none).
+PIP    := $(VENV)/bin/pip install --quiet --require-hashes --no-deps --no-compile
 
-.PHONY: install install-runtime lock run test serve schema lint bench bench-hostile backup restore
+.PHONY: install install-runtime lock run test serve worker schema lint bench bench-hostile backup restore
 
 # Stamps in the venv: `make run` installs the runtime lock only; `make test`, `lint` and `bench` add
 # the development lock (a superset, same pins), so after `make run` they install only what is missing.
+# The pip that comes with Python installs the hashed locks as they are; upgrading it would fetch an
+# unpinned pip. setuptools (Python 3.11's venv adds it, 3.12's no longer does): nothing imports it
+# at run time, and pip builds the one sdist (promise) in an isolated environment of its own.
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip uninstall --quiet --yes setuptools
 	touch $@
 
+# The .po files are translation sources (21 MB, mostly Django's and Wagtail's): only makemessages
+# reads them; the server reads the compiled .mo beside each, so every admin language stays.
 $(VENV)/.runtime: requirements/runtime.txt $(VENV)/.created
 	$(PIP) -r requirements/runtime.txt
+	find $(VENV)/lib -name '*.po' -delete
 	touch $@
 
 $(VENV)/.dev: requirements/dev.txt $(VENV)/.runtime
@@ -54,6 +63,11 @@ test: install
 serve: install-runtime
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py collectstatic --noinput --verbosity 0
 	DJANGO_SETTINGS_MODULE=cms.settings.production PORT=$(PORT) $(PY) docker/serve.py
+
+## The background worker beside `make serve`: runs the queued tasks (webhook deliveries and their
+## retries, Wagtail's reference index and file clean-up) from the database, as the compose `worker`.
+worker: install-runtime
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py db_worker --backend webhooks
 
 ## Regenerate schema.graphql from the live schema.
 schema: install-runtime

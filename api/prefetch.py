@@ -1,45 +1,54 @@
 """Bulk-loading what API responses read from pages, so a list of 50 costs the same SQL as a list of 1.
 
-`prepare_pages()` runs each model's declared `api_prefetch` lookups over the whole list and
-loads every image, document and page that the pages' StreamField bodies refer to, in one query
-per kind. The chooser blocks in cms.blocks then read those objects from the request's memo.
+`prepare_pages()` runs each model's declared `api_prefetch` lookups over the whole list. The first
+time a StreamField or rich text field is read (`with_references_loaded`), every image, document,
+page or snippet that field refers to, across the whole list, is loaded in one query per model into
+the request's objects (cms.request_objects), where the chooser blocks of cms.blocks read them.
+What a field refers to is found through its definition: each raw block through its block (choosers
+give their model and id; structs, lists and streams their children; rich text its links, through
+Wagtail's link handlers), never through a list of field or block names.
 """
 
-import copy
 import functools
 import threading
 from collections import OrderedDict, defaultdict
+from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Prefetch, prefetch_related_objects
-from wagtail.documents import get_document_model
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model, Prefetch, prefetch_related_objects
+from wagtail import blocks
+from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
-from wagtail.images.models import Filter
+from wagtail.images.models import AbstractImage, AbstractRendition, Filter
 from wagtail.models import Page
-from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 
+from api.visibility import public_page_paths_known, public_pages
 from cms.generation import current_generation
+from cms.internals.wagtail_rich_text import linked_objects
 from cms.request_cache import store
-from cms.stream_checks import well_formed_raw_blocks
+from cms.request_objects import known_objects, objects_by_id
+from cms.stream_checks import list_item_value, well_formed_raw_blocks
 
-STREAM_FIELDS = ("body",)
+# {model: ids} of the objects a field refers to.
+References = defaultdict[type[Model], set[int]]
 
 
-def image_prefetch(field_name):
+def image_prefetch(field_name: str) -> Prefetch:
     """A Prefetch of an image field; renditions come later, only those asked for (`renditions`)."""
     return Prefetch(field_name, queryset=get_image_model().objects.all())
 
 
-def _register_images(images):
+def _register_images(images: Iterable[AbstractImage | None]) -> None:
     """Images remembered for the request, so their renditions load in one batch."""
-    memo = store()
-    if memo is not None:
-        known = memo.setdefault("images", {})
+    known = known_objects(get_image_model())
+    if known is not None:
         for image in images:
             if image is not None:
                 known[image.pk] = image
 
 
-def renditions(image, *specs):
+def renditions(image: AbstractImage, *specs: str) -> dict[str, AbstractRendition]:
     """{spec: rendition} of `image` for allowed filter `specs`.
 
     The first time a request asks for a spec, its renditions are loaded for every image the request
@@ -47,18 +56,28 @@ def renditions(image, *specs):
     selects are read. Renditions are made on upload (api.renditions): a missing one is made here.
     """
     memo = store()
-    if memo is None:
-        return image.get_renditions(*map(_filter, specs))
+    images = known_objects(get_image_model())
+    if memo is None or images is None:
+        result: dict[str, AbstractRendition] = image.get_renditions(*map(_filter, specs))
+        return result
     loaded = memo.setdefault("renditions", {})  # {(image id, spec): [renditions]}
     missing = [spec for spec in specs if (image.pk, spec) not in loaded]
     if missing:
-        images = memo.setdefault("images", {})
-        images.setdefault(image.pk, image)
-        wanted = [(pk, spec) for pk in images for spec in missing if (pk, spec) not in loaded]
+        if images.get(image.pk) is None:
+            images[image.pk] = image
+        wanted = [
+            (pk, spec)
+            for pk, known in images.items()
+            if known is not None
+            for spec in missing
+            if (pk, spec) not in loaded
+        ]
         loaded.update(_known_renditions.get_many(wanted))
         ids = list({pk for pk, spec in wanted if (pk, spec) not in loaded})
         if ids:
-            found = {(pk, spec): [] for pk, spec in wanted if (pk, spec) not in loaded}
+            found: dict[tuple[int, str], list[AbstractRendition]] = {
+                (pk, spec): [] for pk, spec in wanted if (pk, spec) not in loaded
+            }
             rendition_model = get_image_model().get_rendition_model()
             for rendition in rendition_model.objects.filter(image_id__in=ids, filter_spec__in=missing):
                 found.setdefault((rendition.image_id, rendition.filter_spec), []).append(rendition)
@@ -84,21 +103,22 @@ class _KnownRenditions:
 
     MAX = 10_000
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.generation, self.entries = None, OrderedDict()
+        self.generation: object = None
+        self.entries: OrderedDict[tuple[int, str], tuple[AbstractRendition, ...]] = OrderedDict()
 
-    def _current(self):
+    def _current(self) -> None:
         generation = current_generation()
         if generation != self.generation:
             self.generation, self.entries = generation, OrderedDict()
 
-    def get_many(self, keys):
+    def get_many(self, keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], list[AbstractRendition]]:
         with self.lock:
             self._current()
             return {key: list(self.entries[key]) for key in keys if key in self.entries}
 
-    def put(self, found):
+    def put(self, found: dict[tuple[int, str], list[AbstractRendition]]) -> None:
         with self.lock:
             self._current()
             for key, value in found.items():
@@ -111,90 +131,90 @@ _known_renditions = _KnownRenditions()
 
 
 @functools.lru_cache(maxsize=64)
-def _filter(spec):
+def _filter(spec: str) -> Filter:
     # A Filter parses its spec (with `inspect`) once; Wagtail would build a new one per call.
     return Filter(spec=spec)
 
 
-def prefetched_objects(model, ids):
-    """{id: object or None} for `ids`, loading the ones this request has not seen in one query."""
-    memo = store()
-    cache = memo.setdefault(("objects", model._meta.label), {}) if memo is not None else {}
-    missing = list({pk for pk in ids if pk not in cache})
-    if missing:
-        found = model._default_manager.in_bulk(missing)
-        if model is get_image_model():
-            _register_images(found.values())
-        for pk in missing:
-            cache[pk] = found.get(pk)
-    return {pk: cache[pk] for pk in ids}
+def _block_references(block: blocks.Block, raw: Any, found: References) -> None:
+    """What the raw value of `block` refers to, read through the block's definition."""
+    if isinstance(block, blocks.ChooserBlock):
+        # Keyed by the model the block reads (cms.blocks), so it finds what is loaded here.
+        if type(raw) is int:
+            found[block.model_class].add(raw)
+    elif isinstance(block, blocks.RichTextBlock):
+        if isinstance(raw, str):
+            _rich_text_references(raw, found)
+    elif isinstance(block, blocks.StructBlock):
+        if isinstance(raw, dict):
+            for name, child in block.child_blocks.items():
+                _block_references(child, raw.get(name), found)
+    elif isinstance(block, blocks.ListBlock):
+        if isinstance(raw, list):
+            for item in raw:
+                _block_references(block.child_block, list_item_value(item), found)
+    elif isinstance(block, blocks.StreamBlock) and isinstance(raw, list):
+        for item in raw:
+            if isinstance(item, dict) and item.get("type") in block.child_blocks:
+                _block_references(block.child_blocks[item["type"]], item.get("value"), found)
 
 
-def objects_for_chooser(model, values):
-    """What a chooser block's bulk_to_python returns, served from the request's prefetched objects."""
-    objects = prefetched_objects(model, [pk for pk in values if pk is not None])
-    return [copy.copy(objects[pk]) if pk is not None and objects[pk] is not None else None for pk in values]
+def _rich_text_references(html: str, found: References) -> None:
+    for model, pk in linked_objects(html):
+        found[model].add(pk)
 
 
-def _rich_text_links(html, page_ids, document_ids):
-    for match in FIND_A_TAG.finditer(html or ""):
-        attrs = extract_attrs(match.group(1))
-        pk = attrs.get("id", "")
-        if not pk.isdigit():
-            continue
-        if attrs.get("linktype") == "page":
-            page_ids.add(int(pk))
-        elif attrs.get("linktype") == "document":
-            document_ids.add(int(pk))
-
-
-def _collect_references(pages):
-    image_ids, document_ids, page_ids = set(), set(), set()
+def _field_references(pages: Iterable[Page], field_name: str) -> References:
+    found: References = defaultdict(set)
     for page in pages:
-        for name in STREAM_FIELDS:
-            stream = getattr(page, name, None)
-            if stream is None or not hasattr(stream, "raw_data"):
-                continue
-            for item in well_formed_raw_blocks(stream):
-                block_type, value = item["type"], item["value"]
-                if block_type == "paragraph":
-                    _rich_text_links(value, page_ids, document_ids)
-                elif isinstance(value, dict):
-                    for key, ids in (("image", image_ids), ("document", document_ids), ("page", page_ids)):
-                        if isinstance(value.get(key), int):
-                            ids.add(value[key])
-    return image_ids, document_ids, page_ids
+        try:
+            field = type(page)._meta.get_field(field_name)
+        except FieldDoesNotExist:
+            continue
+        value: Any = getattr(page, field_name, None)
+        if isinstance(field, StreamField):
+            for item in well_formed_raw_blocks(value):
+                _block_references(value.stream_block.child_blocks[item["type"]], item["value"], found)
+        elif isinstance(field, RichTextField) and isinstance(value, str):
+            _rich_text_references(value, found)
+    return found
 
 
-def _prefetch_stream_references(pages):
-    from api.visibility import public_page_paths_known, public_pages
-
-    image_ids, document_ids, page_ids = _collect_references(pages)
-    if image_ids:
-        prefetched_objects(get_image_model(), image_ids)
-    if document_ids:
-        prefetched_objects(get_document_model(), document_ids)
-    if page_ids:
-        # One query answers both what a page chooser holds and whether it may be shown: a chosen
-        # page that is not public reads as None, exactly what the API renders for it.
-        public = {page.pk: page for page in public_pages().filter(pk__in=page_ids)}
-        objects = store().setdefault(("objects", Page._meta.label), {})
-        known_paths = public_page_paths_known()
-        for pk in page_ids:
-            objects[pk] = public.get(pk)
-            known_paths[pk] = public[pk].url_path if pk in public else None
+def _load(found: References) -> None:
+    for model, ids in found.items():
+        if issubclass(model, Page):
+            _load_public_pages(model, ids)
+        else:
+            objects_by_id(model, ids)
 
 
-def _is_loader(lookup):
+def _load_public_pages(model: type[Page], ids: set[int]) -> None:
+    # One query answers both what a page chooser holds and whether it may be shown: a chosen
+    # page that is not public reads as None, exactly what the API renders for it.
+    objects = known_objects(model)
+    known_paths = public_page_paths_known()
+    if objects is None or known_paths is None:
+        return
+    wanted = [pk for pk in ids if pk not in objects or pk not in known_paths]
+    if not wanted:
+        return
+    public = {page.pk: page for page in public_pages(model).filter(pk__in=wanted)}
+    for pk in wanted:
+        objects[pk] = public.get(pk)
+        known_paths[pk] = public[pk].url_path if pk in public else None
+
+
+def _is_loader(lookup: Any) -> bool:
     return isinstance(lookup, str) and lookup.startswith("prefetch_")
 
 
-def prepare_pages(pages):
+def prepare_pages(pages: Iterable[Page]) -> list[Page]:
     """Prefetch what the API may read from `pages` (specific pages, one response's list).
 
     Relations declared in each model's `api_prefetch` are fetched now for the whole list; what
-    StreamField bodies refer to is fetched for the whole list the first time any body is read
-    (`stream_for`), so a query that does not select bodies pays nothing for them.
+    StreamField and rich text fields refer to is fetched for the whole list the first time the
+    field is read (`with_references_loaded`), so a query that does not select a body pays nothing
+    for it.
     """
     pages = list(pages)
     by_model = defaultdict(list)
@@ -209,27 +229,31 @@ def prepare_pages(pages):
             # A relation the listing's query already joined (select_related) costs nothing here.
             prefetch_related_objects(group, *relations)
             for lookup in relations:
-                if isinstance(lookup, Prefetch) and lookup.queryset.model is get_image_model():
+                if (
+                    isinstance(lookup, Prefetch)
+                    and getattr(lookup.queryset, "model", None) is get_image_model()
+                ):
                     _register_images(getattr(page, lookup.prefetch_to) for page in group)
         for loader in loaders:
             loader(group)
     memo = store()
     if memo is not None:
-        batch = {"pages": pages, "done": False}
-        batches = memo.setdefault("stream_batches", {})
+        batch: dict[str, Any] = {"pages": pages, "loaded": set()}
+        batches = memo.setdefault("batches", {})
         for page in pages:
             batches[id(page)] = batch
     return pages
 
 
-def stream_for(page, field_name="body"):
-    """The page's StreamField value, with the references of its whole batch loaded in one go."""
+def with_references_loaded(page: Page, field_name: str) -> Any:
+    """`page.<field_name>` (a StreamField or rich text), what it refers to loaded for the page's batch."""
     memo = store()
     if memo is not None:
-        batch = memo.setdefault("stream_batches", {}).get(id(page))
+        batches = memo.setdefault("batches", {})
+        batch = batches.get(id(page))
         if batch is None:
-            batch = {"pages": [page], "done": False}
-        if not batch["done"]:
-            batch["done"] = True
-            _prefetch_stream_references(batch["pages"])
+            batch = batches[id(page)] = {"pages": [page], "loaded": set()}
+        if field_name not in batch["loaded"]:
+            batch["loaded"].add(field_name)
+            _load(_field_references(batch["pages"], field_name))
     return getattr(page, field_name)

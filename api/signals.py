@@ -38,8 +38,6 @@ IGNORED_MODELS = {
     "wagtailimages.rendition",
     "wagtailcore.grouppagepermission",
     "wagtailcore.groupcollectionpermission",
-    "cms.webhookendpoint",
-    "cms.webhookdelivery",
 }
 
 

@@ -9,7 +9,3 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from cms import checks, lockouts_admin  # noqa: F401  (system checks and the admin hook register themselves)
-        from cms.webhooks import admin, receivers  # noqa: F401  (admin registers its hooks)
-        from cms.webhooks import checks as webhook_checks  # noqa: F401  (registers itself)
-
-        receivers.connect()

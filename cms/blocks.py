@@ -1,4 +1,12 @@
-"""The one StreamField block library every page body uses (GraphQL types: api.graphql.streamfield)."""
+"""The one StreamField block library every page body uses, each block with the GraphQL fields it shows.
+
+The fields are declared here (cms.block_graphql); api.graphql.streamfield builds the GraphQL types
+from these definitions.
+"""
+
+import copy
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
@@ -7,17 +15,26 @@ from wagtail.documents import blocks as documents_blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images import blocks as images_blocks
 
+from cms.block_graphql import BlockField, ChildField, ComputedField, Shown
+from cms.request_objects import known_objects, objects_by_id
+from cms.sanitise import safe_url
+
 
 class RequestCachedChooserMixin:
-    """Chooser blocks that read objects prefetched for the whole API response (api.prefetch)."""
+    """Chooser blocks reading the objects a request loaded for all its pages at once (cms.request_objects)."""
 
-    def bulk_to_python(self, values):
-        from api.prefetch import objects_for_chooser
-        from cms.request_cache import store
+    model_class: Any
 
-        if store() is None:
-            return super().bulk_to_python(values)
-        return objects_for_chooser(self.model_class, list(values))
+    def bulk_to_python(self, values: Iterable[Any]) -> list[Any]:
+        if known_objects(self.model_class) is None:
+            loaded: list[Any] = super().bulk_to_python(values)  # type: ignore[misc]
+            return loaded
+        values = list(values)
+        objects = objects_by_id(self.model_class, [pk for pk in values if pk is not None])
+        # A copy per use: what one block sets on its object (prefetched renditions) stays its own.
+        return [
+            copy.copy(objects[pk]) if pk is not None and objects[pk] is not None else None for pk in values
+        ]
 
 
 class ImageChooserBlock(RequestCachedChooserMixin, images_blocks.ImageChooserBlock):
@@ -45,9 +62,18 @@ class HeadingBlock(blocks.StructBlock):
         help_text="Heading 2 for main sections, 3 and 4 for subsections.",
     )
 
+    graphql_fields: tuple[BlockField, ...] = (
+        ChildField("text", "The heading text."),
+        ComputedField("level", int, "2, 3 or 4 (h2–h4).", required=True),
+    )
+
     class Meta:
         icon = "title"
         label = "Heading"
+        graphql_description = "A section heading."
+
+    def graphql_level(self, shown: Shown) -> int:
+        return int(shown["level"][1])
 
 
 class ImageBlock(blocks.StructBlock):
@@ -62,9 +88,20 @@ class ImageBlock(blocks.StructBlock):
     )
     caption = blocks.CharBlock(required=False, max_length=255, help_text="Shown under the image.")
 
+    graphql_fields: tuple[BlockField, ...] = (
+        ChildField("image", "The image; null if it was deleted."),
+        ComputedField("alt", str, "Alt text for this use of the image.", required=True),
+        ChildField("caption", "Caption shown under the image."),
+    )
+
     class Meta:
         icon = "image"
         label = "Image"
+        graphql_description = "An image in the text with its caption."
+
+    def graphql_alt(self, shown: Shown) -> str:
+        image = shown["image"]
+        return shown["alt_text"] or (image.default_alt_text if image else "")
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -73,12 +110,18 @@ class QuoteBlock(blocks.StructBlock):
     quote = blocks.TextBlock(help_text="The quoted words, without quotation marks.")
     attribution = blocks.CharBlock(required=False, max_length=255, help_text="Who said or wrote it.")
 
+    graphql_fields: tuple[BlockField, ...] = (
+        ChildField("quote", "The quoted words."),
+        ChildField("attribution", "Who said or wrote it."),
+    )
+
     class Meta:
         icon = "openquote"
         label = "Quote"
+        graphql_description = "A pull quote."
 
 
-class DocumentLinkBlock(blocks.StructBlock):
+class DocumentBlock(blocks.StructBlock):
     """A download link to a document in the library (reports, agendas, briefings)."""
 
     document = DocumentChooserBlock()
@@ -86,9 +129,19 @@ class DocumentLinkBlock(blocks.StructBlock):
         required=False, max_length=255, help_text="Link text; leave blank to use the document title."
     )
 
+    graphql_fields: tuple[BlockField, ...] = (
+        ChildField("document", "The document; null if it was deleted."),
+        ComputedField("label", str, "Link text.", required=True),
+    )
+
     class Meta:
         icon = "doc-full"
         label = "Document"
+        graphql_description = "A link to a document."
+
+    def graphql_label(self, shown: Shown) -> str:
+        document = shown["document"]
+        return shown["label"] or (document.title if document else "")
 
 
 class ButtonBlock(blocks.StructBlock):
@@ -99,11 +152,22 @@ class ButtonBlock(blocks.StructBlock):
     url = blocks.URLBlock(required=False, help_text="…or to an external address…")
     email = blocks.EmailBlock(required=False, help_text="…or to an email address.")
 
+    graphql_fields: tuple[BlockField, ...] = (
+        ChildField("label", "Button text."),
+        ComputedField(
+            "url",
+            str,
+            "Where it goes: a frontend URL, an external URL or a `mailto:`; "
+            "null when it pointed at a page that is not public.",
+        ),
+    )
+
     class Meta:
         icon = "link"
         label = "Call to action button"
+        graphql_description = "A call-to-action button."
 
-    def clean(self, value):
+    def clean(self, value: blocks.StructValue) -> blocks.StructValue:
         value = super().clean(value)
         targets = [name for name in ("page", "url", "email") if value.get(name)]
         if len(targets) != 1:
@@ -115,6 +179,13 @@ class ButtonBlock(blocks.StructBlock):
             )
         return value
 
+    def graphql_url(self, shown: Shown) -> str | None:
+        # A page shows as its frontend URL only while public, a URL only when its scheme is safe.
+        link: str | None = shown["page"] or shown["url"]
+        if link is None and shown["email"]:
+            link = safe_url(f"mailto:{shown['email']}")
+        return link
+
 
 class BodyBlock(blocks.StreamBlock):
     """The body of news, events and standing pages."""
@@ -124,5 +195,5 @@ class BodyBlock(blocks.StreamBlock):
     image = ImageBlock()
     quote = QuoteBlock()
     embed = EmbedBlock(icon="media", label="Embed (video, audio, social post)")
-    document = DocumentLinkBlock()
+    document = DocumentBlock()
     button = ButtonBlock()

@@ -25,12 +25,6 @@ _RISKY_SWITCHES = {
         "GRAPHIQL_IN_PRODUCTION_ACKNOWLEDGED",
         "GraphiQL is a development tool; it also needs introspection.",
     ),
-    "search_hit": (
-        "cms.E003",
-        'GRAPPLE["ADD_SEARCH_HIT"] is on in production.',
-        "SEARCH_HIT_IN_PRODUCTION_ACKNOWLEDGED",
-        "Anonymous clients could write search-hit rows at will.",
-    ),
     "introspection": (
         "cms.E004",
         "GRAPHQL_INTROSPECTION is on in production.",
@@ -44,7 +38,6 @@ def _switches_on():
     return {
         "debug": settings.DEBUG,
         "graphiql": getattr(settings, "GRAPHIQL_ENABLED", False),
-        "search_hit": getattr(settings, "GRAPPLE", {}).get("ADD_SEARCH_HIT", False),
         "introspection": getattr(settings, "GRAPHQL_INTROSPECTION", False),
     }
 

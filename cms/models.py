@@ -13,8 +13,6 @@ from wagtail.models import Orderable, Page
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from cms.paths import frontend_path, frontend_url
-from cms.stream_checks import served_blocks
-from cms.webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: F401  (migrations live in cms)
 
 SUMMARY_MAX_LENGTH = 300
 
@@ -52,13 +50,6 @@ class BasePage(HeadlessPreviewMixin, Page):
         if settings.FRONTEND_URL:
             return super().serve_preview(request, preview_mode)
         return Page.serve_preview(self, request, preview_mode)
-
-    @property
-    def api_body(self):
-        """The body for the API, its chooser references loaded for the whole listing at once."""
-        from api.prefetch import stream_for
-
-        return served_blocks(stream_for(self, "body"))
 
     @property
     def frontend_path(self):

@@ -1,4 +1,4 @@
-"""Stored StreamField JSON checked block by block before the API reads it.
+"""Stored StreamField JSON checked block by block, against the block definitions, before the API reads it.
 
 Rows can be written by a migration, an import or a script, not only by the admin's forms, so a
 body may hold blocks of no known type, without an id, with a value of the wrong shape (a number
@@ -9,51 +9,66 @@ rest of the body is served.
 """
 
 import logging
+from typing import Any
 
+from wagtail import blocks
 from wagtail.blocks import StreamValue
 
 logger = logging.getLogger("cms.stream_checks")
 
+# Blocks whose raw value is a string (EmbedBlock is a URLBlock: its raw value is the URL).
+_TEXT_BLOCKS = (
+    blocks.CharBlock,
+    blocks.TextBlock,
+    blocks.RegexBlock,
+    blocks.URLBlock,
+    blocks.EmailBlock,
+    blocks.RichTextBlock,
+    blocks.RawHTMLBlock,
+)
 
-def _text(value) -> bool:
-    return isinstance(value, str)
 
-
-def _optional_text(value) -> bool:
-    return value is None or isinstance(value, str)
-
-
-def _optional_id(value) -> bool:
+def _optional_id(value: Any) -> bool:
     return value is None or value == "" or (type(value) is int and 0 < value < 2**63)
 
 
-def _struct(*, required_text=(), optional_text=(), ids=(), choices=None):
-    def check(value) -> bool:
-        if not isinstance(value, dict):
-            return False
-        return (
-            all(_text(value.get(name)) for name in required_text)
-            and all(_optional_text(value.get(name)) for name in optional_text)
-            and all(_optional_id(value.get(name)) for name in ids)
-            and all(value.get(name) in allowed for name, allowed in (choices or {}).items())
+def list_item_value(item: Any) -> Any:
+    """The raw value of a ListBlock item, stored either bare or as {"type": "item", "value", "id"}."""
+    if isinstance(item, dict) and item.get("type") == "item" and "value" in item and "id" in item:
+        return item["value"]
+    return item
+
+
+def is_well_formed(block: blocks.Block, value: Any) -> bool:
+    """Whether `value` has the shape of `block`'s raw data as the admin writes it."""
+    if isinstance(block, blocks.StructBlock):
+        return isinstance(value, dict) and all(
+            is_well_formed(child, value.get(name)) for name, child in block.child_blocks.items()
         )
+    if isinstance(block, blocks.ListBlock):
+        return isinstance(value, list) and all(
+            is_well_formed(block.child_block, list_item_value(item)) for item in value
+        )
+    if isinstance(block, blocks.StreamBlock):
+        return isinstance(value, list) and all(
+            isinstance(item, dict)
+            and item.get("type") in block.child_blocks
+            and is_well_formed(block.child_blocks[item["type"]], item.get("value"))
+            for item in value
+        )
+    if isinstance(block, blocks.ChooserBlock):
+        return _optional_id(value)
+    if isinstance(block, blocks.ChoiceBlock):
+        if value is None or value == "":
+            return not block.required
+        return isinstance(value, str) and block.field.valid_value(value)
+    if isinstance(block, _TEXT_BLOCKS):
+        return isinstance(value, str) or (value is None and not block.required)
+    # Other kinds are left to Wagtail; `served_blocks` leaves out a block it cannot read.
+    return True
 
-    return check
 
-
-# The raw value each block type of cms.blocks.BodyBlock stores, as the admin writes it.
-RAW_VALUE_CHECKS = {
-    "paragraph": _text,
-    "heading": _struct(required_text=("text",), choices={"level": {"h2", "h3", "h4"}}),
-    "image": _struct(optional_text=("alt_text", "caption"), ids=("image",)),
-    "quote": _struct(required_text=("quote",), optional_text=("attribution",)),
-    "embed": _text,
-    "document": _struct(optional_text=("label",), ids=("document",)),
-    "button": _struct(required_text=("label",), optional_text=("url", "email"), ids=("page",)),
-}
-
-
-def well_formed_raw_blocks(stream) -> list[dict]:
+def well_formed_raw_blocks(stream: Any) -> list[dict[str, Any]]:
     """The raw blocks of `stream` whose shape the API can serve, each with a string id."""
     raw = getattr(stream, "raw_data", None)
     if raw is None:
@@ -68,8 +83,9 @@ def well_formed_raw_blocks(stream) -> list[dict]:
         if not isinstance(item, dict) or "value" not in item:
             continue
         block_type = item.get("type")
-        check = RAW_VALUE_CHECKS.get(block_type) if isinstance(block_type, str) else None
-        if check is None or block_type not in known or not check(item["value"]):
+        if not isinstance(block_type, str) or block_type not in known:
+            continue
+        if not is_well_formed(known[block_type], item["value"]):
             continue
         block_id = item.get("id")
         if not isinstance(block_id, str) or not block_id:
@@ -81,15 +97,15 @@ def well_formed_raw_blocks(stream) -> list[dict]:
     return kept
 
 
-def served_blocks(stream) -> list:
+def served_blocks(stream: Any) -> list[Any]:
     """The blocks of `stream` the API serves: the well-formed ones, as bound blocks."""
     if stream is None or not hasattr(stream, "stream_block"):
         return []
     checked = StreamValue(stream.stream_block, well_formed_raw_blocks(stream), is_lazy=True)
-    blocks = []
+    served = []
     for index in range(len(checked)):
         try:
-            blocks.append(checked[index])
+            served.append(checked[index])
         except (TypeError, ValueError, LookupError, AttributeError):
             logger.warning("Left out a block of a stored body that could not be read", exc_info=True)
-    return blocks
+    return served

@@ -211,7 +211,6 @@ class EventPage(BasePage):
             "api.graphql.streamfield.BodyBlockInterface",
             "Details as typed blocks.",
             is_list=True,
-            source="api_body",
         ),
     ]
 

@@ -4,9 +4,9 @@ import datetime
 
 import graphene
 from django.utils import timezone
-from grapple.registry import registry
 
 from api.graphql.errors import UserInputError
+from api.graphql.page_types import page_type
 from api.graphql.pagination import PaginationInfo, paginate, pagination_arguments
 from api.input_rules import MAX_DATE, MIN_DATE, date_in_range
 from api.prefetch import prepare_pages
@@ -16,7 +16,7 @@ from events.queries import london_day_bounds, past_events, upcoming_events
 
 
 def EventPageType():  # noqa: N802 - a lazy type reference, named like the type it returns
-    return registry.pages[EventPage]
+    return page_type(EventPage)
 
 
 EventStatus = graphene.Enum.from_enum(EventPage.Status, description="Whether an event goes ahead as planned.")

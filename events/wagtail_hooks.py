@@ -1,5 +1,5 @@
 """The events admin (the Events listing in the menu, the events index's explorer columns, a dashboard
-panel) and when events' listings change by the clock alone."""
+panel), when events' listings change by the clock alone, and the paths an events change shows on."""
 
 from django.utils import timezone
 from wagtail import hooks
@@ -12,9 +12,10 @@ from api.graphql.listings import Listing, register_listing
 from api.graphql.registry import register_root_query
 from api.visibility import CLOCK_TRANSITIONS_HOOK
 from cms.dashboard import may_explore_pages, visible_to
-from events.models import EventPage
+from events.models import EventIndexPage, EventPage, Venue
 from events.queries import next_listing_change, upcoming_events
 from events.schema import EventPageType, EventsQuery
+from webhooks.paths import listing_path, live_paths
 
 
 def _starts(event):
@@ -80,3 +81,19 @@ register_root_query(EventsQuery, order=20)
 register_listing(
     Listing("upcoming_events", item_type=EventPageType, items=lambda limit: upcoming_events()[:limit])
 )
+
+
+# --- Publish webhooks: the paths a change to events shows on (docs/webhooks.md) -----------------
+
+
+@hooks.register("webhook_paths_for_snippet")
+def events_at_a_venue(instance):
+    """The live events at a venue and the events listing (which shows each event's venue)."""
+    if not isinstance(instance, Venue):
+        return []
+    return [*live_paths(EventPage.objects.filter(venue=instance)), listing_path(EventIndexPage)]
+
+
+@hooks.register("webhook_paths_for_site")
+def events_listing():
+    return [listing_path(EventIndexPage)]

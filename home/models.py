@@ -140,7 +140,6 @@ class StandardPage(BasePage):
             "api.graphql.streamfield.BodyBlockInterface",
             "The page content as typed blocks.",
             is_list=True,
-            source="api_body",
         ),
     ]
 

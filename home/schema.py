@@ -1,8 +1,8 @@
 """GraphQL for the home app: the `home` root field and the join page's structured parts."""
 
 import graphene
-from grapple.registry import registry
 
+from api.graphql.page_types import page_type
 from api.serving import public_link
 from api.visibility import public_pages
 from cms.sanitise import safe_url
@@ -74,7 +74,7 @@ class CallToActionType(graphene.ObjectType):
 
 class HomeQuery(graphene.ObjectType):
     home = graphene.Field(
-        lambda: registry.pages[HomePage],
+        lambda: page_type(HomePage),
         description="The home page with its featured pages, latest news and upcoming events.",
     )
 

@@ -116,7 +116,6 @@ class NewsPage(BasePage):
             "api.graphql.streamfield.BodyBlockInterface",
             "The story as typed blocks.",
             is_list=True,
-            source="api_body",
         ),
         graphql_field(
             "main_image",

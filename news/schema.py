@@ -1,9 +1,9 @@
 """GraphQL for news: its types and root queries (listing, topics)."""
 
 import graphene
-from grapple.registry import registry
 
 from api.graphql.errors import UserInputError
+from api.graphql.page_types import page_type
 from api.graphql.pagination import PaginationInfo, paginate, pagination_arguments
 from api.prefetch import prepare_pages
 from api.search import matching_ids, validate_search_term
@@ -12,7 +12,7 @@ from news.queries import news_items, topics_with_counts
 
 
 def NewsPageType():  # noqa: N802 - a lazy type reference, named like the type it returns
-    return registry.pages[NewsPage]
+    return page_type(NewsPage)
 
 
 class TopicType(graphene.ObjectType):

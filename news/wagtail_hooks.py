@@ -1,4 +1,5 @@
-"""The news admin: the News listing in the menu, the news index's explorer columns, a dashboard panel."""
+"""The news admin (the News listing in the menu, the news index's explorer columns, a dashboard panel)
+and the paths a news change shows on."""
 
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
@@ -9,9 +10,10 @@ from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
 from api.graphql.listings import Listing, register_listing
 from api.graphql.registry import register_root_query
 from cms.dashboard import may_explore_pages, visible_to
-from news.models import NewsPage
+from news.models import NewsIndexPage, NewsPage, Topic
 from news.queries import news_items
 from news.schema import NewsPageType, NewsQuery
+from webhooks.paths import listing_path, live_paths
 
 
 def _published_on(item):
@@ -83,3 +85,30 @@ def add_recent_news_panel(request, panels):
 
 register_root_query(NewsQuery, order=10)
 register_listing(Listing("latest_news", item_type=NewsPageType, items=lambda limit: news_items()[:limit]))
+
+
+# --- Publish webhooks: the paths a change to news shows on (docs/webhooks.md) -------------------
+
+NEWS_FEEDS = ["/feeds/news.rss", "/feeds/news.atom", "/feeds/news.json"]
+
+
+@hooks.register("webhook_paths_for_page")
+def news_feeds_for_news_pages(page):
+    """The feeds list the news items, and follow the news index's slug."""
+    if issubclass(page.specific_class or type(page), (NewsPage, NewsIndexPage)):
+        return NEWS_FEEDS
+    return []
+
+
+@hooks.register("webhook_paths_for_snippet")
+def news_filed_under_a_topic(instance):
+    """The live news filed under a topic, the news listing and the feeds (which show topics)."""
+    if not isinstance(instance, Topic):
+        return []
+    pages = NewsPage.objects.filter(tagged_topics__tag=instance).distinct()
+    return [*live_paths(pages), listing_path(NewsIndexPage), *NEWS_FEEDS]
+
+
+@hooks.register("webhook_paths_for_site")
+def news_listing():
+    return [listing_path(NewsIndexPage)]

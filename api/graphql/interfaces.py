@@ -1,9 +1,13 @@
-"""The fields every page type shares. Only public, non-editorial fields: see api.graphql.safety."""
+"""The fields every page type shares. Only public, non-editorial fields: see api.graphql.page_types."""
 
 import graphene
 from django.utils import timezone
 
 from cms.paths import frontend_path, frontend_url
+
+# Each page model's GraphQL type, filled by api.graphql.page_types as it builds them (they implement
+# this interface, so that module imports this one, never the other way round).
+PAGE_TYPES: dict[type, type[graphene.ObjectType]] = {}
 
 
 class PageInterface(graphene.Interface):
@@ -33,9 +37,7 @@ class PageInterface(graphene.Interface):
 
     @classmethod
     def resolve_type(cls, instance, info):
-        from grapple.registry import registry
-
-        return registry.pages[type(instance)]
+        return PAGE_TYPES[type(instance)]
 
     @staticmethod
     def resolve_path(page, info):

@@ -15,7 +15,7 @@ class Listing:
     """A named list of public pages, with the GraphQL type of its items."""
 
     name: str
-    # Read when the schema is built (grapple's page types exist only then).
+    # Read when the schema is built, once every page type can be.
     item_type: Callable[[], Any]
     # The first `limit` items anonymous visitors may see, in the list's order.
     items: Callable[[int], Iterable[Any]]

@@ -10,13 +10,13 @@ import graphene
 from django.conf import settings
 from django.utils.html import escape
 from wagtail.documents import get_document_model
-from wagtail.rich_text import RichText, features
-from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter
+from wagtail.rich_text import RichText
 
-from api.prefetch import prefetched_objects
 from api.serving import links_to_hidden_pages
 from api.visibility import load_public_page_paths, public_media
+from cms.internals.wagtail_rich_text import link_rewriter, media_embeds, rewrite_embeds
 from cms.paths import frontend_url, path_for_url_path
+from cms.request_objects import objects_by_id
 from cms.sanitise import clean_rich_text
 
 _UNLINK_MARK = '<a data-psg-unlink="">'
@@ -48,7 +48,7 @@ def _page_links(attrs_list):
 
 def _document_links(attrs_list):
     ids = [int(attrs["id"]) if str(attrs.get("id")).isdigit() else None for attrs in attrs_list]
-    documents = prefetched_objects(get_document_model(), [pk for pk in ids if pk is not None])
+    documents = objects_by_id(get_document_model(), [pk for pk in ids if pk is not None])
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     tags = []
     for pk in ids:
@@ -57,19 +57,8 @@ def _document_links(attrs_list):
     return tags
 
 
-def _embeds(attrs_list):
-    return features.get_embed_types()["media"].expand_db_attributes_many(attrs_list)
-
-
-class _ApiLinkRewriter(LinkRewriter):
-    def get_tag_replacements(self, tag_type, attrs_list):
-        # Wagtail turns unknown link types into a bare <a>; the API drops the link instead.
-        if tag_type and tag_type not in self.bulk_rules and tag_type not in ("email", "external", "anchor"):
-            return [_UNLINK_MARK] * len(attrs_list)
-        return super().get_tag_replacements(tag_type, attrs_list)
-
-
-_link_rewriter = _ApiLinkRewriter(bulk_rules={"page": _page_links, "document": _document_links})
+# A link of a type the API does not know (Wagtail would write a bare <a>) is dropped, its text kept.
+_link_rewriter = link_rewriter({"page": _page_links, "document": _document_links}, unknown=_UNLINK_MARK)
 
 
 def render_rich_text(value):
@@ -87,7 +76,7 @@ def render_rich_text(value):
 
     def embed_placeholders(attrs_list):
         start = len(fragments)
-        fragments.extend(_embeds(attrs_list))
+        fragments.extend(media_embeds(attrs_list))
         return [f"[{placeholder}{index}]" for index in range(start, len(fragments))]
 
     resolved = set()
@@ -96,7 +85,7 @@ def render_rich_text(value):
         linked = _UNLINK_RE.sub(r"\1", _link_rewriter(source))
     finally:
         _resolved.reset(reset)
-    html = clean_rich_text(EmbedRewriter(bulk_rules={"media": embed_placeholders})(linked))
+    html = clean_rich_text(rewrite_embeds(linked, {"media": embed_placeholders}))
     html = _unlink_hidden_pages(html, resolved)
     if fragments:
         html = re.sub(rf"\[{placeholder}(\d+)\]", lambda match: fragments[int(match.group(1))], html)

@@ -1,14 +1,34 @@
-"""Typed GraphQL for the shared block library in cms.blocks: one object type per block, no raw JSON."""
+"""GraphQL types of StreamField blocks, built from the block definitions: one type per block class.
+
+Our blocks declare the fields they show on themselves (cms.blocks, with cms.block_graphql). How each
+kind of Wagtail block is shown is declared here, once per block class: as a field of a block
+(`_FIELD_KINDS`: an image chooser as an image anonymous visitors may see, a page chooser as the
+frontend URL of a public page…) and, for the Wagtail blocks that stand in a stream on their own,
+as a body block (`_WAGTAIL_BODY_BLOCKS`). A block with neither fails the schema build, loudly.
+"""
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import graphene
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model
+from graphql import GraphQLResolveInfo
+from wagtail import blocks
+from wagtail.documents import blocks as documents_blocks
 from wagtail.embeds import embeds
+from wagtail.embeds.blocks import EmbedBlock, EmbedValue
 from wagtail.embeds.exceptions import EmbedException
+from wagtail.fields import StreamField
+from wagtail.images import blocks as images_blocks
 
 from api.graphql.documents import DocumentType
 from api.graphql.images import ImageType
 from api.graphql.rich_text import RichTextHTML
 from api.serving import public_link
-from api.visibility import public_media
+from api.visibility import is_public, public_media
+from cms.block_graphql import ChildField, ComputedField
 from cms.paths import frontend_path, frontend_url
 from cms.sanitise import safe_url
 
@@ -23,97 +43,141 @@ class BodyBlockInterface(graphene.Interface):
     block_type = graphene.String(required=True, description="The block's kind, e.g. `paragraph`.")
 
     @classmethod
-    def resolve_type(cls, instance, info):
-        return BLOCK_TYPES[instance.block_type]
+    def resolve_type(cls, instance: blocks.StreamValue.StreamChild, info: GraphQLResolveInfo) -> Any:
+        return body_block_type(instance.block)
 
     @staticmethod
-    def resolve_id(child, info):
-        return child.id
+    def resolve_id(child: blocks.StreamValue.StreamChild, info: GraphQLResolveInfo) -> str:
+        return str(child.id)
 
     @staticmethod
-    def resolve_block_type(child, info):
-        return child.block_type
+    def resolve_block_type(child: blocks.StreamValue.StreamChild, info: GraphQLResolveInfo) -> str:
+        return str(child.block_type)
 
 
-class ParagraphBlock(graphene.ObjectType):
+# --- Wagtail's blocks as fields of a block ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldKind:
+    """How one kind of Wagtail block is shown as a field of another block."""
+
+    graphql_type: Callable[[blocks.Block], Any]
+    # The value as the API shows it: what the field serves, and what computed fields work from.
+    shown: Callable[[blocks.Block, Any], Any]
+    required: Callable[[blocks.Block], bool] = lambda block: False
+
+
+def _public_media(block: blocks.Block, item: Model | None) -> Model | None:
+    shown: Model | None = public_media(item)
+    return shown
+
+
+def _public_page_url(block: blocks.Block, page: Any) -> str | None:
+    return frontend_url(frontend_path(page)) if is_public(page) else None
+
+
+def _public_link(block: blocks.Block, url: str | None) -> str | None:
+    return public_link(url) if url else None
+
+
+def _embed_url(block: blocks.Block, embed: EmbedValue | None) -> str | None:
+    return safe_url(embed.url) if embed else None
+
+
+def _text(block: blocks.Block, text: Any) -> Any:
+    # An optional text left blank is null, not an empty string.
+    return text if text or block.required else None
+
+
+def _list_type(block: blocks.Block) -> Any:
+    return graphene.List(graphene.NonNull(field_kind(block.child_block).graphql_type(block.child_block)))
+
+
+def _list_shown(block: blocks.Block, items: Iterable[Any]) -> list[Any]:
+    # Items that show as nothing (a hidden page, a deleted image) are left out.
+    kind = field_kind(block.child_block)
+    shown = (kind.shown(block.child_block, item) for item in items)
+    return [item for item in shown if item is not None]
+
+
+def _required(block: blocks.Block) -> bool:
+    return bool(block.required)
+
+
+_TEXT = FieldKind(lambda block: graphene.String, _text, _required)
+
+_FIELD_KINDS: dict[type[blocks.Block], FieldKind] = {
+    images_blocks.ImageChooserBlock: FieldKind(lambda block: ImageType, _public_media),
+    documents_blocks.DocumentChooserBlock: FieldKind(lambda block: DocumentType, _public_media),
+    blocks.PageChooserBlock: FieldKind(lambda block: graphene.String, _public_page_url),
+    # The scalar renders (and sanitises) the text, once.
+    blocks.RichTextBlock: FieldKind(lambda block: RichTextHTML, lambda block, text: text, _required),
+    EmbedBlock: FieldKind(lambda block: graphene.String, _embed_url),
+    blocks.URLBlock: FieldKind(lambda block: graphene.String, _public_link),
+    blocks.CharBlock: _TEXT,
+    blocks.TextBlock: _TEXT,
+    blocks.RegexBlock: _TEXT,
+    blocks.EmailBlock: _TEXT,
+    blocks.ChoiceBlock: _TEXT,
+    blocks.ListBlock: FieldKind(_list_type, _list_shown, lambda block: True),
+}
+
+
+def field_kind(block: blocks.Block) -> FieldKind:
+    """How `block` is shown as a field: the entry for its class or the nearest class it extends."""
+    for cls in type(block).__mro__:
+        if cls in _FIELD_KINDS:
+            return _FIELD_KINDS[cls]
+    raise ImproperlyConfigured(
+        f"No GraphQL field kind for a {type(block).__name__} (api.graphql.streamfield)."
+    )
+
+
+class ShownChildren(Mapping[str, Any]):
+    """A struct's children as the API shows them, each worked out when first read."""
+
+    def __init__(self, block: blocks.StructBlock, value: Mapping[str, Any]) -> None:
+        self.block, self.value = block, value
+        self.shown: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.shown:
+            child = self.block.child_blocks[name]
+            self.shown[name] = field_kind(child).shown(child, self.value.get(name))
+        return self.shown[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.block.child_blocks)
+
+    def __len__(self) -> int:
+        return len(self.block.child_blocks)
+
+
+# --- Blocks standing in a stream ---------------------------------------------------------------------
+
+
+class RichTextBodyBlock(graphene.ObjectType):
     """Rich text."""
 
     class Meta:
+        name = "ParagraphBlock"
         interfaces = (BodyBlockInterface,)
 
     html = graphene.Field(RichTextHTML, required=True, description="The text as HTML.")
 
     @staticmethod
-    def resolve_html(child, info):
+    def resolve_html(child: blocks.StreamValue.StreamChild, info: GraphQLResolveInfo) -> Any:
         # The scalar renders (and sanitises) it, once: the trusted embeds it puts in would not
         # survive a second pass through the sanitiser.
         return child.value
 
 
-class HeadingBlock(graphene.ObjectType):
-    """A section heading."""
-
-    class Meta:
-        interfaces = (BodyBlockInterface,)
-
-    text = graphene.String(required=True, description="The heading text.")
-    level = graphene.Int(required=True, description="2, 3 or 4 (h2–h4).")
-
-    @staticmethod
-    def resolve_text(child, info):
-        return child.value["text"]
-
-    @staticmethod
-    def resolve_level(child, info):
-        return int(child.value["level"][1])
-
-
-class ImageBlock(graphene.ObjectType):
-    """An image in the text with its caption."""
-
-    class Meta:
-        interfaces = (BodyBlockInterface,)
-
-    image = graphene.Field(ImageType, description="The image; null if it was deleted.")
-    alt = graphene.String(required=True, description="Alt text for this use of the image.")
-    caption = graphene.String(description="Caption shown under the image.")
-
-    @staticmethod
-    def resolve_image(child, info):
-        return public_media(child.value["image"])
-
-    @staticmethod
-    def resolve_alt(child, info):
-        image = public_media(child.value["image"])
-        return child.value["alt_text"] or (image.default_alt_text if image else "")
-
-    @staticmethod
-    def resolve_caption(child, info):
-        return child.value["caption"] or None
-
-
-class QuoteBlock(graphene.ObjectType):
-    """A pull quote."""
-
-    class Meta:
-        interfaces = (BodyBlockInterface,)
-
-    quote = graphene.String(required=True, description="The quoted words.")
-    attribution = graphene.String(description="Who said or wrote it.")
-
-    @staticmethod
-    def resolve_quote(child, info):
-        return child.value["quote"]
-
-    @staticmethod
-    def resolve_attribution(child, info):
-        return child.value["attribution"] or None
-
-
-class EmbedBlock(graphene.ObjectType):
+class EmbedBodyBlock(graphene.ObjectType):
     """An embedded video, audio or social post."""
 
     class Meta:
+        name = "EmbedBlock"
         interfaces = (BodyBlockInterface,)
 
     # Nullable, and `embedHtml` not `html`: one fragment over every block type must not meet
@@ -122,73 +186,93 @@ class EmbedBlock(graphene.ObjectType):
     embed_html = graphene.String(description="Provider's embed HTML, when it could be fetched.")
 
     @staticmethod
-    def resolve_url(child, info):
+    def resolve_url(child: blocks.StreamValue.StreamChild, info: GraphQLResolveInfo) -> str | None:
         return safe_url(child.value.url)
 
     @staticmethod
-    def resolve_embed_html(child, info):
+    def resolve_embed_html(child: blocks.StreamValue.StreamChild, info: GraphQLResolveInfo) -> str | None:
         try:
-            return embeds.get_embed(child.value.url).html
+            html: str = embeds.get_embed(child.value.url).html
         except EmbedException:
             return None
+        return html
 
 
-class DocumentBlock(graphene.ObjectType):
-    """A link to a document."""
+_WAGTAIL_BODY_BLOCKS: dict[type[blocks.Block], type[graphene.ObjectType]] = {
+    blocks.RichTextBlock: RichTextBodyBlock,
+    EmbedBlock: EmbedBodyBlock,
+}
 
-    class Meta:
-        interfaces = (BodyBlockInterface,)
+_SCALARS: dict[type, type[graphene.Scalar]] = {str: graphene.String, int: graphene.Int}
 
-    document = graphene.Field(DocumentType, description="The document; null if it was deleted.")
-    label = graphene.String(required=True, description="Link text.")
-
-    @staticmethod
-    def resolve_document(child, info):
-        return public_media(child.value["document"])
-
-    @staticmethod
-    def resolve_label(child, info):
-        document = public_media(child.value["document"])
-        return child.value["label"] or (document.title if document else "")
+_declared_types: dict[type[blocks.Block], type[graphene.ObjectType]] = {}
 
 
-class ButtonBlock(graphene.ObjectType):
-    """A call-to-action button."""
-
-    class Meta:
-        interfaces = (BodyBlockInterface,)
-
-    label = graphene.String(required=True, description="Button text.")
-    url = graphene.String(
-        description="Where it goes: a frontend URL, an external URL or a `mailto:`; "
-        "null when it pointed at a page that is not public."
+def body_block_type(block: blocks.Block) -> type[graphene.ObjectType]:
+    """The GraphQL type of a block standing in a stream, one per block class."""
+    cls = type(block)
+    if hasattr(cls, "graphql_fields"):
+        if cls not in _declared_types:
+            _declared_types[cls] = _declared_type(block)
+        return _declared_types[cls]
+    for base in cls.__mro__:
+        if base in _WAGTAIL_BODY_BLOCKS:
+            return _WAGTAIL_BODY_BLOCKS[base]
+    raise ImproperlyConfigured(
+        f"{cls.__module__}.{cls.__name__} declares no `graphql_fields` (cms.block_graphql) "
+        "and is not a Wagtail block the API knows (api.graphql.streamfield)."
     )
 
-    @staticmethod
-    def resolve_label(child, info):
-        return child.value["label"]
 
-    @staticmethod
-    def resolve_url(child, info):
-        from api.visibility import is_public
+def _declared_type(block: blocks.Block) -> type[graphene.ObjectType]:
+    cls = type(block)
+    description = getattr(block.meta, "graphql_description", None) or cls.__doc__
+    meta = type(
+        "Meta", (), {"name": cls.__name__, "interfaces": (BodyBlockInterface,), "description": description}
+    )
+    attributes: dict[str, Any] = {"Meta": meta}
+    for declared in cls.graphql_fields:
+        if isinstance(declared, ChildField):
+            child = block.child_blocks[declared.child]
+            kind = field_kind(child)
+            field_type = kind.graphql_type(child)
+            if kind.required(child):
+                field_type = graphene.NonNull(field_type)
+            attributes[declared.name] = graphene.Field(field_type, description=declared.description)
+            attributes[f"resolve_{declared.name}"] = staticmethod(_child_resolver(declared.child))
+        elif isinstance(declared, ComputedField):
+            if not callable(getattr(cls, f"graphql_{declared.name}", None)):
+                raise ImproperlyConfigured(
+                    f"{cls.__name__} declares `{declared.name}` but has no graphql_{declared.name}()."
+                )
+            scalar: Any = _SCALARS[declared.returns]
+            if declared.required:
+                scalar = graphene.NonNull(scalar)
+            attributes[declared.name] = graphene.Field(scalar, description=declared.description)
+            attributes[f"resolve_{declared.name}"] = staticmethod(_computed_resolver(declared.name))
+    return type(cls.__name__, (graphene.ObjectType,), attributes)
 
-        value = child.value
-        if value["page"]:
-            page = value["page"]
-            return frontend_url(frontend_path(page)) if is_public(page) else None
-        if value["url"]:
-            return public_link(value["url"])
-        if value["email"]:
-            return safe_url(f"mailto:{value['email']}")
-        return None
+
+def _child_resolver(name: str) -> Callable[[blocks.StreamValue.StreamChild, GraphQLResolveInfo], Any]:
+    def resolve(child: blocks.StreamValue.StreamChild, info: GraphQLResolveInfo) -> Any:
+        return ShownChildren(child.block, child.value)[name]
+
+    return resolve
 
 
-BLOCK_TYPES = {
-    "paragraph": ParagraphBlock,
-    "heading": HeadingBlock,
-    "image": ImageBlock,
-    "quote": QuoteBlock,
-    "embed": EmbedBlock,
-    "document": DocumentBlock,
-    "button": ButtonBlock,
-}
+def _computed_resolver(name: str) -> Callable[[blocks.StreamValue.StreamChild, GraphQLResolveInfo], Any]:
+    def resolve(child: blocks.StreamValue.StreamChild, info: GraphQLResolveInfo) -> Any:
+        return getattr(child.block, f"graphql_{name}")(ShownChildren(child.block, child.value))
+
+    return resolve
+
+
+def body_block_types(models: Iterable[type[Model]]) -> list[type[graphene.ObjectType]]:
+    """The GraphQL types of every block that may stand in a StreamField of `models`, in definition order."""
+    found: dict[type[graphene.ObjectType], None] = {}
+    for model in models:
+        for field in model._meta.get_fields():
+            if isinstance(field, StreamField):
+                for block in field.stream_block.child_blocks.values():
+                    found.setdefault(body_block_type(block), None)
+    return list(found)

@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from cms.env import get_env, get_env_bool, get_env_int, get_env_list
+from cms.env import get_env, get_env_bool, get_env_float, get_env_int, get_env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -18,13 +18,14 @@ SECRET_KEY = get_env("SECRET_KEY", "")
 ALLOWED_HOSTS = get_env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 
 INSTALLED_APPS = [
-    # cms first: its ready() makes grapple's generated types safe before the schema is built.
     "cms",
     "api",
     "home",
     "news",
     "events",
-    "grapple",
+    "webhooks",
+    "django_tasks",
+    "django_tasks_db",
     "graphene_django",
     "wagtail_headless_preview",
     "corsheaders",
@@ -200,15 +201,9 @@ ALLOWED_IMAGE_FILTERS = [
     "width-1600",
 ]
 
-# What grapple still reads: the apps whose models it turns into page types and the interface they
-# implement (both when the app registry loads), and ADD_SEARCH_HIT (when grapple.utils is imported;
-# cms.E003 guards it). The schema, its root queries, images, pagination and GraphiQL are the
-# project's own (api/graphql/), so grapple's other settings would change nothing.
-GRAPPLE = {
-    "APPS": ["home", "news", "events"],
-    "PAGE_INTERFACE": "api.graphql.interfaces.PageInterface",
-    "ADD_SEARCH_HIT": False,
-}
+# The apps whose page models the API serves (api.graphql.page_types), in the order the schema lists
+# their types.
+GRAPHQL_PAGE_APPS = ["home", "news", "events"]
 GRAPHENE = {"SCHEMA": "api.graphql.schema.schema"}
 GRAPHIQL_ENABLED = False
 # Introspection feeds codegen; production turns it off unless GRAPHQL_INTROSPECTION says so.
@@ -276,15 +271,47 @@ CORS_EXPOSE_HEADERS = ["ETag", "X-Request-ID", "Retry-After"]
 # Who may frame /embed/news/ (its Content-Security-Policy frame-ancestors): any site by default.
 EMBED_FRAME_ANCESTORS = get_env("EMBED_FRAME_ANCESTORS", "*")
 
-# Publish webhooks (cms/webhooks/, docs/webhooks.md): signed POSTs to these URLs and to the
-# endpoints admins add, after every publish, unpublish, move, delete and snippet/settings save.
+# --- Background tasks (django-tasks) -------------------------------------------------------------
+
+# Webhook deliveries run on the "webhooks" backend, chosen by TASKS_BACKEND. "database": queued in
+# the database and run by `manage.py db_worker --backend webhooks` (`make worker`, the compose
+# `worker` service), so pending deliveries and retries survive restarts. "immediate": run at once in
+# the process that queues them, no worker needed (development and tests); a retry then follows its
+# failed attempt without the backoff (webhooks/tasks.py). Wagtail's own tasks (the search and
+# reference indexes) stay on "default", immediate: they finish before the editor's request returns,
+# so search and "what links here" are current for the very next request, worker or not.
+WEBHOOK_TASKS = "webhooks"
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+
+
+def tasks_setting(backend):
+    """TASKS for one of TASK_BACKENDS, named as in the TASKS_BACKEND variable."""
+    if backend not in TASK_BACKENDS:
+        raise ImproperlyConfigured(
+            f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, got {backend!r}."
+        )
+    return {
+        "default": {"BACKEND": TASK_BACKENDS["immediate"]},
+        WEBHOOK_TASKS: {"BACKEND": TASK_BACKENDS[backend]},
+    }
+
+
+TASKS = tasks_setting(get_env("TASKS_BACKEND", "database"))
+
+# --- Publish webhooks (webhooks/, docs/webhooks.md) ---------------------------------------------
+
+# Signed POSTs to these URLs and to the endpoints admins add, after every publish, unpublish, move,
+# delete and snippet/settings save.
 PUBLISH_WEBHOOK_URLS = get_env_list("PUBLISH_WEBHOOK_URLS", "")
 # Standard Webhooks secret, `whsec_<base64>`; any other string is used as raw UTF-8 key bytes.
 PUBLISH_WEBHOOK_SECRET = get_env("PUBLISH_WEBHOOK_SECRET", "")
 PUBLISH_WEBHOOK_TIMEOUT = get_env_int("PUBLISH_WEBHOOK_TIMEOUT", 5)
 PUBLISH_WEBHOOK_MAX_ATTEMPTS = get_env_int("PUBLISH_WEBHOOK_MAX_ATTEMPTS", 5)
-PUBLISH_WEBHOOK_BACKOFF_SECONDS = 1.0  # waits 1, 2, 4, 8 s between the 5 attempts
-PUBLISH_WEBHOOK_SYNC = False  # True sends inline after commit (tests); production uses the thread
+# The wait after a failed attempt, doubled after each (1, 2, 4, 8 s between the 5 attempts).
+PUBLISH_WEBHOOK_BACKOFF_SECONDS = get_env_float("PUBLISH_WEBHOOK_BACKOFF_SECONDS", 1.0)
 # Hosts (names or IP addresses, as written in the URL) that webhooks may reach over plain http and
 # at internal addresses: a frontend on the developer's machine. Ignored in production, where setting
 # it fails the system checks (cms.E021); everywhere else URLs must be https to public addresses.

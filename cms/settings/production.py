@@ -34,7 +34,6 @@ GRAPHQL_FIELD_SUGGESTIONS = get_env_bool("GRAPHQL_FIELD_SUGGESTIONS", False)
 # cms/checks.py refuses these switches on in production unless acknowledged here (cms.E001–E004).
 DEBUG_IN_PRODUCTION_ACKNOWLEDGED = get_env_bool("DEBUG_IN_PRODUCTION_ACKNOWLEDGED", False)
 GRAPHIQL_IN_PRODUCTION_ACKNOWLEDGED = get_env_bool("GRAPHIQL_IN_PRODUCTION_ACKNOWLEDGED", False)
-SEARCH_HIT_IN_PRODUCTION_ACKNOWLEDGED = get_env_bool("SEARCH_HIT_IN_PRODUCTION_ACKNOWLEDGED", False)
 INTROSPECTION_IN_PRODUCTION_ACKNOWLEDGED = get_env_bool("INTROSPECTION_IN_PRODUCTION_ACKNOWLEDGED", False)
 DATABASES["default"]["CONN_MAX_AGE"] = get_env_int("DB_CONN_MAX_AGE", 60)  # noqa: F405
 
@@ -87,6 +86,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "cms": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "webhooks": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # The worker's own lines (task started, finished, failed with its traceback).
+        "django_tasks": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django_tasks_db": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "wagtail": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },

@@ -20,8 +20,12 @@ STORAGES = {
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
 FRONTEND_URL = "https://frontend.test"
-# The webhook tests' receiver listens on 127.0.0.1 (tests/cms/test_webhooks.py); nothing else local.
+# The webhook tests' receiver listens on 127.0.0.1 (tests/webhooks/receiver.py); nothing else local.
 PUBLISH_WEBHOOK_DEV_HOSTS = ["127.0.0.1"]
+# Tasks run where they are queued; tests/webhooks/test_restart.py runs worker processes itself.
+TASKS = tasks_setting("immediate")  # noqa: F405
+# A page type only tests serve (tests/testapp): a second StreamField, choosers nested in lists.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
 # The two-factor apps are installed so their tables exist; their middleware stays off unless a test
 # turns a mode on (tests/admin/test_two_factor.py).
 if ADMIN_2FA == "off":  # noqa: F405

@@ -211,7 +211,7 @@ def outage_database(django_db_setup):
         except psycopg.errors.ObjectInUse:
             if time.monotonic() > deadline:
                 raise
-            # Sessions other threads left open (a webhook sender, a live server) hold it.
+            # Sessions other threads left open (a live server) hold it.
             admin.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 " WHERE datname = %s AND pid <> pg_backend_pid()",

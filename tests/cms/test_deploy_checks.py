@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.test import override_settings
 
 from cms.checks import check_production_switches, check_rate_limit_settings
@@ -55,17 +54,11 @@ def test_introspection_in_production_fails_check(deploy_checks):
 SWITCHES = [
     ("cms.E001", {"DEBUG": True}, "DEBUG_IN_PRODUCTION_ACKNOWLEDGED"),
     ("cms.E002", {"GRAPHIQL_ENABLED": True}, "GRAPHIQL_IN_PRODUCTION_ACKNOWLEDGED"),
-    (
-        "cms.E003",
-        {"GRAPPLE": {**settings.GRAPPLE, "ADD_SEARCH_HIT": True}},
-        "SEARCH_HIT_IN_PRODUCTION_ACKNOWLEDGED",
-    ),
     ("cms.E004", {"GRAPHQL_INTROSPECTION": True}, "INTROSPECTION_IN_PRODUCTION_ACKNOWLEDGED"),
 ]
 ALL_OFF = {
     "DEBUG": False,
     "GRAPHIQL_ENABLED": False,
-    "GRAPPLE": {**settings.GRAPPLE, "ADD_SEARCH_HIT": False},
     "GRAPHQL_INTROSPECTION": False,
 }
 

@@ -73,7 +73,7 @@ class Postgres:
             except psycopg.errors.ObjectInUse:  # the template still has a session open
                 if time.monotonic() > deadline:
                     raise
-                # Sessions other threads left open (a webhook sender, a live server) hold it.
+                # Sessions other threads left open (a live server) hold it.
                 self.admin.execute(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                     " WHERE datname = %s AND pid <> pg_backend_pid()",

@@ -44,10 +44,13 @@ def test_dockerfile_shape():
     stages = re.findall(r"^FROM\s+(\S+)(?:\s+AS\s+(\w+))?", DOCKERFILE, flags=re.MULTILINE)
     assert [stage for _, stage in stages] == ["builder", "runtime"]
     assert "ARG PYTHON_IMAGE=python:3.11-slim" in DOCKERFILE
-    # The runtime lock only, hash-checked: no test, benchmark or lint tools in the image.
+    # The runtime lock only, hash-checked: no test, benchmark or lint tools in the image, and no
+    # installer left in its venv.
     assert "COPY requirements/runtime.txt /tmp/runtime.txt" in DOCKERFILE
-    assert "pip install --require-hashes -r /tmp/runtime.txt" in DOCKERFILE
+    assert "pip install --no-deps --require-hashes -r /tmp/runtime.txt" in DOCKERFILE
+    assert "pip uninstall --yes pip setuptools" in DOCKERFILE
     assert "requirements/dev.txt" not in DOCKERFILE
+    assert "--upgrade" not in DOCKERFILE
     assert "COPY --from=builder /opt/venv /opt/venv" in DOCKERFILE
     users = re.findall(r"^USER\s+(\S+)", DOCKERFILE, flags=re.MULTILINE)
     assert users and users[-1] not in {"root", "0"}
@@ -80,11 +83,11 @@ def test_collectstatic_step_of_the_image_works_with_its_dummy_values(tmp_path):
 def test_compose_file():
     compose = yaml.safe_load(COMPOSE.read_text())
     services = compose["services"]
-    assert {"app", "db", "redis", "scheduler"} <= set(services)
+    assert {"app", "worker", "db", "redis", "scheduler"} <= set(services)
     assert services["db"]["image"].startswith("postgres:15")
     assert services["redis"]["image"].startswith("redis:7")
     assert "media" in compose["volumes"]
-    for name in ("app", "scheduler"):
+    for name in ("app", "worker", "scheduler"):
         service = services[name]
         assert service["env_file"] == ".env"
         assert "media:/app/media" in service["volumes"]
@@ -96,6 +99,18 @@ def test_compose_file():
     command = services["scheduler"]["command"]
     command = command if isinstance(command, str) else " ".join(command)
     assert command == "python manage.py run_scheduler --interval 60"
+    # The worker: the app's image, settings and environment, running the tasks it queues.
+    assert services["worker"]["image"] == services["app"]["image"]
+    assert services["worker"]["environment"] == services["app"]["environment"]
+    assert services["worker"]["command"] == ["python", "manage.py", "db_worker", "--backend", "webhooks"]
+
+
+def test_make_worker_runs_the_compose_worker_command_with_production_settings():
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = re.search(r"^worker:.*\n((?:\t.*\n)+)", makefile, flags=re.MULTILINE).group(1)
+    words = shlex.split(recipe.strip())
+    assert words[0] == "DJANGO_SETTINGS_MODULE=cms.settings.production"
+    assert words[words.index("$(PY)") + 1 :] == ["manage.py", "db_worker", "--backend", "webhooks"]
 
 
 def test_entrypoint_is_valid_shell():

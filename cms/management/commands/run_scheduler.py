@@ -1,8 +1,9 @@
 """The compose `scheduler` service: Wagtail's `publish_scheduled` once a minute, in one process.
 
-A long-lived process rather than `manage.py publish_scheduled` started anew each minute, because
-the publish webhooks (cms/webhooks/) go out from a background thread of the process that
-published: a process that exits straight after publishing would drop them and their retries.
+A long-lived process rather than `manage.py publish_scheduled` started anew each minute: the
+container needs no cron, and Django starts once. The publish webhooks a scheduled go-live or
+expiry triggers are queued in the database like any other (webhooks/tasks.py) and delivered by the
+`worker` service, so nothing is lost when this process stops.
 """
 
 import logging

@@ -1,11 +1,11 @@
 """Admin: “Webhooks” in the menu, for superusers only: the endpoints (editable) and the delivery log
-(read-only: a list and an inspect view, no add, edit or delete). Imported by CmsConfig.ready()."""
+(read-only: a list and an inspect view, no add, edit or delete). Wagtail finds it by its name."""
 
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
-from cms.webhooks.models import WebhookDelivery, WebhookEndpoint
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
 class SuperuserPolicy(ModelPermissionPolicy):

@@ -5,7 +5,7 @@ container's start) with a clear message instead of being refused silently at eve
 from django.conf import settings
 from django.core.checks import Error, Warning, register
 
-from cms.webhooks.addresses import HostNotFound, UnsafeURL, check_url, vetted_addresses
+from webhooks.addresses import HostNotFound, UnsafeURL, check_url, vetted_addresses
 
 
 @register()

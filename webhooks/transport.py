@@ -8,8 +8,8 @@ verification are all for the name. Proxies from the environment are ignored (a p
 the connection to its own address, not the receiver's), and redirects are never followed.
 
 requests' timeout bounds each socket operation, not the attempt: a receiver that trickles its
-status line, headers or body a byte at a time would hold the one delivery thread (and every later
-message) indefinitely. `deadline()` bounds the whole attempt by closing its sockets when time is up.
+status line, headers or body a byte at a time would hold a worker (and every task queued behind
+it) indefinitely. `deadline()` bounds the whole attempt by closing its sockets when time is up.
 """
 
 import contextlib
@@ -25,7 +25,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util import connection
 
-from cms.webhooks.addresses import vetted_addresses
+from webhooks.addresses import vetted_addresses
 
 _attempt = threading.local()
 

@@ -2,14 +2,18 @@
 
 Saving a draft sends nothing (no publish signal). Scheduled go-live and expiry (`publish_scheduled`)
 go through the same publish and unpublish actions, so they send page.published and page.unpublished.
+The snippets watched are those registered with Wagtail (`register_snippet`), whichever app owns them.
 """
 
 from django.db.models.signals import post_save, pre_delete
+from wagtail import hooks
 from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+from wagtail.snippets.models import get_snippet_models
 
-from cms.webhooks import payloads
-from cms.webhooks.delivery import send
+from cms.models import SiteSettings
+from webhooks import payloads
+from webhooks.delivery import send
 
 
 def _published(sender, instance, **kwargs):
@@ -48,28 +52,32 @@ def _page_deleted(sender, instance, **kwargs):
         send(payloads.PAGE_DELETED, payloads.page_data(instance))
 
 
-def _snippet_changed(sender, instance, **kwargs):
-    send(payloads.SNIPPET_CHANGED, payloads.snippet_data(instance))
+def is_snippet(model):
+    # Apps register snippets from their models or their wagtail_hooks modules, some of which are
+    # imported only once Wagtail first looks for hooks: look then, not when this app is ready.
+    hooks.search_for_hooks()
+    return model in get_snippet_models()
 
 
-def _settings_changed(sender, instance, **kwargs):
-    send(payloads.SETTINGS_CHANGED, payloads.settings_data(instance))
+def _saved(sender, instance, **kwargs):
+    if sender is SiteSettings:
+        send(payloads.SETTINGS_CHANGED, payloads.settings_data(instance))
+    elif is_snippet(sender):
+        send(payloads.SNIPPET_CHANGED, payloads.snippet_data(instance))
+
+
+def _deleting(sender, instance, **kwargs):
+    if is_snippet(sender):
+        send(payloads.SNIPPET_CHANGED, payloads.snippet_data(instance))
 
 
 def connect():
-    from cms.models import NavigationMenu, SiteSettings
-    from events.models import Venue
-    from news.models import Topic
-
     page_published.connect(_published, dispatch_uid="psg-webhook-published")
     page_unpublished.connect(_unpublished, dispatch_uid="psg-webhook-unpublished")
     post_page_move.connect(_moved, dispatch_uid="psg-webhook-moved")
     page_slug_changed.connect(_slug_changed, dispatch_uid="psg-webhook-slug-changed")
     # Sender Page: Django sends pre_delete for the Page row of every deleted page, whatever its type.
     pre_delete.connect(_page_deleted, sender=Page, dispatch_uid="psg-webhook-page-deleted")
-    for model in (Venue, Topic, NavigationMenu):
-        post_save.connect(_snippet_changed, sender=model, dispatch_uid=f"psg-webhook-saved-{model.__name__}")
-        pre_delete.connect(
-            _snippet_changed, sender=model, dispatch_uid=f"psg-webhook-deleted-{model.__name__}"
-        )
-    post_save.connect(_settings_changed, sender=SiteSettings, dispatch_uid="psg-webhook-settings")
+    # Every model's saves and deletions, filtered by the snippet registry when they happen.
+    post_save.connect(_saved, dispatch_uid="psg-webhook-saved")
+    pre_delete.connect(_deleting, dispatch_uid="psg-webhook-deleting")

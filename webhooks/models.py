@@ -1,9 +1,15 @@
-"""The endpoints admins manage and the log of every delivery attempt (imported by cms.models)."""
+"""The endpoints admins manage and the log of every delivery attempt.
+
+The tables keep the names the `cms` app gave them (`cms_webhook…`): renaming them would break the
+replicas of the release before the move while they drain during an upgrade (docs/deploy.md asks
+every migration to stay compatible with the code one release behind). A later release can rename
+them with AlterModelTable once no replica of that release is left.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from cms.webhooks.addresses import UnsafeURL, check_url_and_addresses
+from webhooks.addresses import UnsafeURL, check_url_and_addresses
 
 
 class WebhookEndpoint(models.Model):
@@ -16,6 +22,7 @@ class WebhookEndpoint(models.Model):
     )
 
     class Meta:
+        db_table = "cms_webhookendpoint"
         ordering = ["url"]
         verbose_name = "webhook endpoint"
 
@@ -54,6 +61,7 @@ class WebhookDelivery(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        db_table = "cms_webhookdelivery"
         ordering = ["-created_at", "-id"]
         verbose_name = "webhook delivery"
         verbose_name_plural = "webhook deliveries"

@@ -24,9 +24,10 @@ from django.core.management.base import SystemCheckError
 from django.urls import reverse
 from django.utils.html import escape
 
-from cms.webhooks.models import WebhookDelivery, WebhookEndpoint
-from tests.cms.test_webhooks import SECRET, Receiver, _draft_news
 from tests.factories import make_site
+from tests.webhooks.receiver import SECRET
+from tests.webhooks.test_events import _draft_news
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 PUBLIC_V4 = "93.184.215.14"  # resolved to, never connected to
 PUBLIC_V6 = "2606:2800:21f:cb07:6820:80da:af6b:8b2c"
@@ -323,21 +324,8 @@ def test_dev_hosts_in_production_fail_the_checks(settings):
 
 
 @pytest.fixture
-def receiver():
-    server = Receiver()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def sending(settings, receiver):
     settings.PUBLISH_WEBHOOK_SECRET = SECRET
-    settings.PUBLISH_WEBHOOK_SYNC = True
     settings.PUBLISH_WEBHOOK_BACKOFF_SECONDS = 0.01
     settings.PUBLISH_WEBHOOK_MAX_ATTEMPTS = 3
     return receiver
@@ -588,8 +576,8 @@ class TricklingReceiver:
     ],
 )
 def test_an_answer_trickled_forever_ends_the_attempt_at_its_timeout(sending, settings, commit, head, piece):
-    """The timeout bounds the whole attempt, not each read: a trickle would otherwise hold the one
-    delivery thread, and every message after it, for as long as the receiver liked."""
+    """The timeout bounds the whole attempt, not each read: a trickle would otherwise hold a worker,
+    and every message queued behind it, for as long as the receiver liked."""
     server = TricklingReceiver(head, piece)
     try:
         settings.PUBLISH_WEBHOOK_URLS = [f"http://127.0.0.1:{server.port}/hooks"]
