@@ -38,7 +38,8 @@ from api.models import PersistedQuery
 
 OFF, AUTO, ALLOWLIST = "off", "auto", "allowlist"
 VERSION = 1
-_HASH = re.compile(r"[0-9a-fA-F]{64}")
+# What a hash looks like: SHA-256 in hexadecimal (either case; kept in lowercase).
+HASH = re.compile(r"[0-9a-fA-F]{64}")
 # Followed by the hash. Apart, so that what a client registers never passes for a loaded operation.
 LOADED_KEY = "graphql:persisted:loaded:"
 REGISTERED_KEY = "graphql:persisted:registered:"
@@ -69,7 +70,7 @@ def requested_hash(extensions: object) -> str | None:
     if isinstance(version, bool) or not isinstance(version, int | float) or version != VERSION:
         raise RequestError(400, "BAD_REQUEST", 'Unsupported persisted query version: send `"version": 1`.')
     sha256_hash = persisted.get("sha256Hash")
-    if not isinstance(sha256_hash, str) or not _HASH.fullmatch(sha256_hash):
+    if not isinstance(sha256_hash, str) or not HASH.fullmatch(sha256_hash):
         raise RequestError(
             400,
             "BAD_REQUEST",
