@@ -21,8 +21,11 @@ What runs, by GRAPHQL_PERSISTED_QUERIES:
   clients send the query instead.
 
 Loaded operations run by hash in "auto" too; they are read through the cache in front of the database.
+Operations the CMS sends itself (the news widget's) are registered by their apps at startup
+(`register_persisted_query`) and run in every mode, so the allowlist never shuts out the CMS's own.
 """
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable
@@ -31,6 +34,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from wagtail import hooks
 
 from api.graphql.errors import RequestError
 from api.graphql.response_cache import may_add_entry
@@ -43,6 +47,7 @@ HASH = re.compile(r"[0-9a-fA-F]{64}")
 # Followed by the hash. Apart, so that what a client registers never passes for a loaded operation.
 LOADED_KEY = "graphql:persisted:loaded:"
 REGISTERED_KEY = "graphql:persisted:registered:"
+BUILT_IN_HOOK = "register_persisted_query"
 
 # Says why a query would be refused before it runs (limits, syntax, schema), None if it would run.
 Refusal = Callable[[str], object]
@@ -52,6 +57,19 @@ def document_hash(document: str) -> str:
     """The hash that names `document`: SHA-256 of its UTF-8 text, in lowercase hex."""
     # A lone surrogate (JSON allows "\ud800") hashes to something no client sends, never an error.
     return hashlib.sha256(document.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def register_persisted_query(document: str) -> None:
+    """Let `document`, an operation the CMS itself sends, run in every mode; call it from the app's
+    wagtail_hooks.py. It is checked like any loaded operation (tests/api/test_built_in_operations.py)."""
+    hooks.register(BUILT_IN_HOOK, lambda: document)
+
+
+@functools.cache
+def built_in_operations() -> dict[str, str]:
+    """{hash: document} of what the apps registered; the hooks are all in once the apps are ready."""
+    documents: list[str] = [provide() for provide in hooks.get_hooks(BUILT_IN_HOOK)]
+    return {document_hash(document): document for document in documents}
 
 
 def requested_hash(extensions: object) -> str | None:
@@ -150,12 +168,15 @@ def _from_database(sha256_hash: str) -> str | None:
 
 
 def _loaded(sha256_hash: str) -> str | None:
-    """The loaded operation named `sha256_hash`, or None."""
-    document: str | None = cache.get(LOADED_KEY + sha256_hash)
+    """The loaded (or built-in) operation named `sha256_hash`, or None."""
+    document: str | None = built_in_operations().get(sha256_hash) or cache.get(LOADED_KEY + sha256_hash)
     return document if document is not None else _from_database(sha256_hash)
 
 
 def _loaded_or_registered(sha256_hash: str) -> str | None:
+    built_in = built_in_operations().get(sha256_hash)
+    if built_in is not None:
+        return built_in
     found: dict[str, Any] = cache.get_many([LOADED_KEY + sha256_hash, REGISTERED_KEY + sha256_hash])
     document: str | None = found.get(LOADED_KEY + sha256_hash) or found.get(REGISTERED_KEY + sha256_hash)
     return document if document is not None else _from_database(sha256_hash)
