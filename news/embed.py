@@ -30,8 +30,8 @@ from news.feeds import (
 from news.models import Topic
 
 WIDGET_JS = Path(__file__).resolve().parent / "static" / "news" / "embed" / "news.js"
-# The one query the script sends, character for character (tests/news/test_embed.py compares them):
-# registered as a persisted query, so the widget works when the API runs only an allowlist.
+# The one query the script sends, character for character (tests/news/test_widget_query.py compares
+# them): registered as a persisted query, so the widget works when the API runs only an allowlist.
 WIDGET_QUERY = (
     "query PsgNewsWidget($pageSize: Int!, $topic: String, $images: Boolean!) {"
     " news(pageSize: $pageSize, topic: $topic) { items { title url summary publicationDate"
