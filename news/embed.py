@@ -30,6 +30,13 @@ from news.feeds import (
 from news.models import Topic
 
 WIDGET_JS = Path(__file__).resolve().parent / "static" / "news" / "embed" / "news.js"
+# The one query the script sends, character for character (tests/news/test_widget_query.py compares
+# them): registered as a persisted query, so the widget works when the API runs only an allowlist.
+WIDGET_QUERY = (
+    "query PsgNewsWidget($pageSize: Int!, $topic: String, $images: Boolean!) {"
+    " news(pageSize: $pageSize, topic: $topic) { items { title url summary publicationDate"
+    " mainImage @include(if: $images) { alt rendition(filter: WIDTH_400) { url width height } srcset } } } }"
+)
 # The script's URL is fixed (partners paste it), so it cannot be cached forever: an hour.
 WIDGET_MAX_AGE = 3600
 

@@ -8,8 +8,10 @@ from wagtail.admin.ui.tables.pages import PageStatusColumn, PageTitleColumn
 from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
 
 from api.graphql.listings import Listing, register_listing
+from api.graphql.persisted import register_persisted_query
 from api.graphql.registry import register_root_query
 from cms.dashboard import may_explore_pages, visible_to
+from news.embed import WIDGET_QUERY
 from news.models import NewsIndexPage, NewsPage, Topic
 from news.queries import news_items
 from news.schema import NewsPageType, NewsQuery
@@ -85,6 +87,9 @@ def add_recent_news_panel(request, panels):
 
 register_root_query(NewsQuery, order=10)
 register_listing(Listing("latest_news", item_type=NewsPageType, items=lambda limit: news_items()[:limit]))
+
+
+register_persisted_query(WIDGET_QUERY)
 
 
 # --- Publish webhooks: the paths a change to news shows on (docs/webhooks.md) -------------------

@@ -13,3 +13,11 @@ class UserInputError(GraphQLError):
         if argument:
             extensions["argument"] = argument
         super().__init__(message, extensions=extensions)
+
+
+class RequestError(Exception):
+    """A request refused before execution, with its HTTP status and error code."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers or {}

@@ -155,7 +155,9 @@ def _key(environ: WSGIEnvironment) -> str | None:
     # Wherever the session cookie's name appears, Django decides: signed-in answers differ.
     if settings.SESSION_COOKIE_NAME in environ.get("HTTP_COOKIE", ""):
         return None
-    digest = hashlib.sha256(json.dumps([environ.get(name, "") for name in _keyed_names()]).encode())
+    # The persisted-query mode too: an answer kept under "auto" is not one "allowlist" would give.
+    keyed = [settings.GRAPHQL_PERSISTED_QUERIES, *(environ.get(name, "") for name in _keyed_names())]
+    digest = hashlib.sha256(json.dumps(keyed).encode())
     if method == "POST":
         body = _read_body(environ)
         if body is None:

@@ -23,6 +23,7 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     GraphQLSyntaxError,
+    OperationDefinitionNode,
     OperationType,
     execute,
     get_operation_ast,
@@ -32,7 +33,8 @@ from graphql import (
 from graphql.validation.validate import ValidationAbortedError
 
 from api import ratelimit
-from api.graphql import response_cache
+from api.graphql import persisted, response_cache
+from api.graphql.errors import RequestError
 from api.graphql.inputs import BadJSON, find_bad_input, load_json
 from api.graphql.limits import rough_token_count, shape_errors, validation_rules
 from api.graphql.schema import schema
@@ -54,14 +56,6 @@ _cpu_clock = time.thread_time
 
 # Codes a resolver raises on purpose, and the HTTP status each answers with.
 CLIENT_ERROR_STATUS: dict[object, int] = {"BAD_USER_INPUT": 400, "PREVIEW_TOKEN_INVALID": 400}
-
-
-class RequestError(Exception):
-    """A request refused before execution, with its HTTP status and error code."""
-
-    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.headers = status, code, message, headers or {}
 
 
 def _json_response(
@@ -136,6 +130,32 @@ def _valid_document(graphql_schema: GraphQLSchema, query: str) -> DocumentNode:
     return document
 
 
+def query_refusal(query: str) -> str | None:
+    """Why `query` would be refused before it runs (length, tokens, syntax, schema, limits, input,
+    an operation other than a query), or None: what may be kept as a persisted query."""
+    limits: dict[str, int] = settings.GRAPHQL_LIMITS
+    if not query.strip():
+        return "The document is empty."
+    if len(query) > limits["MAX_QUERY_CHARS"]:
+        return f"Queries are limited to {limits['MAX_QUERY_CHARS']} characters."
+    if rough_token_count(query) > limits["MAX_TOKENS"]:
+        return f"The query has more than {limits['MAX_TOKENS']} tokens."
+    graphql_schema = schema.graphql_schema
+    try:
+        document = _valid_document(graphql_schema, query)
+    except GraphQLSyntaxError as exc:
+        return public_message(exc.message)
+    except _InvalidQuery as exc:
+        return " ".join(public_message(error.message) for error in exc.errors)
+    bad_input = find_bad_input(graphql_schema, document, None)
+    if bad_input is not None:
+        return str(bad_input["message"])
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode) and definition.operation != OperationType.QUERY:
+            return "This API is read-only: only queries are served."
+    return None
+
+
 def _single_param(params: QueryDict, name: str) -> str | None:
     """A query-string parameter given at most once: two values would leave which one runs unclear."""
     values = params.getlist(name)
@@ -196,6 +216,7 @@ class GraphQLHTTPView(View):
         if (
             settings.GRAPHIQL_ENABLED
             and "query" not in request.GET
+            and "extensions" not in request.GET
             and "text/html" in request.headers.get("Accept", "")
         ):
             from django.shortcuts import render
@@ -244,11 +265,14 @@ class GraphQLHTTPView(View):
         query: object
         variables: object
         operation_name: object
+        extensions: object
         if request.method == "GET":
-            query, raw_variables, operation_name = (
-                _single_param(request.GET, name) for name in ("query", "variables", "operationName")
+            query, raw_variables, operation_name, raw_extensions = (
+                _single_param(request.GET, name)
+                for name in ("query", "variables", "operationName", "extensions")
             )
             variables = _load_json(raw_variables, "`variables`") if raw_variables else raw_variables
+            extensions = _load_json(raw_extensions, "`extensions`") if raw_extensions else None
         else:
             length = _content_length(request)
             if length > limits["MAX_BODY_BYTES"]:
@@ -258,26 +282,29 @@ class GraphQLHTTPView(View):
                     f"Request bodies are limited to {limits['MAX_BODY_BYTES']} bytes.",
                 )
             content_type = request.content_type
+            body: object
             if content_type == "application/graphql":
                 try:
-                    return self.check_query(request.body.decode("utf-8-sig")), None, None
+                    body = {"query": request.body.decode("utf-8-sig")}
                 except UnicodeDecodeError:
                     raise RequestError(400, "BAD_REQUEST", "The request body is not UTF-8.") from None
-            if content_type != "application/json":
+            elif content_type != "application/json":
                 raise RequestError(
                     415, "UNSUPPORTED_MEDIA_TYPE", "Send `application/json` (or `application/graphql`)."
                 )
-            body = _load_json(request.body, "The request body")
+            else:
+                body = _load_json(request.body, "The request body")
             if isinstance(body, list):
                 raise RequestError(
                     400, "BATCH_NOT_SUPPORTED", "Batched requests are not supported: send one query."
                 )
             if not isinstance(body, dict):
                 raise RequestError(400, "BAD_REQUEST", "The request body must be a JSON object.")
-            query, variables, operation_name = (
+            query, variables, operation_name, extensions = (
                 body.get("query"),
                 body.get("variables"),
                 body.get("operationName"),
+                body.get("extensions"),
             )
         if variables is not None and not isinstance(variables, dict):
             raise RequestError(400, "BAD_REQUEST", "`variables` must be a JSON object.")
@@ -285,6 +312,7 @@ class GraphQLHTTPView(View):
             raise RequestError(400, "BAD_REQUEST", "`operationName` must be a string.")
         if operation_name and forbidden_character(operation_name):
             raise RequestError(400, "BAD_REQUEST", f"`operationName` {forbidden_character(operation_name)}.")
+        query = persisted.query_to_run(request, query, extensions, query_refusal)
         return self.check_query(query), variables, operation_name
 
     @staticmethod

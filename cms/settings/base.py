@@ -235,6 +235,16 @@ GRAPHQL_CACHE_STALE_WHILE_REVALIDATE = get_env_int("GRAPHQL_CACHE_STALE_WHILE_RE
 # answers are sent but not kept. See docs/security.md for the memory this bounds.
 GRAPHQL_RESPONSE_CACHE_MAX_ENTRY_BYTES = get_env_int("GRAPHQL_RESPONSE_CACHE_MAX_ENTRY_BYTES", 262_144)
 GRAPHQL_RESPONSE_CACHE_CLIENT_ENTRIES = get_env_int("GRAPHQL_RESPONSE_CACHE_CLIENT_ENTRIES", 100)
+# Persisted queries (api/graphql/persisted.py, docs/security.md): "auto" runs any query and lets
+# clients register theirs by hash (Apollo's automatic persisted queries), kept in the cache for
+# GRAPHQL_PERSISTED_QUERY_TTL seconds; "allowlist" runs only the operations loaded from the
+# frontend's build (`manage.py load_persisted_queries`); "off" answers hashes as unsupported.
+GRAPHQL_PERSISTED_QUERIES = get_env("GRAPHQL_PERSISTED_QUERIES", "auto").lower()
+if GRAPHQL_PERSISTED_QUERIES not in {"off", "auto", "allowlist"}:
+    raise ImproperlyConfigured(
+        f"GRAPHQL_PERSISTED_QUERIES must be off, auto or allowlist, got {GRAPHQL_PERSISTED_QUERIES!r}."
+    )
+GRAPHQL_PERSISTED_QUERY_TTL = get_env_int("GRAPHQL_PERSISTED_QUERY_TTL", 86_400)
 
 # Seconds a preview link works for.
 PREVIEW_TOKEN_MAX_AGE = get_env_int("PREVIEW_TOKEN_MAX_AGE", 3600)
