@@ -3,6 +3,8 @@
 from wagtail.admin.panels import ObjectList, PublishingPanel, TabbedInterface
 from wagtail.models import Page
 
+from cms.admin_fields import DATETIME_HINT
+
 SCHEDULING_HELP = {
     "go_live_at": "Publish automatically at this date and time (London time). Leave blank to publish now.",
     "expire_at": "Unpublish automatically at this date and time (London time). Leave blank to keep it.",
@@ -10,12 +12,13 @@ SCHEDULING_HELP = {
 
 
 class SchedulingPanel(PublishingPanel):
-    """Wagtail's go-live/expiry panel, with help text on both dates."""
+    """Wagtail's go-live/expiry panel, with help text and the date format on both dates."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         for child in self.children:
             child.help_text = child.help_text or SCHEDULING_HELP.get(child.field_name, "")
+            child.widget.attrs.setdefault("placeholder", DATETIME_HINT)
 
 
 def page_tabs(content_panels, *extra_tabs):

@@ -1,12 +1,14 @@
 """The editors' admin, site-wide: the navigation menu snippet, choosers and bulk actions that show only
-what the user may see, and a character counter on limited text fields. Each content app adds its own
-listings and dashboard panels in its wagtail_hooks.py."""
+what the user may see, UK date formats, and a character counter on limited text fields. Each content
+app adds its own listings and dashboard panels in its wagtail_hooks.py."""
 
+from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.templatetags.static import static
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.admin.views import chooser
 from wagtail.admin.views.bulk_action.base_bulk_action import BulkAction
@@ -17,6 +19,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from api.visibility import public_pages
+from cms.admin_fields import DATE_FIELD, DATETIME_FIELD, TIME_FIELD
 from cms.models import NavigationMenu
 
 # --- Snippets ---------------------------------------------------------------------------------
@@ -151,6 +154,16 @@ BulkAction.get_actionable_objects = _actionable_objects_without_hidden
 
 
 # --- Editor -----------------------------------------------------------------------------------
+
+register_form_field_override(models.DateTimeField, override=DATETIME_FIELD)
+register_form_field_override(models.DateField, override=DATE_FIELD)
+register_form_field_override(models.TimeField, override=TIME_FIELD)
+
+
+@hooks.register("insert_global_admin_js")
+def dates_stay_as_typed_js():
+    """Not deferred: it sets the date pickers' defaults before the forms below create them."""
+    return format_html('<script src="{}"></script>', static("cms/admin-dates.js"))
 
 
 @hooks.register("insert_editor_js")
