@@ -190,6 +190,11 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 TAGGIT_CASE_INSENSITIVE = True
 # Every image needs a description, which the site uses as alt text (cms/forms.py).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.ImageForm"
+# The admin's pages ask no other host for anything unless configured: avatars come from Gravatar
+# only with WAGTAIL_GRAVATAR_PROVIDER_URL set (e.g. https://www.gravatar.com/avatar), and Wagtail
+# checks releases.wagtail.org for a newer version only with WAGTAIL_ENABLE_UPDATE_CHECK=true.
+WAGTAIL_GRAVATAR_PROVIDER_URL = get_env("WAGTAIL_GRAVATAR_PROVIDER_URL", "") or None
+WAGTAIL_ENABLE_UPDATE_CHECK = get_env_bool("WAGTAIL_ENABLE_UPDATE_CHECK", False)
 
 # --- Headless: frontend, GraphQL, CORS --------------------------------------------------------
 
