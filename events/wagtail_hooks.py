@@ -1,18 +1,24 @@
 """The events admin (the Events listing in the menu, the events index's explorer columns, a dashboard
-panel) and when events' listings change by the clock alone."""
+panel, venues as snippets that can be added from an event's form) and when events' listings change by
+the clock alone."""
 
 from django.utils import timezone
 from wagtail import hooks
+from wagtail.admin.panels import get_form_for_model
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.ui.tables.pages import PageStatusColumn, PageTitleColumn
 from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
+from wagtail.log_actions import log
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from api.graphql.listings import Listing, register_listing
 from api.graphql.registry import register_root_query
 from api.visibility import CLOCK_TRANSITIONS_HOOK
 from cms.dashboard import may_explore_pages, visible_to
-from events.models import EventPage
+from events.models import EventPage, Venue
 from events.queries import next_listing_change, upcoming_events
 from events.schema import EventPageType, EventsQuery
 
@@ -47,6 +53,35 @@ class EventListingViewSet(PageListingViewSet):
     add_to_admin_menu = True
     columns = EVENT_COLUMNS
     ordering = "-starts_at"
+
+
+class VenueCreateView(SnippetCreateView):
+    """Adds a venue from the chooser, recorded in its history like one added under Snippets."""
+
+    def save_form(self, form):
+        venue = super().save_form(form)
+        log(instance=venue, action="wagtail.create", user=self.request.user)
+        return venue
+
+
+class VenueChooserViewSet(SnippetChooserViewSet):
+    """The event form's venue chooser, with an “Add a venue” tab for those who may add venues."""
+
+    create_view_class = VenueCreateView
+    creation_form_class = get_form_for_model(
+        Venue, fields=["name", "address_line_1", "address_line_2", "city", "postcode", "country", "url"]
+    )
+    creation_tab_label = "Add a venue"
+    create_action_label = "Add venue"
+
+
+class VenueViewSet(SnippetViewSet):
+    model = Venue
+    icon = "site"
+    chooser_viewset_class = VenueChooserViewSet
+
+
+register_snippet(VenueViewSet)
 
 
 @hooks.register("register_admin_viewset")

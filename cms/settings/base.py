@@ -33,7 +33,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "cms.apps.UsersConfig",  # Wagtail's users app, with PSG's groups explained (cms/user_admin.py)
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
