@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.templatetags.static import static
 from django.utils.html import format_html
+from taggit.managers import TaggableManager
 from wagtail import hooks
 from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.panels import FieldPanel, InlinePanel
@@ -19,7 +20,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from api.visibility import public_pages
-from cms.admin_fields import DATE_FIELD, DATETIME_FIELD, TIME_FIELD
+from cms.admin_fields import DATE_FIELD, DATETIME_FIELD, TEXT_FIELD, TIME_FIELD, tag_field
 from cms.models import NavigationMenu
 
 # --- Snippets ---------------------------------------------------------------------------------
@@ -158,6 +159,14 @@ BulkAction.get_actionable_objects = _actionable_objects_without_hidden
 register_form_field_override(models.DateTimeField, override=DATETIME_FIELD)
 register_form_field_override(models.DateField, override=DATE_FIELD)
 register_form_field_override(models.TimeField, override=TIME_FIELD)
+# Plain text boxes only (Wagtail's own rule for this widget): rich text fields subclass TextField.
+register_form_field_override(models.TextField, override=TEXT_FIELD, exact_class=True)
+register_form_field_override(TaggableManager, override=tag_field)
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("cms/admin.css"))
 
 
 @hooks.register("insert_global_admin_js")
@@ -168,5 +177,6 @@ def dates_stay_as_typed_js():
 
 @hooks.register("insert_editor_js")
 def character_counter_js():
-    """Shows “123 / 300 characters” under every text box with a limit (the summaries)."""
+    """Shows “123 / 300 characters” under every text box with a limit (the summaries), and how many
+    too many when over it."""
     return format_html('<script src="{}" defer></script>', static("cms/character-count.js"))

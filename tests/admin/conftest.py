@@ -84,7 +84,7 @@ def news_form(**overrides):
         "title": "Las Bambas: the road blockade resumes",
         "slug": "las-bambas-road-blockade-resumes",
         "publication_date": "20/11/2026",
-        "topics": "Mining",
+        "topics": [],  # the ids of the topics ticked
         "summary": "Communities along the mining corridor block the road again.",
         "main_image": "",
         "body": streamfield([("paragraph", rich_text("<p>Communities near Las Bambas…</p>"))]),
@@ -95,7 +95,8 @@ def news_form(**overrides):
         "expire_at": "",
     }
     data.update(overrides)
-    return nested_form_data(data)
+    topics = data.pop("topics")  # ticked checkboxes: the name repeated, not a nested list
+    return {**nested_form_data(data), "topics": topics}
 
 
 def event_form(**overrides):
