@@ -10,7 +10,6 @@ from django.utils.html import format_html
 from taggit.managers import TaggableManager
 from wagtail import hooks
 from wagtail.admin.forms.models import register_form_field_override
-from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.admin.views import chooser
 from wagtail.admin.views.bulk_action.base_bulk_action import BulkAction
 from wagtail.admin.views.pages.bulk_actions.page_bulk_action import PageBulkAction
@@ -32,11 +31,6 @@ class NavigationMenuViewSet(SnippetViewSet):
     menu_label = "Menus"
     list_display = ["name", "handle"]
     search_fields = ["name", "handle"]
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("handle"),
-        InlinePanel("items", label="Menu item", heading="Menu items", help_text="Drag the items into order."),
-    ]
 
 
 register_snippet(NavigationMenuViewSet)
@@ -180,3 +174,9 @@ def character_counter_js():
     """Shows “123 / 300 characters” under every text box with a limit (the summaries), and how many
     too many when over it."""
     return format_html('<script src="{}" defer></script>', static("cms/character-count.js"))
+
+
+@hooks.register("insert_editor_js")
+def item_titles_js():
+    """Names each row of a list of items (menu items, ticket prices…) in its heading (cms/panels.py)."""
+    return format_html('<script src="{}" defer></script>', static("cms/item-titles.js"))

@@ -12,7 +12,7 @@ from wagtail.search import index
 from api.graphql.fields import graphql_field
 from cms.blocks import BodyBlock
 from cms.models import BasePage, summary_field
-from cms.panels import page_tabs
+from cms.panels import item_titles, page_tabs
 from cms.sanitise import safe_url
 from cms.validation import validate_money
 
@@ -82,7 +82,8 @@ class EventPage(BasePage):
     """An event such as PSG's annual conference: when, where, prices, registration and programme."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
+        # Labelled apart from publishing's “scheduled” (a page waiting for its go-live time).
+        SCHEDULED = "scheduled", "Going ahead"
         POSTPONED = "postponed", "Postponed"
         CANCELLED = "cancelled", "Cancelled"
 
@@ -90,7 +91,7 @@ class EventPage(BasePage):
     ends_at = models.DateTimeField(
         null=True, blank=True, help_text="Date and time it ends (London time). Leave blank if not announced."
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    status = models.CharField("event status", max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     summary = summary_field("What event lists show.")
     venue = models.ForeignKey(
         Venue,
@@ -121,16 +122,20 @@ class EventPage(BasePage):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
-                FieldPanel("status", help_text="Postponed and cancelled events stay listed, marked as such."),
+                FieldPanel(
+                    "status",
+                    help_text="Whether it goes ahead. Postponed and cancelled events stay listed, marked so.",
+                ),
             ],
             "When",
         ),
         MultiFieldPanel([FieldPanel("venue"), FieldPanel("online_url")], "Where"),
         InlinePanel(
             "prices",
-            label="Ticket price",
+            label="ticket price",
             heading="Ticket prices",
             help_text="One row per kind of ticket; use 0 for free. Drag rows to reorder.",
+            attrs=item_titles("label"),
         ),
         MultiFieldPanel(
             [
@@ -141,7 +146,13 @@ class EventPage(BasePage):
             ],
             "Registration",
         ),
-        InlinePanel("programme", label="Programme item", heading="Programme", help_text="In time order."),
+        InlinePanel(
+            "programme",
+            label="programme item",
+            heading="Programme",
+            help_text="In time order.",
+            attrs=item_titles("time", "title"),
+        ),
     ]
     edit_handler = page_tabs(content_panels, ("Event details", event_details_panels))
     search_fields = [

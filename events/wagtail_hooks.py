@@ -30,7 +30,9 @@ def _starts(event):
 EVENT_COLUMNS = [
     PageTitleColumn("title", label="Title", sort_key="title", classname="title"),
     Column("starts_at", label="Starts", accessor=_starts, sort_key="starts_at", width="16%"),
-    Column("event_status", label="Event", accessor="get_status_display", sort_key="status", width="10%"),
+    Column(
+        "event_status", label="Event status", accessor="get_status_display", sort_key="status", width="10%"
+    ),
     PageStatusColumn("status", label="Status", sort_key="live", width="12%"),
 ]
 
