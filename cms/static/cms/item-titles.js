@@ -33,7 +33,10 @@
     if (!title) {
       title = document.createElement("span");
       title.setAttribute("data-psg-item-title-text", "");
-      heading.appendChild(title);
+      // Right after the row's number: "Menu item 3: News".
+      var count = heading.querySelector("[data-inline-panel-child-count]");
+      if (count) count.insertAdjacentElement("afterend", title);
+      else heading.appendChild(title);
     }
     title.textContent = text ? ": " + text : "";
   }
