@@ -61,7 +61,7 @@ def test_event_edit_form_shows_the_tabs_and_the_summary_counter(site, admin_clie
     # (Settings holds only scheduling, which Wagtail shows in the Status side panel, so no tab.)
     for tab_id in ("content", "event_details", "promote"):
         assert f'id="tab-label-{tab_id}"' in content
-    assert 'maxlength="300"' in content
+    assert 'data-max-characters="300"' in content
     assert "cms/character-count.js" in content
     assert "at most 300 characters" in content
 
