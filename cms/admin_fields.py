@@ -67,6 +67,10 @@ class TickedTagsField(forms.ModelMultipleChoiceField):
         help_text = f"{help_text} Missing one? Add it under {where}.".strip()
         super().__init__(queryset, help_text=help_text, **kwargs)
 
+    def clean(self, value):
+        # An empty value says “none ticked”, as the typed field's empty text did.
+        return super().clean([item for item in value or [] if item != ""])
+
 
 def tag_field(db_field):
     """Wagtail's typed tags where anyone may add tags; ticked from the list where they are curated."""

@@ -60,3 +60,8 @@ def test_a_drafts_topics_are_shown_as_the_draft_has_them(site, topics, admin_cli
     assert ticked == [str(topics["Environment"].pk)]
     # The published item keeps its topic until the draft is published.
     assert [topic.name for topic in NewsPage.objects.get().topics.all()] == ["Mining"]
+
+
+def test_an_empty_value_means_none_ticked(site, topics, admin_client):
+    assert _add(admin_client, site, topics="").status_code == 302
+    assert not NewsPage.objects.get().topics.exists()
