@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class CmsConfig(AppConfig):
@@ -6,6 +7,16 @@ class CmsConfig(AppConfig):
 
     name = "cms"
     verbose_name = "PSG CMS"
+    # This module holds more than one app's configuration; this one is the cms app's.
+    default = True
 
     def ready(self):
         from cms import checks, lockouts_admin  # noqa: F401  (system checks and the admin hook register themselves)
+
+
+class UsersConfig(WagtailUsersAppConfig):
+    """Wagtail's users app, its Users and Groups screens showing what each PSG group is for."""
+
+    default = False
+    user_viewset = "cms.user_admin.UserViewSet"
+    group_viewset = "cms.user_admin.GroupViewSet"

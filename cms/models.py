@@ -12,6 +12,8 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable, Page
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
+from cms.menu_forms import MenuItemForm, NavigationMenuForm
+from cms.panels import InlinePanelWithForm, item_titles
 from cms.paths import frontend_path, frontend_url
 
 SUMMARY_MAX_LENGTH = 300
@@ -91,7 +93,12 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
         FieldPanel("organisation_name"),
         FieldPanel("contact_email"),
         FieldPanel("footer_text"),
-        InlinePanel("social_links", label="Social links", heading="Social media profiles"),
+        InlinePanel(
+            "social_links",
+            label="social link",
+            heading="Social media profiles",
+            attrs=item_titles("platform"),
+        ),
     ]
 
     class Meta:
@@ -106,7 +113,19 @@ class NavigationMenu(ClusterableModel):
         max_length=50, unique=True, help_text="How the frontend asks for the menu, e.g. “main”."
     )
 
-    panels = [FieldPanel("name"), FieldPanel("handle"), InlinePanel("items", label="Menu items")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("handle"),
+        InlinePanelWithForm(
+            "items",
+            form=MenuItemForm,
+            label="menu item",
+            heading="Menu items",
+            help_text="Drag the items into order.",
+            attrs=item_titles("label|page|url"),
+        ),
+    ]
+    base_form_class = NavigationMenuForm
 
     class Meta:
         ordering = ["name"]
@@ -135,8 +154,10 @@ class MenuItem(Orderable):
 
     def clean(self):
         super().clean()
-        if bool(self.page_id) == bool(self.url):
-            raise ValidationError({"url": "Choose a page or enter an external URL, not both or neither."})
+        if self.page_id and self.url:
+            raise ValidationError({"url": "Choose a page or enter an external URL, not both: clear one."})
+        if not (self.page_id or self.url):
+            raise ValidationError({"page": "Choose a page of this site, or enter an external URL below."})
 
     def __str__(self):
         return self.label or (self.page.title if self.page_id else self.url)

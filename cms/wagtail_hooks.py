@@ -1,13 +1,15 @@
 """The editors' admin, site-wide: the navigation menu snippet, choosers and bulk actions that show only
-what the user may see, and a character counter on limited text fields. Each content app adds its own
-listings and dashboard panels in its wagtail_hooks.py."""
+what the user may see, UK date formats, and a character counter on limited text fields. Each content
+app adds its own listings and dashboard panels in its wagtail_hooks.py."""
 
+from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.templatetags.static import static
 from django.utils.html import format_html
+from taggit.managers import TaggableManager
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.views import chooser
 from wagtail.admin.views.bulk_action.base_bulk_action import BulkAction
 from wagtail.admin.views.pages.bulk_actions.page_bulk_action import PageBulkAction
@@ -17,6 +19,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from api.visibility import public_pages
+from cms.admin_fields import DATE_FIELD, DATETIME_FIELD, TEXT_FIELD, TIME_FIELD, tag_field
 from cms.models import NavigationMenu
 
 # --- Snippets ---------------------------------------------------------------------------------
@@ -28,11 +31,6 @@ class NavigationMenuViewSet(SnippetViewSet):
     menu_label = "Menus"
     list_display = ["name", "handle"]
     search_fields = ["name", "handle"]
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("handle"),
-        InlinePanel("items", label="Menu item", heading="Menu items", help_text="Drag the items into order."),
-    ]
 
 
 register_snippet(NavigationMenuViewSet)
@@ -152,8 +150,33 @@ BulkAction.get_actionable_objects = _actionable_objects_without_hidden
 
 # --- Editor -----------------------------------------------------------------------------------
 
+register_form_field_override(models.DateTimeField, override=DATETIME_FIELD)
+register_form_field_override(models.DateField, override=DATE_FIELD)
+register_form_field_override(models.TimeField, override=TIME_FIELD)
+# Plain text boxes only (Wagtail's own rule for this widget): rich text fields subclass TextField.
+register_form_field_override(models.TextField, override=TEXT_FIELD, exact_class=True)
+register_form_field_override(TaggableManager, override=tag_field)
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("cms/admin.css"))
+
+
+@hooks.register("insert_global_admin_js")
+def dates_stay_as_typed_js():
+    """Not deferred: it sets the date pickers' defaults before the forms below create them."""
+    return format_html('<script src="{}"></script>', static("cms/admin-dates.js"))
+
 
 @hooks.register("insert_editor_js")
 def character_counter_js():
-    """Shows “123 / 300 characters” under every text box with a limit (the summaries)."""
+    """Shows “123 / 300 characters” under every text box with a limit (the summaries), and how many
+    too many when over it."""
     return format_html('<script src="{}" defer></script>', static("cms/character-count.js"))
+
+
+@hooks.register("insert_editor_js")
+def item_titles_js():
+    """Names each row of a list of items (menu items, ticket prices…) in its heading (cms/panels.py)."""
+    return format_html('<script src="{}" defer></script>', static("cms/item-titles.js"))

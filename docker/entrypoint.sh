@@ -1,9 +1,10 @@
 #!/bin/sh
-# Container entrypoint: wait for the database (bounded), migrate, then run the command given
-# (the Granian server by default; see the Dockerfile's CMD). `docker/entrypoint.sh true` runs the steps only.
+# Container entrypoint: wait for the database (bounded), migrate and set up the editors' groups and
+# workflow (setup_workflows), then run the command given (the Granian server by default; see the
+# Dockerfile's CMD). `docker/entrypoint.sh true` runs the steps only.
 #
 #   DB_WAIT_ATTEMPTS   tries, about a second apart, before giving up (default 30)
-#   MIGRATE_ON_START   "false" skips migrate (compose runs it once, in the `migrate` service)
+#   MIGRATE_ON_START   "false" skips both (compose runs them once, in the `migrate` service)
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -27,7 +28,10 @@ done
 
 case "${MIGRATE_ON_START:-true}" in
     0 | false | False | no | off) echo "entrypoint: MIGRATE_ON_START=${MIGRATE_ON_START}, not migrating" >&2 ;;
-    *) "$PYTHON" manage.py migrate --noinput ;;
+    *)
+        "$PYTHON" manage.py migrate --noinput
+        "$PYTHON" manage.py setup_workflows
+        ;;
 esac
 
 exec "$@"

@@ -8,12 +8,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
-from wagtail.snippets.models import register_snippet
 
 from api.graphql.fields import graphql_field
 from cms.blocks import BodyBlock
 from cms.models import BasePage, summary_field
-from cms.panels import page_tabs
+from cms.panels import item_titles, page_tabs
 from cms.sanitise import safe_url
 from cms.validation import validate_money
 
@@ -21,31 +20,29 @@ from cms.validation import validate_money
 class Venue(index.Indexed, models.Model):
     """A place PSG holds events; a snippet because PSG returns to the same venues."""
 
+    # Help texts sit on the fields: the snippet form and the event form's “add a venue” form show them.
     name = models.CharField(max_length=255, help_text="E.g. “UCL Global Governance Institute”.")
     address_line_1 = models.CharField(max_length=255, blank=True, help_text="E.g. “29–31 Tavistock Square”.")
-    address_line_2 = models.CharField(max_length=255, blank=True)
-    city = models.CharField(max_length=100, blank=True, default="London")
-    postcode = models.CharField(max_length=20, blank=True)
-    country = models.CharField(max_length=100, default="United Kingdom")
-    url = models.URLField("website", blank=True)
+    address_line_2 = models.CharField(
+        max_length=255, blank=True, help_text="Optional second line, e.g. a building or floor."
+    )
+    city = models.CharField(max_length=100, blank=True, default="London", help_text="Town or city.")
+    postcode = models.CharField(max_length=20, blank=True, help_text="E.g. WC1H 9QU.")
+    country = models.CharField(max_length=100, default="United Kingdom", help_text="Country of the venue.")
+    url = models.URLField("website", blank=True, help_text="The venue's own website, if any.")
 
     panels = [
         FieldPanel("name"),
         MultiFieldPanel(
             [
                 FieldPanel("address_line_1"),
-                FieldPanel("address_line_2", help_text="Optional second line, e.g. a building or floor."),
-                FieldRowPanel(
-                    [
-                        FieldPanel("city", help_text="Town or city."),
-                        FieldPanel("postcode", help_text="E.g. WC1H 9QU."),
-                    ]
-                ),
-                FieldPanel("country", help_text="Country of the venue."),
+                FieldPanel("address_line_2"),
+                FieldRowPanel([FieldPanel("city"), FieldPanel("postcode")]),
+                FieldPanel("country"),
             ],
             "Address",
         ),
-        FieldPanel("url", help_text="The venue's own website, if any."),
+        FieldPanel("url"),
     ]
     search_fields = [index.SearchField("name"), index.SearchField("city"), index.AutocompleteField("name")]
 
@@ -58,9 +55,6 @@ class Venue(index.Indexed, models.Model):
     @property
     def address_lines(self):
         return [line for line in (self.address_line_1, self.address_line_2) if line]
-
-
-register_snippet(Venue)
 
 
 class EventIndexPage(BasePage):
@@ -88,7 +82,8 @@ class EventPage(BasePage):
     """An event such as PSG's annual conference: when, where, prices, registration and programme."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
+        # Labelled apart from publishing's “scheduled” (a page waiting for its go-live time).
+        SCHEDULED = "scheduled", "Going ahead"
         POSTPONED = "postponed", "Postponed"
         CANCELLED = "cancelled", "Cancelled"
 
@@ -96,7 +91,7 @@ class EventPage(BasePage):
     ends_at = models.DateTimeField(
         null=True, blank=True, help_text="Date and time it ends (London time). Leave blank if not announced."
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    status = models.CharField("event status", max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     summary = summary_field("What event lists show.")
     venue = models.ForeignKey(
         Venue,
@@ -127,16 +122,20 @@ class EventPage(BasePage):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
-                FieldPanel("status", help_text="Postponed and cancelled events stay listed, marked as such."),
+                FieldPanel(
+                    "status",
+                    help_text="Whether it goes ahead. Postponed and cancelled events stay listed, marked so.",
+                ),
             ],
             "When",
         ),
         MultiFieldPanel([FieldPanel("venue"), FieldPanel("online_url")], "Where"),
         InlinePanel(
             "prices",
-            label="Ticket price",
+            label="ticket price",
             heading="Ticket prices",
             help_text="One row per kind of ticket; use 0 for free. Drag rows to reorder.",
+            attrs=item_titles("label"),
         ),
         MultiFieldPanel(
             [
@@ -147,7 +146,13 @@ class EventPage(BasePage):
             ],
             "Registration",
         ),
-        InlinePanel("programme", label="Programme item", heading="Programme", help_text="In time order."),
+        InlinePanel(
+            "programme",
+            label="programme item",
+            heading="Programme",
+            help_text="In time order.",
+            attrs=item_titles("time", "title"),
+        ),
     ]
     edit_handler = page_tabs(content_panels, ("Event details", event_details_panels))
     search_fields = [

@@ -1,12 +1,18 @@
 """The events admin (the Events listing in the menu, the events index's explorer columns, a dashboard
-panel), when events' listings change by the clock alone, and the paths an events change shows on."""
+panel, venues as snippets that can be added from an event's form), when events' listings change by the
+clock alone, and the paths an events change shows on."""
 
 from django.utils import timezone
 from wagtail import hooks
+from wagtail.admin.panels import get_form_for_model
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.ui.tables.pages import PageStatusColumn, PageTitleColumn
 from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
+from wagtail.log_actions import log
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from api.graphql.listings import Listing, register_listing
 from api.graphql.registry import register_root_query
@@ -25,7 +31,9 @@ def _starts(event):
 EVENT_COLUMNS = [
     PageTitleColumn("title", label="Title", sort_key="title", classname="title"),
     Column("starts_at", label="Starts", accessor=_starts, sort_key="starts_at", width="16%"),
-    Column("event_status", label="Event", accessor="get_status_display", sort_key="status", width="10%"),
+    Column(
+        "event_status", label="Event status", accessor="get_status_display", sort_key="status", width="10%"
+    ),
     PageStatusColumn("status", label="Status", sort_key="live", width="12%"),
 ]
 
@@ -48,6 +56,35 @@ class EventListingViewSet(PageListingViewSet):
     add_to_admin_menu = True
     columns = EVENT_COLUMNS
     ordering = "-starts_at"
+
+
+class VenueCreateView(SnippetCreateView):
+    """Adds a venue from the chooser, recorded in its history like one added under Snippets."""
+
+    def save_form(self, form):
+        venue = super().save_form(form)
+        log(instance=venue, action="wagtail.create", user=self.request.user)
+        return venue
+
+
+class VenueChooserViewSet(SnippetChooserViewSet):
+    """The event form's venue chooser, with an “Add a venue” tab for those who may add venues."""
+
+    create_view_class = VenueCreateView
+    creation_form_class = get_form_for_model(
+        Venue, fields=["name", "address_line_1", "address_line_2", "city", "postcode", "country", "url"]
+    )
+    creation_tab_label = "Add a venue"
+    create_action_label = "Add venue"
+
+
+class VenueViewSet(SnippetViewSet):
+    model = Venue
+    icon = "site"
+    chooser_viewset_class = VenueChooserViewSet
+
+
+register_snippet(VenueViewSet)
 
 
 @hooks.register("register_admin_viewset")

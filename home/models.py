@@ -13,7 +13,7 @@ from api.prefetch import image_prefetch, prepare_pages
 from api.visibility import public_media, public_pages
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock
 from cms.models import BasePage, summary_field
-from cms.panels import page_tabs
+from cms.panels import item_titles, page_tabs
 from cms.validation import validate_money
 
 
@@ -44,10 +44,11 @@ class HomePage(BasePage):
         ),
         InlinePanel(
             "featured_pages",
-            label="Featured page",
+            label="featured page",
             heading="Featured pages",
             max_num=6,
             help_text="Up to six pages to feature, in order.",
+            attrs=item_titles("page"),
         ),
     ]
     edit_handler = page_tabs(content_panels)
@@ -164,12 +165,19 @@ class JoinPage(BasePage):
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
-        InlinePanel("reasons", label="Reason", heading="Reasons to join", help_text="Drag to reorder."),
+        InlinePanel(
+            "reasons",
+            label="reason",
+            heading="Reasons to join",
+            help_text="Drag to reorder.",
+            attrs=item_titles("text"),
+        ),
         InlinePanel(
             "membership_options",
-            label="Membership option",
+            label="membership option",
             heading="Membership options",
             help_text="Each kind of membership with its price; drag to reorder.",
+            attrs=item_titles("name"),
         ),
         MultiFieldPanel(
             [FieldPanel("cta_label"), FieldPanel("cta_url"), FieldPanel("cta_email")],

@@ -10,7 +10,6 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
-from wagtail.snippets.models import register_snippet
 
 from api.graphql.fields import graphql_field
 from api.prefetch import image_prefetch
@@ -21,7 +20,8 @@ from cms.panels import page_tabs
 
 
 class Topic(TagBase):
-    """A subject news is filed under (“Mining”, “Human rights”); a snippet so editors can curate them."""
+    """A subject news is filed under (“Mining”, “Human rights”); a snippet so editors can curate them
+    (news/wagtail_hooks.py)."""
 
     free_tagging = False
 
@@ -36,9 +36,6 @@ class TaggedNewsPage(ItemBase):
 
     tag = models.ForeignKey(Topic, related_name="tagged_news", on_delete=models.CASCADE)
     content_object = ParentalKey("news.NewsPage", related_name="tagged_topics", on_delete=models.CASCADE)
-
-
-register_snippet(Topic)
 
 
 class NewsIndexPage(BasePage):

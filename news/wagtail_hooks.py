@@ -1,11 +1,14 @@
-"""The news admin (the News listing in the menu, the news index's explorer columns, a dashboard panel)
-and the paths a news change shows on."""
+"""The news admin (the News listing in the menu, the news index's explorer columns, a dashboard panel,
+topics as snippets) and the paths a news change shows on."""
 
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.ui.tables.pages import PageStatusColumn, PageTitleColumn
 from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from api.graphql.listings import Listing, register_listing
 from api.graphql.persisted import register_persisted_query
@@ -58,6 +61,18 @@ class NewsListingViewSet(PageListingViewSet):
     add_to_admin_menu = True
     columns = NEWS_COLUMNS
     ordering = "-publication_date"
+
+
+class TopicViewSet(SnippetViewSet):
+    """Topics under Snippets: a name is all an editor gives (the slug follows from it)."""
+
+    model = Topic
+    icon = "tag"
+    list_display = ["name"]
+    panels = [FieldPanel("name", help_text="As readers see it, e.g. “Human rights”.")]
+
+
+register_snippet(TopicViewSet)
 
 
 @hooks.register("register_admin_viewset")

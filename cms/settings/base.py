@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "cms.apps.UsersConfig",  # Wagtail's users app, with PSG's groups explained (cms/user_admin.py)
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -156,10 +156,21 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Internationalisation ---------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
-# PSG works in Europe/London: event times are entered and served in London time.
+# British English only, in the admin too: dates are read day first (10/12/2026 is 10 December), and
+# a user who picked US English in their account would have the same text read as 12 October.
+LANGUAGES = [("en-gb", "English (UK)")]
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# PSG works in Europe/London: event times are entered and served in London time, by everyone.
 TIME_ZONE = "Europe/London"
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 USE_I18N = True
 USE_TZ = True
+# Dates and times typed and shown as DD/MM/YYYY HH:MM, 24-hour: the admin's date pickers write and
+# read these; Django's display formats for en-gb are set to match in cms/formats/en_GB/formats.py.
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
+FORMAT_MODULE_PATH = ["cms.formats"]
 
 # --- Static and media -------------------------------------------------------------------------
 
@@ -184,6 +195,11 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 TAGGIT_CASE_INSENSITIVE = True
 # Every image needs a description, which the site uses as alt text (cms/forms.py).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.ImageForm"
+# The admin's pages ask no other host for anything unless configured: avatars come from Gravatar
+# only with WAGTAIL_GRAVATAR_PROVIDER_URL set (e.g. https://www.gravatar.com/avatar), and Wagtail
+# checks releases.wagtail.org for a newer version only with WAGTAIL_ENABLE_UPDATE_CHECK=true.
+WAGTAIL_GRAVATAR_PROVIDER_URL = get_env("WAGTAIL_GRAVATAR_PROVIDER_URL", "") or None
+WAGTAIL_ENABLE_UPDATE_CHECK = get_env_bool("WAGTAIL_ENABLE_UPDATE_CHECK", False)
 
 # --- Headless: frontend, GraphQL, CORS --------------------------------------------------------
 

@@ -4,11 +4,12 @@ import decimal
 
 import pytest
 from wagtail.admin.panels import FieldPanel, InlinePanel, PanelGroup
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import inline_formset
 
 from events.models import EventIndexPage, EventPage, TicketPrice
 from home.models import HomePage, JoinPage, StandardPage
 from news.models import NewsIndexPage, NewsPage
+from tests.admin.conftest import event_form
 from tests.factories import EventPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,42 +61,14 @@ def test_event_edit_form_shows_the_tabs_and_the_summary_counter(site, admin_clie
     # (Settings holds only scheduling, which Wagtail shows in the Status side panel, so no tab.)
     for tab_id in ("content", "event_details", "promote"):
         assert f'id="tab-label-{tab_id}"' in content
-    assert 'maxlength="300"' in content
+    assert 'data-max-characters="300"' in content
     assert "cms/character-count.js" in content
     assert "at most 300 characters" in content
 
 
-def _event_form(**overrides):
-    data = {
-        "title": "Annual conference 2030",
-        "slug": "annual-conference-2030",
-        "starts_at": "2030-11-05 10:30",
-        "ends_at": "2030-11-05 17:00",
-        "status": "scheduled",
-        "summary": "PSG's annual conference.",
-        "venue": "",
-        "online_url": "",
-        "registration_email": "",
-        "registration_url": "",
-        "registration_deadline": "",
-        "registration_note": "",
-        "prices": inline_formset([{"label": "Non-members", "amount": "13.00", "currency": "GBP"}]),
-        "programme": inline_formset([]),
-        "body": streamfield([("paragraph", rich_text("<p>Speakers to be announced.</p>"))]),
-        "comments": inline_formset([]),
-        "seo_title": "",
-        "search_description": "",
-        "go_live_at": "",
-        "expire_at": "",
-        "action-publish": "action-publish",
-    }
-    data.update(overrides)
-    return nested_form_data(data)
-
-
 def _post_event(admin_client, site, **overrides):
     url = f"/admin/pages/add/events/eventpage/{site[2].id}/"
-    return admin_client.post(url, _event_form(**overrides))
+    return admin_client.post(url, event_form(**overrides))
 
 
 def test_a_negative_price_is_shown_on_its_row_in_the_admin(site, admin_client):
@@ -116,7 +89,7 @@ def test_a_negative_price_is_shown_on_its_row_in_the_admin(site, admin_client):
 
 
 def test_registration_deadline_error_is_on_the_deadline_field(site, admin_client):
-    response = _post_event(admin_client, site, registration_deadline="2030-11-06 09:00")
+    response = _post_event(admin_client, site, registration_deadline="06/11/2030 09:00")
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert list(errors) == ["registration_deadline"]

@@ -189,6 +189,13 @@ def test_entrypoint_waits_migrates_then_runs_the_command(postgres, migrated_temp
     assert result.stdout.strip().splitlines()[-1] == "started"
     with postgres.connect(name) as connection:
         assert connection.execute(column).fetchone()[0] == 1
+        # Then the editors' groups, with what they may do (setup_workflows).
+        editors_may = (
+            "SELECT p.codename FROM auth_group g JOIN auth_group_permissions gp ON gp.group_id = g.id"
+            " JOIN auth_permission p ON p.id = gp.permission_id WHERE g.name = 'Editors'"
+        )
+        assert {"add_venue", "add_topic"} <= {row[0] for row in connection.execute(editors_may)}
+    assert "Group “Moderators”" in result.stdout
     # Again: nothing left to migrate; and with MIGRATE_ON_START=false, no migrate at all.
     result = run_entrypoint(production_env(DATABASE_URL=url), "true")
     assert result.returncode == 0 and "No migrations to apply" in result.stdout, result

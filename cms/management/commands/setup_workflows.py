@@ -1,14 +1,15 @@
-"""Put news and events under moderation: a “News and events review” workflow approved by Moderators.
+"""PSG's roles and moderation: the Editors and Moderators groups with what each may do
+(cms/roles.py), and a “News and events review” workflow approved by Moderators.
 
-Idempotent; run after load_demo_content (`make run` does). Wagtail's own migrations create the
-Editors group (may add and edit pages, not publish) and the Moderators group (may publish).
+Idempotent: the container's entrypoint runs it after every migrate, `make run` after loading the
+demo content. The workflow reaches the news and events sections once they exist.
 """
 
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
 
+from cms.roles import MODERATORS, ROLES, set_up
 from events.models import EventIndexPage
 from news.models import NewsIndexPage
 
@@ -17,12 +18,17 @@ TASK_NAME = "Moderators approve news and events"
 
 
 class Command(BaseCommand):
-    help = "Create the news and events moderation workflow and assign it to the news and events indexes."
+    help = (
+        "Create the Editors and Moderators groups with their permissions, and the news and events "
+        "moderation workflow on the news and events indexes."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
-        moderators, _ = Group.objects.get_or_create(name="Moderators")
-        Group.objects.get_or_create(name="Editors")
+        groups = {role.name: set_up(role) for role in ROLES}
+        for role in ROLES:
+            self.stdout.write(f"Group “{role.name}”: {role.purpose}")
+        moderators = groups[MODERATORS.name]
 
         task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
         if task is None:
@@ -38,5 +44,5 @@ class Command(BaseCommand):
             for page in model.objects.all():
                 WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
                 assigned.append(page.title)
-        where = ", ".join(assigned) if assigned else "no pages yet (run load_demo_content first)"
+        where = ", ".join(assigned) or "no news or events section yet (run this again once they exist)"
         self.stdout.write(f"Workflow “{WORKFLOW_NAME}” assigned to: {where}.")
