@@ -35,6 +35,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save, pre_delete
+from django.http.request import validate_host
 from django.urls import reverse
 from django.utils.module_loading import import_string
 from wagtail import hooks
@@ -134,7 +135,11 @@ def _forget() -> None:
         return
     urls = _pending.urls
     _pending.urls, _pending.noted = set(), False
-    bump_generation()
+    try:
+        bump_generation()
+    except Exception:
+        # The cache is unreachable, so no stale answer is read from it either; purge all the same.
+        logger.exception("No new content generation after the commit.")
     if configured():
         purge([*urls, *content_urls()])
 
@@ -162,22 +167,25 @@ def purge(urls: Iterable[str]) -> None:
     urls = sorted(set(urls))
     for name, params in settings.WAGTAILFRONTENDCACHE.items():
         backend_class = import_string(params["BACKEND"])
-        backend = backend_class({key: value for key, value in params.items() if key != "BACKEND"})
         prefixes = issubclass(backend_class, _PREFIX_BACKENDS)
+        # As Wagtail routes URLs to backends (BaseBackend.invalidates_hostname).
+        hostnames = params.get("HOSTNAMES", ["*"])
         mine = [
             url
             for url in urls
-            if backend.invalidates_hostname(urlsplit(url).netloc) and (prefixes or not url.endswith("*"))
+            if validate_host(urlsplit(url).netloc, hostnames) and (prefixes or not url.endswith("*"))
         ]
         if not mine:
             continue
-        if isinstance(backend, VarnishBackend):
-            backend.purge_batch(mine)
-        else:
-            try:
+        try:
+            if issubclass(backend_class, VarnishBackend):
+                backend_class({key: value for key, value in params.items() if key != "BACKEND"}).purge_batch(
+                    mine
+                )
+            else:
                 purge_urls_from_cache(mine, backends=[name])
-            except Exception:
-                logger.exception("The %s cache was not purged.", name)
+        except Exception:
+            logger.exception("The %s cache was not purged.", name)
 
 
 # --- What a change alters beyond the GraphQL answers and the registered paths ---------------------
