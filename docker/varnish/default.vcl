@@ -9,12 +9,12 @@ vcl 4.1;
 # The app purges after every content change (api/edge_cache.py, through
 # wagtail.contrib.frontend_cache): `PURGE <path>` on the `purge` listener drops every copy of the path
 # (every query string, host and Vary variant), and `PURGE <prefix>*` everything under the prefix
-# (all GraphQL answers, however /graphql is spelt). The purge listener is reachable only inside the
-# compose network, and only from the addresses below.
+# (`/graphql*`: every GraphQL answer, at /graphql and /graphql/). The purge listener is reachable
+# only inside the compose network, and only from the addresses below.
 
 import std;
 
-# tests/ops/test_varnish.py points this at the server it starts: keep it on one line.
+# bench/varnish.py (make bench, tests/ops/test_varnish.py) replaces this line: keep it as it is.
 backend app { .host = "app"; .port = "8000"; }
 
 acl purgers {

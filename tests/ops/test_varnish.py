@@ -10,11 +10,6 @@ the server uses the test database itself; on SQLite the server gets a copy, and 
 """
 
 import json
-import os
-import shutil
-import signal
-import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,18 +21,16 @@ import yaml
 from django.test import Client
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
+from bench.varnish import BACKEND_LINE, VCL, Varnish, varnishd
 from tests.factories import NewsPageFactory, make_site
 from tests.ops.conftest import DATABASE_URL, IS_POSTGRES, ROOT, ProductionServer, free_port, production_env
 
-VCL = ROOT / "docker" / "varnish" / "default.vcl"
-BACKEND_LINE = 'backend app { .host = "app"; .port = "8000"; }'
-VARNISHD = shutil.which("varnishd") or shutil.which("varnishd", path="/usr/sbin:/usr/local/sbin")
 # The server's cache, and this process's during the publish: one Redis, as in compose, so the
 # content generation the admin starts is the one the server reads.
 REDIS_URL = "redis://127.0.0.1:6379/7"
 
 pytestmark = pytest.mark.skipif(
-    VARNISHD is None, reason="needs varnishd: Debian's varnish package (.ci/run installs it)"
+    varnishd() is None, reason="needs varnishd: Debian's varnish package (.ci/run installs it)"
 )
 
 
@@ -46,67 +39,6 @@ def redis_is_up():
         return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping())
     except redis.exceptions.ConnectionError:
         return False
-
-
-class Varnish:
-    """varnishd in the foreground on two loopback ports (clients, purges), stopped on exit."""
-
-    def __init__(self, backend_port, workdir):
-        self.port, self.purge_port = free_port(), free_port()
-        self.workdir = workdir
-        vcl = VCL.read_text()
-        assert vcl.count(BACKEND_LINE) == 1, "the VCL's backend line is what the test replaces"
-        self.vcl = workdir / "test.vcl"
-        self.vcl.write_text(
-            vcl.replace(BACKEND_LINE, f'backend app {{ .host = "127.0.0.1"; .port = "{backend_port}"; }}')
-        )
-
-    def __enter__(self):
-        command = [
-            VARNISHD,
-            "-F",
-            # No privilege drop to the varnish users: the work directory sits in pytest's private tmp.
-            "-j",
-            "none",
-            "-a",
-            f"http=127.0.0.1:{self.port}",
-            "-a",
-            f"purge=127.0.0.1:{self.purge_port}",
-            "-f",
-            str(self.vcl),
-            "-n",
-            str(self.workdir / "instance"),
-            "-s",
-            "malloc,64m",
-        ]
-        self.log = self.workdir / "varnishd.log"
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(  # noqa: S603
-                command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        try:
-            deadline = time.monotonic() + 60
-            while get(self.port, "/healthz", timeout=5)[0] != 200:
-                assert self.process.poll() is None, self.log.read_text()
-                assert time.monotonic() < deadline, self.log.read_text()
-                time.sleep(0.2)
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    def stop(self):
-        try:
-            os.kill(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=15)
-        except ProcessLookupError:
-            return
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
 
 
 def get(port, path, *, method="GET", body=None, timeout=20, **headers) -> tuple[int, Message, bytes]:
@@ -165,7 +97,7 @@ def tier(database_url, tmp_path_factory):
         CORS_ALLOWED_ORIGINS="https://frontend.test",
         FRONTEND_CACHE_VARNISH_URL=None,
     )
-    with ProductionServer(env, tmp / "server.log"), Varnish(env["PORT"], tmp) as varnish:
+    with ProductionServer(env, tmp / "server.log"), Varnish(int(env["PORT"]), tmp) as varnish:
         yield varnish
 
 
