@@ -47,7 +47,8 @@ sub vcl_recv {
     if (req.http.Cookie || req.http.Authorization) {
         return (pass);
     }
-    if (req.url ~ "(?i)preview|token") {
+    # A preview's token travels in the query string (the `preview` field's argument or a variable).
+    if (req.url ~ "(?i)\?.*(preview|token)") {
         return (pass);
     }
     # On to the builtin vcl_recv (host normalised, then looked up).

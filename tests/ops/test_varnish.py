@@ -1,9 +1,10 @@
 """Varnish with docker/varnish/default.vcl in front of `make serve`'s server, as compose runs them.
 
-What it keeps (GraphQL GET answers, feeds: what the app marks cacheable, one copy per Origin), what
-it never keeps nor serves from its cache (cookies, Authorization, preview tokens, POST, answers
-the app left unmarked or marked no-store), and a publish through the admin (in this process, on the server's
-database, purging the real varnishd) visible on the very next request through it.
+What it keeps (GraphQL GET answers, feeds: what the app marks cacheable, one copy per Origin),
+what it never keeps nor serves from its cache (cookies, Authorization, preview tokens, POST,
+answers the app left unmarked or marked no-store), and a publish through the admin (in this
+process, on the server's database, purging the real varnishd) visible on the very next request
+through it.
 
 The publish needs the server to read what this process commits, so it runs on PostgreSQL, where
 the server uses the test database itself; on SQLite the server gets a copy, and only the rest runs.
@@ -18,15 +19,16 @@ from email.message import Message
 import pytest
 import redis
 import yaml
+from django.db import connections
 from django.test import Client
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from bench.varnish import BACKEND_LINE, VCL, Varnish, varnishd
-from tests.factories import NewsPageFactory, make_site
+from tests.factories import NewsPageFactory, TopicFactory, make_site
 from tests.ops.conftest import DATABASE_URL, IS_POSTGRES, ROOT, ProductionServer, free_port, production_env
 
 # The server's cache, and this process's during the publish: one Redis, as in compose, so the
-# content generation the admin starts is the one the server reads.
+# content generation the admin starts is the one the server reads. Emptied when the server starts.
 REDIS_URL = "redis://127.0.0.1:6379/7"
 
 pytestmark = pytest.mark.skipif(
@@ -34,9 +36,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def redis_is_up():
+def empty_redis():
+    """Whether Redis is up; if so, its database emptied of what an earlier run kept."""
     try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping())
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).flushdb())
     except redis.exceptions.ConnectionError:
         return False
 
@@ -73,8 +76,6 @@ def database_url(request, django_db_setup, django_db_blocker):
     on SQLite, a copy."""
     if not IS_POSTGRES:
         return request.getfixturevalue("served_database_url")
-    from django.db import connections
-
     with django_db_blocker.unblock():
         name = connections["default"].settings_dict["NAME"]
     assert name.startswith("test_"), name
@@ -83,7 +84,7 @@ def database_url(request, django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="module")
 def tier(database_url, tmp_path_factory):
-    if not redis_is_up():
+    if not empty_redis():
         pytest.skip(f"needs Redis at {REDIS_URL}")
     tmp = tmp_path_factory.mktemp("tier")
     env = production_env(
@@ -200,37 +201,54 @@ def test_purges_are_refused_from_the_public_listener(tier):
 # --- A publish through the admin -----------------------------------------------------------------
 
 
-@pytest.fixture
-def shared_cache(settings):
-    """This process on the server's Redis, and its purges sent to the test's varnishd."""
-
-    def point_at(tier):
-        settings.CACHES = {
-            **settings.CACHES,
-            "default": {
-                "BACKEND": "cms.internals.django_redis.RedisCache",
-                "LOCATION": REDIS_URL,
-                "KEY_PREFIX": "psg",
-            },
+def purged_here(settings, tier):
+    """This process's content changes purge the test's varnishd."""
+    settings.WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "api.edge_cache.VarnishBackend",
+            "LOCATION": f"http://127.0.0.1:{tier.purge_port}",
+            "HOSTNAMES": ["testserver"],
+            "TIMEOUT": 5,
         }
-        settings.WAGTAILFRONTENDCACHE = {
-            "varnish": {
-                "BACKEND": "api.edge_cache.VarnishBackend",
-                "LOCATION": f"http://127.0.0.1:{tier.purge_port}",
-                "HOSTNAMES": ["testserver"],
-                "TIMEOUT": 5,
-            }
-        }
+    }
 
-    return point_at
+
+@pytest.mark.django_db
+def test_a_change_purges_every_graphql_answer_and_the_feeds_and_nothing_else(
+    tier, settings, django_capture_on_commit_callbacks
+):
+    purged_here(settings, tier)
+    purged = [
+        graphql_path("query Slash { __typename }"),
+        graphql_path("query NoSlash { __typename }").replace("/graphql/?", "/graphql?"),
+        "/feeds/news.atom",
+        "/feeds/news.atom?format=any-query-string",
+    ]
+    kept = "/embed/news.js"  # a script, the same whatever the content
+    for path in [*purged, kept]:
+        assert outcomes(tier, path) == ["miss", "hit"], path
+    with django_capture_on_commit_callbacks(execute=True):
+        TopicFactory(name="Mining")
+    for path in purged:
+        assert outcomes(tier, path) == ["miss", "hit"], path
+    assert outcomes(tier, kept, times=1) == ["hit"]
 
 
 @pytest.mark.skipif(
     not IS_POSTGRES, reason="needs PostgreSQL: the server must read what this process commits"
 )
 @pytest.mark.django_db(transaction=True)
-def test_a_publish_is_visible_on_the_very_next_request_through_varnish(tier, shared_cache, django_user_model):
-    shared_cache(tier)
+def test_a_publish_is_visible_on_the_very_next_request_through_varnish(tier, settings, django_user_model):
+    purged_here(settings, tier)
+    # And on the server's Redis, as in compose: the generation the publish starts is the server's.
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "cms.internals.django_redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "psg",
+        },
+    }
     _home, news_index, _events = make_site()
     page = NewsPageFactory(parent=news_index, title="Las Bambas: talks resume", slug="las-bambas-talks")
     listing = graphql_path("query Latest { news { items { title } } }")
