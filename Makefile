@@ -80,8 +80,9 @@ lint: install
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
-## Benchmark (a few minutes; not part of make test): GraphQL vs Wagtail's REST API v2 vs a static
-## file at 1,000 and 10,000 news items, on PostgreSQL and Redis at 127.0.0.1, driven by wrk.
+## Benchmark (a few minutes; not part of make test): GraphQL (uncached, cached, through Varnish) vs
+## Wagtail's REST API v2 vs a static file at 1,000 and 10,000 news items, on PostgreSQL and Redis at
+## 127.0.0.1, driven by wrk.
 ## Writes bench/results/<date>-<commit>.md and .json.
 bench: install
 	$(PY) bench/run.py

@@ -1,4 +1,5 @@
-"""Reactions to content changes: forget cached API answers, make renditions of new images."""
+"""Reactions to content changes: forget cached API answers (here and in the HTTP cache tier), make
+renditions of new images."""
 
 from collections.abc import Collection
 
@@ -7,6 +8,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.images import get_image_model
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from api import edge_cache
 from api.renditions import generate_after_commit
 from cms.generation import bump_generation
 from cms.internals.django_images import skip_dimension_reads_on_load
@@ -65,7 +67,12 @@ def _content_changed(
         return
     if update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS:
         return
+    _forget_content()
+
+
+def _forget_content(**_signal_kwargs: object) -> None:
     bump_generation()
+    edge_cache.forget_after_commit()
 
 
 def skip_image_dimension_reads() -> None:
@@ -80,6 +87,7 @@ def connect() -> None:
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_content_changed, dispatch_uid=f"psg-content-changed-{signal!r}")
     for page_signal in (page_published, page_unpublished, post_page_move):
-        page_signal.connect(bump_generation, dispatch_uid=f"psg-page-changed-{page_signal!r}")
+        page_signal.connect(_forget_content, dispatch_uid=f"psg-page-changed-{page_signal!r}")
     post_save.connect(generate_after_commit, sender=get_image_model(), dispatch_uid="psg-renditions")
+    edge_cache.connect()
     skip_image_dimension_reads()

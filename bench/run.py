@@ -3,14 +3,16 @@
 For each dataset: a PostgreSQL database cloned from a migrated template (psg_bench) and filled by
 bench/datasets.py (kept and reused while its fingerprint matches), served by `make serve`'s command
 (Granian, two workers, bench/settings.py: production's with the REST API), driven by wrk for a few
-seconds per scenario with 8 connections, uncached (a new comment in the query per request) and
-cached (the same GET repeated). SQL queries per request are counted in process
+seconds per scenario with 8 connections, uncached (a new comment in the query per request),
+cached (the same GET repeated) and through Varnish (the same GET, docker/varnish/default.vcl in
+front of the server: bench/varnish.py). SQL queries per request are counted in process
 (bench/querycount.py), apart from the load.
 
 Writes bench/results/<date>-<commit>.md and .json and prints the table.
 """
 
 import argparse
+import contextlib
 import datetime
 import hashlib
 import json
@@ -39,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import hostile, loadgen, report  # noqa: E402
 from bench.scenarios import NEWS_QUERY, scenarios  # noqa: E402
+from bench.varnish import Varnish, varnishd  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
@@ -362,7 +365,12 @@ def bench_dataset(
     flush_bench_redis()
     rows: list[Record] = []
     notes: list[str] = []
-    with Server(env, workdir / f"server-{label}.log") as server:
+    edge_dir = workdir / f"varnish-{size}"
+    edge_dir.mkdir()
+    edge = Varnish(port, edge_dir) if varnishd() else contextlib.nullcontext()
+    if not varnishd():
+        notes.append("no varnishd: no rows through Varnish (Debian: apt-get install varnish)")
+    with Server(env, workdir / f"server-{label}.log") as server, edge as varnish:
         middle = max(1, min(1000, size // 2))
         status, body = graphql_get(port, f"{{ news(page: {middle}, pageSize: 1) {{ items {{ id path }} }} }}")
         item = json.loads(body)["data"]["news"]["items"][0]
@@ -412,16 +420,15 @@ def bench_dataset(
             prefix, suffix = loadgen.busting_url("/graphql/", scenario["query"], scenario["variables"])
             result = loadgen.run(port, {"prefix": prefix, "suffix": suffix}, seconds)
             server_name = "GraphQL" if hostile else "GraphQL uncached"
-            rows.append(
-                {
-                    **base,
-                    "server": server_name,
-                    "status": str(status),
-                    **result,
-                    "queries": counts[key]["uncached"],
-                    "redis": counts[key]["uncached_redis"],
-                }
-            )
+            uncached: Record = {
+                **base,
+                "server": server_name,
+                "status": str(status),
+                **result,
+                "queries": counts[key]["uncached"],
+                "redis": counts[key]["uncached_redis"],
+            }
+            rows.append(uncached)
             if hostile:
                 continue
             fixed = loadgen.fixed_graphql_url("/graphql/", scenario["query"], scenario["variables"])
@@ -437,6 +444,19 @@ def bench_dataset(
                     "redis": counts[key].get("cached_redis"),
                 }
             )
+            if varnish is not None:
+                edge_status, _ = http(varnish.port, fixed)  # fetched once, then kept
+                result = loadgen.run(varnish.port, {"path": fixed}, seconds)
+                rows.append(
+                    {
+                        **base,
+                        "server": "GraphQL through Varnish",
+                        "status": str(edge_status),
+                        **result,
+                        "queries": 0,
+                        "redis": 0,
+                    }
+                )
             rest_status, rest_body = http(port, scenario["rest"])
             if rest_status != 200:
                 raise RuntimeError(f"{scenario['rest']}: {rest_status} {rest_body[:500]!r}")
@@ -452,7 +472,7 @@ def bench_dataset(
                     "bytes": len(rest_body),
                 }
             )
-            rows[-3]["bytes"] = len(body)
+            uncached["bytes"] = len(body)
             path = static.publish(f"{size}-{key}.json", body)
             result = loadgen.run(static.port, {"path": path}, seconds)
             rows.append(
@@ -538,6 +558,12 @@ def versions(admin: "psycopg.Connection[Any]") -> Record:
     }
 
 
+def varnish_version() -> str:
+    binary = varnishd()
+    # "varnishd (varnish-7.1.1 revision 7cee1c5…)"
+    return _first_line([binary, "-V"]).split("(", 1)[-1].split(" revision")[0] if binary else "not installed"
+
+
 def git(*args: str) -> str:
     command = ["git", *args]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()  # noqa: S603
@@ -557,14 +583,17 @@ def write_results(data: Record) -> Path:
         f"after {', '.join(f'{x:.2f}' for x in data['load_after'])} "
         "(other engineers' tests share the machine).",
         f"Versions: Python {v['python']}, Django {v['django']}, Wagtail {v['wagtail']}, "
-        f"PostgreSQL {v['postgres']}, {v['wrk']}; static ceiling: {data['static_server']}.",
+        f"PostgreSQL {v['postgres']}, {v['wrk']}; static ceiling: {data['static_server']}; "
+        f"cache tier: {data['varnish']}.",
         f"Commit {data['commit_full']}{' (working tree had other changes)' if data['dirty'] else ''}.",
         "",
         f"Each row: {data['seconds']} s of load, {data['connections']} connections, against `make serve`'s "
         "Granian (2 workers, bench.settings: production's with the REST API, Redis cache). "
         "*Uncached*: a new comment in "
         "the query per request, so every request is parsed, validated and executed; *cached*: the "
-        "same GET repeated (response cache). SQL/req and Redis/req (round trips) are counted in "
+        "same GET repeated (response cache); *through Varnish*: the same GET again, through varnishd "
+        "with the compose stack's VCL in front of the same server (every request a hit). "
+        "SQL/req and Redis/req (round trips) are counted in "
         "process through the WSGI "
         "application Granian serves, response-cache fast path included (warm process), apart from "
         "the load; production adds a connection health check query per request, not counted. "
@@ -585,13 +614,15 @@ def write_results(data: Record) -> Path:
 
 
 def install_tools() -> None:
-    """wrk drives the load and nginx is the static-file ceiling: install them where we may (Debian,
-    as root); without nginx the ceiling falls back to Python's http.server, a much lower bar."""
+    """wrk drives the load, nginx is the static-file ceiling and Varnish the cache tier: install them
+    where we may (Debian, as root); without nginx the ceiling falls back to Python's http.server, a
+    much lower bar, and without Varnish there are no rows through it."""
     missing = [
         package
         for package, present in (
             ("wrk", loadgen.have_wrk()),
             ("nginx-light", shutil.which("nginx") or Path("/usr/sbin/nginx").exists()),
+            ("varnish", varnishd()),
         )
         if not present
     ]
@@ -647,6 +678,7 @@ def main(argv: list[str] | None = None) -> None:
         "machine": machine(),
         "versions": versions(admin),
         "static_server": static_name,
+        "varnish": varnish_version(),
         "seconds": args.seconds,
         "connections": 8,
         "rows": rows,

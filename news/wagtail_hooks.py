@@ -1,6 +1,8 @@
 """The news admin (the News listing in the menu, the news index's explorer columns, a dashboard panel,
-topics as snippets) and the paths a news change shows on."""
+topics as snippets), the paths a news change shows on, and what the HTTP cache tier forgets on any
+change."""
 
+from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.components import Component
@@ -10,6 +12,7 @@ from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from api.edge_cache import register_purged_paths
 from api.graphql.listings import Listing, register_listing
 from api.graphql.persisted import register_persisted_query
 from api.graphql.registry import register_root_query
@@ -132,3 +135,11 @@ def news_filed_under_a_topic(instance):
 @hooks.register("webhook_paths_for_site")
 def news_listing():
     return [listing_path(NewsIndexPage)]
+
+
+# --- The HTTP cache tier (api/edge_cache.py) ----------------------------------------------------
+
+# The feeds and the embed page list the latest news: the tier forgets them (every topic and option
+# in their query strings) on every content change, as it does GraphQL answers.
+FEED_AND_EMBED_URL_NAMES = ("news-feed-rss", "news-feed-atom", "news-feed-json", "news-embed")
+register_purged_paths(lambda: [reverse(name) for name in FEED_AND_EMBED_URL_NAMES])

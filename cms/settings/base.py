@@ -1,6 +1,7 @@
 """Settings shared by every environment; environment-specific files override what differs."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -342,6 +343,40 @@ PUBLISH_WEBHOOK_BACKOFF_SECONDS = get_env_float("PUBLISH_WEBHOOK_BACKOFF_SECONDS
 # at internal addresses: a frontend on the developer's machine. Ignored in production, where setting
 # it fails the system checks (cms.E021); everywhere else URLs must be https to public addresses.
 PUBLISH_WEBHOOK_DEV_HOSTS = get_env_list("PUBLISH_WEBHOOK_DEV_HOSTS", "")
+
+# --- The HTTP cache tier: Varnish, or a CDN (api/edge_cache.py; docs/deploy.md) ---------------
+
+# Purged after every content change through wagtail.contrib.frontend_cache's backends; each gets
+# the URLs of its HOSTNAMES (the CMS's own, WAGTAILADMIN_BASE_URL's; the frontend's, FRONTEND_URL's).
+WAGTAILFRONTENDCACHE = {}
+_cms_host = urlsplit(WAGTAILADMIN_BASE_URL).netloc
+FRONTEND_CACHE_VARNISH_URL = get_env("FRONTEND_CACHE_VARNISH_URL", "")
+FRONTEND_CACHE_CLOUDFLARE_ZONE_ID = get_env("FRONTEND_CACHE_CLOUDFLARE_ZONE_ID", "")
+FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID = get_env("FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID", "")
+if FRONTEND_CACHE_VARNISH_URL:
+    WAGTAILFRONTENDCACHE["varnish"] = {
+        "BACKEND": "api.edge_cache.VarnishBackend",
+        # Its purge listener (docker/varnish/default.vcl), e.g. http://varnish:6091.
+        "LOCATION": FRONTEND_CACHE_VARNISH_URL,
+        "HOSTNAMES": [_cms_host],
+        # Seconds the editor's save may wait for all its purges.
+        "TIMEOUT": get_env_int("FRONTEND_CACHE_VARNISH_TIMEOUT", 2),
+    }
+if FRONTEND_CACHE_CLOUDFLARE_ZONE_ID:
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": FRONTEND_CACHE_CLOUDFLARE_ZONE_ID,
+        # An API token with the zone's Cache Purge permission.
+        "BEARER_TOKEN": get_env("FRONTEND_CACHE_CLOUDFLARE_TOKEN", required=True),
+        "HOSTNAMES": get_env_list("FRONTEND_CACHE_CLOUDFLARE_HOSTNAMES", _cms_host),
+    }
+if FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID:
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        # Credentials: boto3's own chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, an instance role).
+        "DISTRIBUTION_ID": FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID,
+        "HOSTNAMES": get_env_list("FRONTEND_CACHE_CLOUDFRONT_HOSTNAMES", _cms_host),
+    }
 
 # --- Admin sign-in: lockouts after wrong passwords (django-axes; cms/login_throttle.py) ---------
 
