@@ -17,6 +17,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from api.visibility import public_pages
+from cms import editors_guide  # noqa: F401  (the guide in the Help menu registers its own hooks)
 from cms.models import NavigationMenu
 
 # --- Snippets ---------------------------------------------------------------------------------
