@@ -17,7 +17,10 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from api.visibility import public_pages
-from cms import editors_guide  # noqa: F401  (the guide in the Help menu registers its own hooks)
+
+# Each registers its own hooks: the guide in the Help menu, the scheduled and drafts overview,
+# moderation's place on the dashboard and its confirmations.
+from cms import editorial_overview, editors_guide, moderation_admin  # noqa: F401
 from cms.models import NavigationMenu
 
 # --- Snippets ---------------------------------------------------------------------------------
