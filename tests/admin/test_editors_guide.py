@@ -40,6 +40,13 @@ def test_the_help_menu_offers_psgs_guide_instead_of_wagtails(site, editor, clien
     assert "editor-guide" not in [name for name, _label, _url in menu]
 
 
+def test_the_dashboard_links_to_psgs_guide_too(site, editor, client):
+    client.force_login(editor)
+    soup = BeautifulSoup(client.get("/admin/").content, "html.parser")
+    guide_links = [link["href"] for link in soup.select("main a") if "guide" in link.get_text().lower()]
+    assert guide_links == ["/admin/editors-guide/"]
+
+
 def test_the_guide_is_the_one_in_docs_with_its_screenshots(site, editor, client):
     client.force_login(editor)
     response = client.get("/admin/editors-guide/")
