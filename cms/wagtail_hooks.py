@@ -19,6 +19,10 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from api.visibility import public_pages
+
+# Each registers its own hooks: the guide in the Help menu, the scheduled and drafts overview,
+# moderation's place on the dashboard and its confirmations.
+from cms import editorial_overview, editors_guide, moderation_admin  # noqa: F401
 from cms.admin_fields import DATE_FIELD, DATETIME_FIELD, TEXT_FIELD, TIME_FIELD, tag_field
 from cms.models import NavigationMenu
 

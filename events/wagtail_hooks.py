@@ -1,13 +1,18 @@
-"""The events admin (the Events listing in the menu, the events index's explorer columns, a dashboard
-panel, venues as snippets that can be added from an event's form), when events' listings change by the
-clock alone, and the paths an events change shows on."""
+"""The events admin (the Events listing in the menu, the events index's explorer columns, both
+filterable by publishing status, event status and date, with bulk actions; a dashboard panel; venues
+as snippets that can be added from an event's form), when events' listings change by the clock
+alone, and the paths an events change shows on."""
 
+from django.forms import RadioSelect
 from django.utils import timezone
+from django_filters import ChoiceFilter, DateFromToRangeFilter
 from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import get_form_for_model
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.ui.tables.pages import PageStatusColumn, PageTitleColumn
+from wagtail.admin.ui.tables.pages import BulkActionsColumn, PageStatusColumn, PageTitleColumn
+from wagtail.admin.views.pages.listing import ExplorableIndexView, IndexView
 from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
 from wagtail.log_actions import log
 from wagtail.snippets.models import register_snippet
@@ -18,6 +23,7 @@ from api.graphql.listings import Listing, register_listing
 from api.graphql.registry import register_root_query
 from api.visibility import CLOCK_TRANSITIONS_HOOK
 from cms.dashboard import may_explore_pages, visible_to
+from cms.publishing_status import GoLiveColumn, GoLiveListingMixin, PublishingStatusFilter
 from events.models import EventIndexPage, EventPage, Venue
 from events.queries import next_listing_change, upcoming_events
 from events.schema import EventPageType, EventsQuery
@@ -29,20 +35,53 @@ def _starts(event):
 
 
 EVENT_COLUMNS = [
+    BulkActionsColumn("bulk_actions"),
     PageTitleColumn("title", label="Title", sort_key="title", classname="title"),
     Column("starts_at", label="Starts", accessor=_starts, sort_key="starts_at", width="16%"),
     Column(
         "event_status", label="Event status", accessor="get_status_display", sort_key="status", width="10%"
     ),
     PageStatusColumn("status", label="Status", sort_key="live", width="12%"),
+    GoLiveColumn(width="14%"),
 ]
+
+
+class EventFilterSet(WagtailFilterSet):
+    """Publishing status, the event's own status (postponed, cancelled) and when it starts."""
+
+    publishing = PublishingStatusFilter(widget=RadioSelect)
+    event_status = ChoiceFilter(
+        label="Event status",
+        choices=EventPage.Status.choices,
+        empty_label="Any",
+        method="filter_event_status",
+    )
+    starts_at = DateFromToRangeFilter(label="Starts", widget=DateRangePickerWidget)
+
+    class Meta:
+        model = EventPage
+        fields: list[str] = []
+
+    def filter_event_status(self, pages, name, status):
+        # By id: the admin's search backend cannot filter on a field the page type does not index.
+        return pages.filter(pk__in=EventPage.objects.filter(status=status).values("pk")) if status else pages
+
+
+class EventIndexView(GoLiveListingMixin, IndexView):
+    """The Events listing, each event with its go-live time."""
+
+
+class EventExplorableIndexView(GoLiveListingMixin, ExplorableIndexView):
+    """The events index in the explorer, each event with its go-live time."""
 
 
 class EventPageViewSet(PageViewSet):
     """The events index's children in the page explorer: newest start first, with date and status."""
 
     model = EventPage
+    index_view_class = EventExplorableIndexView
     columns = EVENT_COLUMNS
+    filterset_class = EventFilterSet
     ordering = "-starts_at"
 
 
@@ -54,7 +93,9 @@ class EventListingViewSet(PageListingViewSet):
     menu_label = "Events"
     menu_order = 150
     add_to_admin_menu = True
+    index_view_class = EventIndexView
     columns = EVENT_COLUMNS
+    filterset_class = EventFilterSet
     ordering = "-starts_at"
 
 

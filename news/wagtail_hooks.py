@@ -1,13 +1,17 @@
-"""The news admin (the News listing in the menu, the news index's explorer columns, a dashboard panel,
-topics as snippets), the paths a news change shows on, and what the HTTP cache tier forgets on any
-change."""
+"""The news admin (the News listing in the menu, the news index's explorer columns, both filterable
+by topic, publishing status and date, with bulk actions; a dashboard panel; topics as snippets), the
+paths a news change shows on, and what the HTTP cache tier forgets on any change."""
 
+from django.forms import CheckboxSelectMultiple, RadioSelect
 from django.urls import reverse
+from django_filters import DateFromToRangeFilter, ModelMultipleChoiceFilter
 from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.ui.tables.pages import PageStatusColumn, PageTitleColumn
+from wagtail.admin.ui.tables.pages import BulkActionsColumn, PageStatusColumn, PageTitleColumn
+from wagtail.admin.views.pages.listing import ExplorableIndexView, IndexView
 from wagtail.admin.viewsets.pages import PageListingViewSet, PageViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -17,6 +21,7 @@ from api.graphql.listings import Listing, register_listing
 from api.graphql.persisted import register_persisted_query
 from api.graphql.registry import register_root_query
 from cms.dashboard import may_explore_pages, visible_to
+from cms.publishing_status import GoLiveColumn, GoLiveListingMixin, PublishingStatusFilter
 from news.embed import WIDGET_QUERY
 from news.models import NewsIndexPage, NewsPage, Topic
 from news.queries import news_items
@@ -33,6 +38,7 @@ def _topics(page):
 
 
 NEWS_COLUMNS = [
+    BulkActionsColumn("bulk_actions"),
     PageTitleColumn("title", label="Title", sort_key="title", classname="title"),
     Column(
         "publication_date",
@@ -43,14 +49,48 @@ NEWS_COLUMNS = [
     ),
     Column("topics", label="Topics", accessor=_topics, width="20%"),
     PageStatusColumn("status", label="Status", sort_key="live", width="12%"),
+    GoLiveColumn(width="14%"),
 ]
+
+
+class NewsFilterSet(WagtailFilterSet):
+    """Topic, publishing status and publication date."""
+
+    topics = ModelMultipleChoiceFilter(
+        label="Topic",
+        queryset=lambda request: Topic.objects.order_by("name"),
+        widget=CheckboxSelectMultiple,
+        method="filter_topics",
+    )
+    publishing = PublishingStatusFilter(widget=RadioSelect)
+    publication_date = DateFromToRangeFilter(label="Publication date", widget=DateRangePickerWidget)
+
+    class Meta:
+        model = NewsPage
+        fields: list[str] = []
+
+    def filter_topics(self, pages, name, topics):
+        # By id: the admin's search backend cannot filter on the topics relation.
+        if not topics:
+            return pages
+        return pages.filter(pk__in=NewsPage.objects.filter(topics__in=topics).values("pk"))
+
+
+class NewsIndexView(GoLiveListingMixin, IndexView):
+    """The News listing, each item with its go-live time."""
+
+
+class NewsExplorableIndexView(GoLiveListingMixin, ExplorableIndexView):
+    """The news index in the explorer, each item with its go-live time."""
 
 
 class NewsPageViewSet(PageViewSet):
     """The news index's children in the page explorer: newest first, with topics."""
 
     model = NewsPage
+    index_view_class = NewsExplorableIndexView
     columns = NEWS_COLUMNS
+    filterset_class = NewsFilterSet
     ordering = "-publication_date"
 
 
@@ -62,7 +102,9 @@ class NewsListingViewSet(PageListingViewSet):
     menu_label = "News"
     menu_order = 140
     add_to_admin_menu = True
+    index_view_class = NewsIndexView
     columns = NEWS_COLUMNS
+    filterset_class = NewsFilterSet
     ordering = "-publication_date"
 
 

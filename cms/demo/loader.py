@@ -135,9 +135,15 @@ class DemoContentLoader:
         page = build()
         page.slug = slug
         parent.add_child(instance=page)
-        page.save_revision().publish()
+        self._publish(page)
         self.report.record("Pages", CREATED)
         return page
+
+    @staticmethod
+    def _publish(page):
+        # Logged as the admin logs an editor's save: the history then offers this version to
+        # review and revert to, so an editor can undo a mistaken edit of the loaded content.
+        page.save_revision(log_action=True).publish()
 
     def _page_at(self, path):
         """The page at a site path such as `/events/annual-conference-2016/`."""
@@ -313,7 +319,7 @@ class DemoContentLoader:
             HomePageFeaturedPage(page=self._page_at(path), sort_order=i)
             for i, path in enumerate(self.data["home"]["featured_pages"])
         ]
-        self.home.save_revision().publish()
+        self._publish(self.home)
 
     # --- Settings and navigation ------------------------------------------------------------------
 
