@@ -275,7 +275,10 @@ def press_preview(url, fields):
     """An editor fills in the page form and presses Preview: return the frontend URL the admin opens."""
     editor = Client()
     editor.force_login(get_user_model().objects.create_superuser("guide-editor", "editor@example.org", "pw"))
+    fields = dict(fields)
+    topics = fields.pop("topics", "")  # the ids of the ticked topics: the name repeated, not nested
     form = nested_form_data({**fields, "body": streamfield([("paragraph", rich_text(DRAFT_PARAGRAPH))])})
+    form["topics"] = topics
     response = editor.post(url, form)
     assert response.json()["is_valid"] is True, response.content.decode()[:2000]
     html = editor.get(url).content.decode()
@@ -294,7 +297,7 @@ def prepare(query, example, settings):
             "slug": page.slug,
             "publication_date": page.publication_date.isoformat(),
             "summary": DRAFT_SUMMARY,
-            "topics": ", ".join(topic.name for topic in page.topics.all()),
+            "topics": [topic.pk for topic in page.topics.all()],
             "main_image": page.main_image_id or "",
         }
         preview_url = press_preview(f"/admin/pages/{page.id}/edit/preview/", fields)
