@@ -172,6 +172,8 @@ def events_at_a_venue(instance):
     return [*live_paths(EventPage.objects.filter(venue=instance)), listing_path(EventIndexPage)]
 
 
-@hooks.register("webhook_paths_for_site")
+# An explicit order: hooks otherwise run in import order, which a test run can change; the
+# site-wide listings come news first, then events, before any other app's paths.
+@hooks.register("webhook_paths_for_site", order=-1)
 def events_listing():
     return [listing_path(EventIndexPage)]
