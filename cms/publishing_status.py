@@ -87,6 +87,7 @@ class GoLiveColumn(Column):
 
     def __init__(self, name="go_live", **kwargs):
         kwargs.setdefault("label", "Goes live")
+        kwargs.setdefault("classname", "psg-go-live")  # hidden on a phone (cms/static/cms/admin.css)
         super().__init__(
             name, accessor=lambda page: london_time(getattr(page, "scheduled_go_live_at", None)), **kwargs
         )

@@ -175,6 +175,15 @@ def open_menu_next_to_save_draft(page):
     page.locator("footer [data-w-dropdown-target='toggle']").first.click()
 
 
+def wait_for_the_form_to_watch_for_changes(page):
+    """Wagtail's unsaved-changes watcher (which starts the autosave) notes the form's starting state
+    2 s after the page loads; whatever is typed before then counts as the start and is not saved."""
+    page.wait_for_function(
+        """() => window.wagtail?.app?.getControllerForElementAndIdentifier(
+            document.getElementById("page-edit-form"), "w-unsaved")?.initialFormData"""
+    )
+
+
 def message(page):
     return " ".join(page.locator(".messages").inner_text().split())
 
@@ -192,6 +201,7 @@ def test_an_editor_writes_news_submits_it_and_checks_it(demo, sign_in, shots):
     page.goto(f"{page.base}/admin/")
     page.get_by_role("link", name=guide_says("News"), exact=True).click()
     page.get_by_role("link", name=guide_says("Add news item")).click()
+    wait_for_the_form_to_watch_for_changes(page)
     page.fill("#id_title", "Road blockade resumes at Las Bambas")
     summary = (
         "Communities along the mining corridor block the road again, asking for the promised consultation."
