@@ -279,8 +279,11 @@ def test_cdns_get_the_urls_of_their_hosts_and_only_the_prefixes_they_understand(
         response = admin_client.post(f"/admin/pages/{page.id}/edit/", form)
     assert response.status_code == 302
     cms = {f"http://testserver{path}" for path in CONTENT_PATHS}
-    # The old address and the new.
-    frontend = {"https://frontend.test/news/statement/", "https://frontend.test/news/statement-revised/"}
+    # The old address and the new, and what the webhooks name with them: the listing, home, the feeds
+    # and the sitemap.
+    paths = ["/news/statement/", "/news/statement-revised/", "/news/", "/", "/sitemap.xml"]
+    paths += ["/feeds/news.rss", "/feeds/news.atom", "/feeds/news.json"]
+    frontend = {f"https://frontend.test{path}" for path in paths}
     assert set(CDN_PURGES["cloudfront"]) == cms
     assert set(CDN_PURGES["cloudflare"]) == (cms - {"http://testserver/graphql*"}) | frontend
 
