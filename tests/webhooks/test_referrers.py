@@ -1,0 +1,210 @@
+"""A change names every live page that refers to what changed (Wagtail's reference index): the news
+item linking to an unpublished event, the pages using an edited image, a menu naming a page."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import Page, PageViewRestriction
+from wagtail.rich_text import RichText
+
+from cms.models import MenuItem, NavigationMenu
+from cms.revalidation import referrers
+from tests.factories import EventPageFactory, NewsPageFactory, StandardPageFactory
+
+FEEDS = ["/feeds/news.rss", "/feeds/news.atom", "/feeds/news.json"]
+CONFERENCE_NEWS = "/news/peru-support-groups-annual-conference-on-5-november/"
+
+pytestmark = pytest.mark.django_db
+
+
+def _linking(parent, slug, target, **kwargs):
+    """A news item whose body links to `target` in rich text and with a button."""
+    body = [
+        ("paragraph", RichText(f'<p>See <a linktype="page" id="{target.id}">the event</a>.</p>')),
+        ("button", {"label": "Register", "page": target, "url": ""}),
+    ]
+    return NewsPageFactory(parent=parent, slug=slug, body=body, **kwargs)
+
+
+def test_unpublishing_the_demo_conference_names_the_news_item_linking_to_it(admin_client, webhooks, commit):
+    call_command("load_demo_content", stdout=io.StringIO())
+    conference = Page.objects.get(slug="annual-conference-2016")
+    webhooks.requests.clear()
+
+    with commit():
+        response = admin_client.post(f"/admin/pages/{conference.id}/unpublish/", {})
+    assert response.status_code == 302
+
+    [payload] = webhooks.verified()
+    assert payload["type"] == "page.unpublished"
+    assert payload["data"]["paths"] == [
+        "/events/annual-conference-2016/",
+        "/events/",
+        "/",
+        CONFERENCE_NEWS,
+        "/sitemap.xml",
+    ]
+    assert payload["data"]["scope"] == "pages"
+
+
+def test_only_live_public_referrers_are_named(site, webhooks, commit):
+    home, news_index, events_index = site
+    event = EventPageFactory(parent=events_index, slug="conference")
+    _linking(news_index, "live-link", event)
+    _linking(news_index, "draft-link", event, live=False)
+    private = _linking(news_index, "members-link", event)
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    hidden_section = StandardPageFactory(parent=home, slug="archive", live=False)
+    _linking(hidden_section, "archived-link", event)
+    webhooks.requests.clear()
+
+    with commit():
+        event.unpublish()
+
+    [payload] = webhooks.verified()
+    assert payload["data"]["paths"] == [
+        "/events/conference/",
+        "/events/",
+        "/",
+        "/news/live-link/",
+        "/sitemap.xml",
+    ]
+
+
+def test_deleting_and_moving_a_page_name_its_referrers(site, webhooks, commit):
+    home, news_index, events_index = site
+    about = StandardPageFactory(parent=home, slug="about")
+    history = StandardPageFactory(parent=about, slug="history")
+    _linking(news_index, "links-to-history", history)
+    who = StandardPageFactory(parent=home, slug="who-we-are")
+    webhooks.requests.clear()
+
+    with commit():
+        about.move(who, pos="last-child")
+    with commit():
+        Page.objects.get(pk=history.pk).delete()
+
+    moved, deleted = webhooks.verified()
+    assert moved["type"] == "page.moved"
+    assert "/news/links-to-history/" in moved["data"]["paths"]
+    assert deleted["type"] == "page.deleted"
+    assert deleted["data"]["paths"] == [
+        "/who-we-are/about/history/",
+        "/who-we-are/about/",
+        "/",
+        "/news/links-to-history/",
+        "/sitemap.xml",
+    ]
+
+
+def test_a_page_in_a_menu_changes_every_page(site, webhooks, commit):
+    home, _, _ = site
+    about = StandardPageFactory(parent=home, slug="about")
+    menu = NavigationMenu.objects.create(name="Main", handle="main")
+    MenuItem.objects.create(menu=menu, page=about, label="")
+    menu.save()  # the reference index reads the menu's items from its own save
+    webhooks.requests.clear()
+
+    with commit():
+        about.title = "About PSG"
+        about.save_revision().publish()
+
+    [payload] = webhooks.verified()
+    assert payload["type"] == "page.published"
+    assert payload["data"]["scope"] == "site"
+    assert payload["data"]["paths"] == ["/about/", "/", "/sitemap.xml"]
+
+
+def test_editing_an_image_names_the_pages_using_it(admin_client, site, webhooks, commit):
+    home, news_index, _ = site
+    image = get_image_model().objects.create(
+        title="Protest", description="Protesters", file=get_test_image_file()
+    )
+    NewsPageFactory(parent=news_index, slug="with-photo", main_image=image)
+    StandardPageFactory(parent=home, slug="gallery", body=[("image", {"image": image, "caption": ""})])
+    NewsPageFactory(parent=news_index, slug="draft-with-photo", main_image=image, live=False)
+    unused = get_image_model().objects.create(title="Road", description="A road", file=get_test_image_file())
+    webhooks.requests.clear()
+
+    with commit():
+        response = admin_client.post(
+            f"/admin/images/{image.id}/",
+            {
+                "title": "Protest",
+                "description": "Protesters in Lima",
+                "collection": image.collection_id,
+                "tags": "",
+            },
+        )
+        assert response.status_code == 302
+        unused.delete()
+
+    [payload] = webhooks.verified()
+    assert payload["type"] == "image.changed"
+    assert (payload["data"]["model"], payload["data"]["id"]) == ("wagtailimages.Image", image.id)
+    # Each page, the listing showing its card and, for news, the feeds; then home.
+    assert payload["data"]["paths"] == ["/gallery/", "/", "/news/with-photo/", "/news/", *FEEDS]
+
+
+def test_deleting_an_image_names_the_pages_that_used_it(site, webhooks, commit):
+    _, news_index, _ = site
+    image = get_image_model().objects.create(
+        title="Protest", description="Protesters", file=get_test_image_file()
+    )
+    NewsPageFactory(parent=news_index, slug="with-photo", main_image=image)
+    webhooks.requests.clear()
+
+    with commit():
+        image.delete()
+
+    [payload] = webhooks.verified()
+    assert payload["type"] == "image.changed"
+    assert "/news/with-photo/" in payload["data"]["paths"]
+
+
+def test_making_a_page_private_names_its_subtree_and_referrers(admin_client, site, webhooks, commit):
+    home, news_index, _ = site
+    members = StandardPageFactory(parent=home, slug="members")
+    StandardPageFactory(parent=members, slug="minutes")
+    _linking(news_index, "links-to-members", members)
+    webhooks.requests.clear()
+
+    with commit():
+        response = admin_client.post(
+            f"/admin/pages/{members.id}/privacy/",
+            {"restriction_type": PageViewRestriction.LOGIN, "password": "", "groups": []},
+        )
+    assert response.status_code == 200
+
+    [payload] = webhooks.verified()
+    assert payload["type"] == "page.privacy_changed"
+    assert payload["data"]["paths"] == [
+        "/members/",
+        "/members/minutes/",
+        "/",
+        "/news/links-to-members/",
+        "/sitemap.xml",
+    ]
+
+
+def test_finding_referrers_costs_the_same_for_one_or_thirty(site):
+    _, news_index, events_index = site
+    event = EventPageFactory(parent=events_index, slug="conference")
+    _linking(news_index, "first", event)
+    with CaptureQueriesContext(connection) as one:
+        found = referrers([event])
+    assert [url_path for url_path, _ in found.pages] == ["/psg-home/news/first/"]
+    for number in range(29):
+        _linking(news_index, f"more-{number}", event)
+    menu = NavigationMenu.objects.create(name="Main", handle="main")
+    MenuItem.objects.create(menu=menu, page=event, label="")
+    with CaptureQueriesContext(connection) as thirty:
+        found = referrers([event])
+    assert len(found.pages) == 30 and found.site_wide
+    # One more step through the menu (a snippet may be shown by pages); nothing per referrer.
+    assert len(thirty) <= len(one) + 1, [q["sql"] for q in thirty.captured_queries]
