@@ -25,6 +25,7 @@ CDN backends through Wagtail's purge task (run at once, or by a worker when TASK
 that does not answer costs a logged error, never the editor's save.
 """
 
+import datetime
 import http.client
 import logging
 import threading
@@ -293,12 +294,22 @@ def _collection_privacy_changed(
     _purge_frontend(lambda: revalidation.collection_paths(instance.collection))
 
 
+def _schedule_reached(sender: Any, since: datetime.datetime, until: datetime.datetime, **kwargs: Any) -> None:
+    # Nothing was saved, so no content change purged: an ended event leaves the upcoming listings of
+    # GraphQL answers and the frontend's pages.
+    paths = revalidation.clock_paths(since, until) if configured() else None
+    if paths is not None and paths.paths:
+        forget_after_commit()
+        _purge_frontend(lambda: paths)
+
+
 def connect() -> None:
     for page_signal in (page_published, page_unpublished):
         page_signal.connect(_page_paths_changed, dispatch_uid=f"psg-edge-{page_signal!r}")
     post_page_move.connect(_page_moved, dispatch_uid="psg-edge-moved")
     page_slug_changed.connect(_slug_changed, dispatch_uid="psg-edge-slug-changed")
     pre_delete.connect(_page_paths_changed, sender=Page, dispatch_uid="psg-edge-page-deleted")
+    revalidation.schedule_reached.connect(_schedule_reached, dispatch_uid="psg-edge-schedule")
     # Every model's saves and deletions, filtered by the snippet registry when they happen.
     post_save.connect(_snippet_changed, dispatch_uid="psg-edge-snippet-saved")
     pre_delete.connect(_snippet_changed, dispatch_uid="psg-edge-snippet-deleting")

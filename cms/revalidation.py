@@ -19,16 +19,21 @@ here names an app:
   `page.specific_class`); news adds its feeds for news pages and the news index.
 - `webhook_paths_for_snippet(instance)`: the paths that show a saved or deleted snippet.
 - `webhook_paths_for_site()`: the listings worth naming when something on every page changes.
+- `webhook_paths_for_clock(since, now)`: what the clock alone changed between the two moments
+  (events that ended: their pages and the events listing). The scheduler (`manage.py
+  run_scheduler`) sends `schedule_reached` each time it runs; webhooks and the cache tier listen.
 """
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import reduce
 from operator import or_
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q
+from django.dispatch import Signal
 from django.utils import timezone
 from wagtail import hooks
 from wagtail.documents import get_document_model
@@ -45,6 +50,11 @@ SITEMAP = "/sitemap.xml"
 PAGE_PATHS_HOOK = "webhook_paths_for_page"
 SNIPPET_PATHS_HOOK = "webhook_paths_for_snippet"
 SITE_PATHS_HOOK = "webhook_paths_for_site"
+CLOCK_PATHS_HOOK = "webhook_paths_for_clock"
+
+# Sent by the scheduler with `since` and `until`: the clock has moved on from one to the other, and
+# what it alone changes (an event ending) may show on the frontend.
+schedule_reached = Signal()
 
 # Shown on every page of the site: a change to one, or to a page one names, changes every page.
 SITE_WIDE_MODELS: tuple[type[Model], ...] = (NavigationMenu,)
@@ -239,3 +249,10 @@ def collection_paths(collection: Collection) -> Paths:
         get_image_model().objects.filter(collection__in=subtree),
         get_document_model().objects.filter(collection__in=subtree),
     )
+
+
+def clock_paths(since: datetime, until: datetime) -> Paths:
+    """What the clock alone changed between `since` and `until` (the apps' clock hooks), and home,
+    which lists what is upcoming; nothing when no hook names a path."""
+    hooked = unique(hooked_paths(CLOCK_PATHS_HOOK, since, until))
+    return Paths(unique([*hooked, HOME]) if hooked else [])

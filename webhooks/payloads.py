@@ -7,6 +7,7 @@ theirs through the Wagtail hooks described there (`webhook_paths_for_page`,
 """
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Model
@@ -25,6 +26,7 @@ SETTINGS_CHANGED = "settings.changed"
 IMAGE_CHANGED = "image.changed"
 DOCUMENT_CHANGED = "document.changed"
 MEDIA_PRIVACY_CHANGED = "media.privacy_changed"
+SCHEDULE_REACHED = "schedule.reached"
 
 HOME = revalidation.HOME
 SITEMAP = revalidation.SITEMAP
@@ -99,3 +101,14 @@ def settings_data(instance: Model) -> dict:
 def media_data(instance: Model, paths: revalidation.Paths) -> dict:
     """`data` for an image, a document or a collection: the live pages that show it."""
     return _object(instance, paths)
+
+
+def schedule_data(since: datetime, until: datetime, paths: revalidation.Paths) -> dict:
+    """`data` when the clock alone changed what the frontend shows (an event ended) between two
+    moments."""
+    return {
+        "since": since.isoformat(),
+        "until": until.isoformat(),
+        "scope": paths.scope,
+        "paths": paths.paths,
+    }

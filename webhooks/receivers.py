@@ -1,5 +1,6 @@
 """Which changes send a webhook: page publish, unpublish, move, delete and privacy; snippet and
-settings saves; images, documents and collections' privacy.
+settings saves; images, documents and collections' privacy; and what the clock alone changes
+(an event ending), when the scheduler says it has moved on (`schedule_reached`).
 
 Saving a draft sends nothing (no publish signal). Scheduled go-live and expiry (`publish_scheduled`)
 go through the same publish and unpublish actions, so they send page.published and page.unpublished.
@@ -101,11 +102,18 @@ def _collection_privacy_changed(sender, instance, **kwargs):
         send(payloads.MEDIA_PRIVACY_CHANGED, payloads.media_data(collection, paths))
 
 
+def _schedule_reached(sender, since, until, **kwargs):
+    paths = revalidation.clock_paths(since, until)
+    if paths.paths:
+        send(payloads.SCHEDULE_REACHED, payloads.schedule_data(since, until, paths))
+
+
 def connect():
     page_published.connect(_published, dispatch_uid="psg-webhook-published")
     page_unpublished.connect(_unpublished, dispatch_uid="psg-webhook-unpublished")
     post_page_move.connect(_moved, dispatch_uid="psg-webhook-moved")
     page_slug_changed.connect(_slug_changed, dispatch_uid="psg-webhook-slug-changed")
+    revalidation.schedule_reached.connect(_schedule_reached, dispatch_uid="psg-webhook-schedule")
     # Sender Page: Django sends pre_delete for the Page row of every deleted page, whatever its type.
     pre_delete.connect(_page_deleted, sender=Page, dispatch_uid="psg-webhook-page-deleted")
     # Every model's saves and deletions, filtered by the snippet registry when they happen.

@@ -4,12 +4,14 @@ item linking to an unpublished event, the pages using an edited image, a menu na
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 from wagtail.rich_text import RichText
 
 from cms.models import MenuItem, NavigationMenu
@@ -208,3 +210,36 @@ def test_finding_referrers_costs_the_same_for_one_or_thirty(site):
     assert len(found.pages) == 30 and found.site_wide
     # One more step through the menu (a snippet may be shown by pages); nothing per referrer.
     assert len(thirty) <= len(one) + 1, [q["sql"] for q in thirty.captured_queries]
+
+
+def test_a_document_edit_and_a_collection_made_private_name_the_pages_using_them(
+    admin_client, site, webhooks, commit
+):
+    home, _, _ = site
+    reports = Collection.get_first_root_node().add_child(name="Reports")
+    document = get_document_model().objects.create(
+        title="Annual report",
+        file=ContentFile(b"%PDF-1.4 report", name="annual-report.pdf"),
+        collection=reports,
+    )
+    StandardPageFactory(parent=home, slug="reports", body=[("document", {"document": document, "label": ""})])
+    webhooks.requests.clear()
+
+    with commit():
+        response = admin_client.post(
+            f"/admin/documents/edit/{document.id}/",
+            {"title": "Annual report 2026", "collection": reports.id, "tags": ""},
+        )
+        assert response.status_code == 302
+    with commit():
+        response = admin_client.post(
+            f"/admin/collections/{reports.id}/privacy/",
+            {"restriction_type": CollectionViewRestriction.LOGIN, "password": "", "groups": []},
+        )
+        assert response.status_code == 200
+
+    edited, private = webhooks.verified()
+    assert (edited["type"], edited["data"]["model"]) == ("document.changed", "wagtaildocs.Document")
+    assert edited["data"]["paths"] == ["/reports/", "/"]
+    assert (private["type"], private["data"]["model"]) == ("media.privacy_changed", "wagtailcore.Collection")
+    assert private["data"]["paths"] == ["/reports/", "/"]
