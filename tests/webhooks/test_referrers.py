@@ -13,10 +13,12 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 from wagtail.rich_text import RichText
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from cms.models import MenuItem, NavigationMenu
 from cms.revalidation import referrers
 from tests.factories import EventPageFactory, NewsPageFactory, StandardPageFactory
+from tests.testapp.models import Promo, StreamPage
 
 FEEDS = ["/feeds/news.rss", "/feeds/news.atom", "/feeds/news.json"]
 CONFERENCE_NEWS = "/news/peru-support-groups-annual-conference-on-5-november/"
@@ -243,3 +245,87 @@ def test_a_document_edit_and_a_collection_made_private_name_the_pages_using_them
     assert edited["data"]["paths"] == ["/reports/", "/"]
     assert (private["type"], private["data"]["model"]) == ("media.privacy_changed", "wagtailcore.Collection")
     assert private["data"]["paths"] == ["/reports/", "/"]
+
+
+def test_a_page_shown_through_a_snippet_is_named_with_the_pages_showing_the_snippet(site, webhooks, commit):
+    """Two steps: a promo snippet points at the event, and a page shows the promo."""
+    home, _, events_index = site
+    event = EventPageFactory(parent=events_index, slug="conference")
+    promo = Promo.objects.create(title="Come to the conference", page=event)
+    showing = StreamPage(title="Campaigns", slug="campaigns", promo=promo)
+    home.add_child(instance=showing)
+    showing.save_revision().publish()
+    webhooks.requests.clear()
+
+    with commit():
+        event.unpublish()
+    with commit():
+        promo.title = "Join us"
+        promo.save()
+
+    unpublished, snippet = webhooks.verified()
+    assert unpublished["data"]["paths"] == [
+        "/events/conference/",
+        "/events/",
+        "/",
+        "/campaigns/",
+        "/sitemap.xml",
+    ]
+    assert unpublished["data"]["scope"] == "pages"
+    assert (snippet["type"], snippet["data"]["model"]) == ("snippet.changed", "testapp.Promo")
+    assert snippet["data"]["paths"] == ["/", "/campaigns/"]
+
+
+def _news_form(page, body_html, *, publish):
+    form = nested_form_data(
+        {
+            "title": page.title,
+            "slug": page.slug,
+            "publication_date": "2026-11-20",
+            "topics": "",
+            "summary": "A statement.",
+            "main_image": "",
+            "body": streamfield([("paragraph", rich_text(body_html))]),
+            "comments": inline_formset([]),
+            "seo_title": "",
+            "search_description": "",
+            "go_live_at": "",
+            "expire_at": "",
+        }
+    )
+    if publish:
+        form["action-publish"] = "action-publish"
+    return form
+
+
+def test_a_link_published_in_the_admin_is_known_to_the_next_change_and_a_drafted_one_is_not(
+    admin_client, site, webhooks, commit
+):
+    _, news_index, events_index = site
+    event = EventPageFactory(parent=events_index, slug="conference")
+    published = NewsPageFactory(parent=news_index, slug="published-link", title="Published link")
+    drafted = NewsPageFactory(parent=news_index, slug="drafted-link", title="Drafted link")
+    link = f'<p>See <a linktype="page" id="{event.id}">the conference</a>.</p>'
+    with commit():
+        response = admin_client.post(
+            f"/admin/pages/{published.id}/edit/", _news_form(published, link, publish=True)
+        )
+        assert response.status_code == 302
+        response = admin_client.post(
+            f"/admin/pages/{drafted.id}/edit/", _news_form(drafted, link, publish=False)
+        )
+        assert response.status_code == 302
+    webhooks.requests.clear()
+
+    with commit():
+        assert admin_client.post(f"/admin/pages/{event.id}/unpublish/", {}).status_code == 302
+
+    [payload] = webhooks.verified()
+    # The draft's link is not live: the frontend shows the page without it.
+    assert payload["data"]["paths"] == [
+        "/events/conference/",
+        "/events/",
+        "/",
+        "/news/published-link/",
+        "/sitemap.xml",
+    ]
