@@ -12,8 +12,10 @@ through it is answered afresh. What is purged:
 - the paths content apps register with `register_purged_paths` (the news feeds and embed page);
 - media whose answer changed: an image's renditions, a document, the files of a collection whose
   privacy changed;
-- the frontend URL of a page published, unpublished, moved or deleted, for a CDN in front of the
-  frontend. (What Wagtail's frontend cache app would purge, the page's URL on the CMS, only
+- for a CDN in front of the frontend (FRONTEND_URL's host), the frontend URLs of every path the
+  publish webhooks name (cms/revalidation.py): a changed page, its listings, home, feeds, sitemap
+  and every live page referring to it; the pages using a changed image or document; the pages
+  showing a changed snippet. (What Wagtail's frontend cache app would purge, the page's URL on the CMS, only
   redirects to the frontend here and is never cached, so that app is not installed.)
 
 Purges go through wagtail.contrib.frontend_cache's backends (WAGTAILFRONTENDCACHE, built from the
@@ -23,6 +25,7 @@ CDN backends through Wagtail's purge task (run at once, or by a worker when TASK
 that does not answer costs a logged error, never the editor's save.
 """
 
+import datetime
 import http.client
 import logging
 import threading
@@ -43,11 +46,13 @@ from wagtail.contrib.frontend_cache.backends import BaseBackend, CloudfrontBacke
 from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Collection, CollectionViewRestriction, Page
+from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from cms import revalidation
 from cms.generation import bump_generation
-from cms.paths import frontend_url, path_for_url_path
+from cms.models import SiteSettings
+from cms.paths import frontend_url
 
 logger = logging.getLogger("api.edge_cache")
 
@@ -189,35 +194,75 @@ def purge(urls: Iterable[str]) -> None:
 
 
 # --- What a change alters beyond the GraphQL answers and the registered paths ---------------------
+#
+# The frontend paths are those the publish webhooks name (cms/revalidation.py): the page, its
+# listings, home, feeds and sitemap, and every live page that refers to it. They are worked out when
+# the signal fires, inside the change's transaction, while a deleted object's references still exist.
 
 
-def _page_paths_changed(sender: type[Model], instance: Page, **kwargs: Any) -> None:
-    if configured():
-        forget_after_commit(_frontend_urls(instance.url_path))
+def _purge_frontend(paths: Callable[[], revalidation.Paths]) -> None:
+    # Without FRONTEND_URL there is no host to purge them from, and nothing to work out.
+    if configured() and settings.FRONTEND_URL:
+        forget_after_commit(_frontend_urls(paths().paths))
 
 
-def _page_moved(
-    sender: type[Model], instance: Page, url_path_before: str, url_path_after: str, **kwargs: Any
-) -> None:
-    if configured():
-        forget_after_commit(_frontend_urls(url_path_before, url_path_after))
-
-
-def _slug_changed(sender: type[Model], instance: Page, instance_before: Page, **kwargs: Any) -> None:
-    if configured():
-        forget_after_commit(_frontend_urls(instance_before.url_path, instance.url_path))
-
-
-def _frontend_urls(*url_paths: str) -> list[str]:
-    urls = [frontend_url(path_for_url_path(url_path)) for url_path in url_paths]
-    # Without FRONTEND_URL there is no host to purge them from.
+def _frontend_urls(paths: Iterable[str]) -> list[str]:
+    urls = [frontend_url(path) for path in paths]
     return [url for url in urls if url and "://" in url]
 
 
+def _page_paths_changed(sender: type[Model], instance: Page, **kwargs: Any) -> None:
+    _purge_frontend(lambda: revalidation.page_paths(instance))
+
+
+def _page_moved(
+    sender: type[Model],
+    instance: Page,
+    parent_page_before: Page,
+    parent_page_after: Page,
+    url_path_before: str,
+    url_path_after: str,
+    **kwargs: Any,
+) -> None:
+    _purge_frontend(
+        lambda: revalidation.moved_paths(
+            instance, parent_page_before, parent_page_after, url_path_before, url_path_after
+        )
+    )
+
+
+def _slug_changed(sender: type[Model], instance: Page, instance_before: Page, **kwargs: Any) -> None:
+    parent = instance.get_parent()
+    _purge_frontend(
+        lambda: revalidation.moved_paths(
+            instance, parent, parent, instance_before.url_path, instance.url_path
+        )
+    )
+
+
+def _page_privacy_changed(sender: type[Model], instance: PageViewRestriction, **kwargs: Any) -> None:
+    page = Page.objects.filter(pk=instance.page_id).first() if configured() else None
+    if page is not None:
+        _purge_frontend(lambda: revalidation.privacy_paths(page))
+
+
+def _snippet_changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    if sender is SiteSettings:
+        _purge_frontend(revalidation.site_paths)
+    elif configured() and revalidation.is_snippet(sender):
+        _purge_frontend(lambda: revalidation.snippet_paths(instance))
+
+
 def _image_saved(sender: type[Model], instance: Any, **kwargs: Any) -> None:
-    # A rendition keeps its URL when its image moves into a restricted collection.
     if configured():
+        # A rendition keeps its URL when its image moves into a restricted collection.
         forget_after_commit(cms_url(rendition.url) for rendition in instance.renditions.only("file"))
+        _purge_frontend(lambda: revalidation.media_paths([instance]))
+
+
+def _media_deleting(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    # Before the row goes, while the pages using it are still in the reference index.
+    _purge_frontend(lambda: revalidation.media_paths([instance]))
 
 
 def _rendition_deleted(sender: type[Model], instance: Any, **kwargs: Any) -> None:
@@ -228,6 +273,11 @@ def _rendition_deleted(sender: type[Model], instance: Any, **kwargs: Any) -> Non
 def _document_changed(sender: type[Model], instance: Any, **kwargs: Any) -> None:
     if configured():
         forget_after_commit([cms_url(instance.url)])
+
+
+def _document_saved(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    _document_changed(sender, instance)
+    _purge_frontend(lambda: revalidation.media_paths([instance]))
 
 
 def _collection_privacy_changed(
@@ -241,6 +291,16 @@ def _collection_privacy_changed(
         get_image_model().get_rendition_model().objects.filter(image__collection__in=subtree).only("file")
     )
     forget_after_commit(cms_url(item.url) for item in [*documents, *renditions])
+    _purge_frontend(lambda: revalidation.collection_paths(instance.collection))
+
+
+def _schedule_reached(sender: Any, since: datetime.datetime, until: datetime.datetime, **kwargs: Any) -> None:
+    # Nothing was saved, so no content change purged: an ended event leaves the upcoming listings of
+    # GraphQL answers and the frontend's pages.
+    paths = revalidation.clock_paths(since, until) if configured() else None
+    if paths is not None and paths.paths:
+        forget_after_commit()
+        _purge_frontend(lambda: paths)
 
 
 def connect() -> None:
@@ -249,17 +309,28 @@ def connect() -> None:
     post_page_move.connect(_page_moved, dispatch_uid="psg-edge-moved")
     page_slug_changed.connect(_slug_changed, dispatch_uid="psg-edge-slug-changed")
     pre_delete.connect(_page_paths_changed, sender=Page, dispatch_uid="psg-edge-page-deleted")
+    revalidation.schedule_reached.connect(_schedule_reached, dispatch_uid="psg-edge-schedule")
+    # Every model's saves and deletions, filtered by the snippet registry when they happen.
+    post_save.connect(_snippet_changed, dispatch_uid="psg-edge-snippet-saved")
+    pre_delete.connect(_snippet_changed, dispatch_uid="psg-edge-snippet-deleting")
     image_model = get_image_model()
     post_save.connect(_image_saved, sender=image_model, dispatch_uid="psg-edge-image")
+    pre_delete.connect(_media_deleting, sender=image_model, dispatch_uid="psg-edge-image-deleting")
     post_delete.connect(
         _rendition_deleted, sender=image_model.get_rendition_model(), dispatch_uid="psg-edge-rendition"
     )
+    document_model = get_document_model()
+    post_save.connect(_document_saved, sender=document_model, dispatch_uid="psg-edge-doc-saved")
+    pre_delete.connect(_media_deleting, sender=document_model, dispatch_uid="psg-edge-doc-deleting")
+    post_delete.connect(_document_changed, sender=document_model, dispatch_uid="psg-edge-doc-deleted")
     for signal in (post_save, post_delete):
-        signal.connect(
-            _document_changed, sender=get_document_model(), dispatch_uid=f"psg-edge-doc-{signal!r}"
-        )
         signal.connect(
             _collection_privacy_changed,
             sender=CollectionViewRestriction,
             dispatch_uid=f"psg-edge-privacy-{signal!r}",
+        )
+        signal.connect(
+            _page_privacy_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"psg-edge-page-privacy-{signal!r}",
         )

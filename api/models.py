@@ -50,7 +50,14 @@ class PersistedQuery(models.Model):
     )
     document = models.TextField(help_text="The GraphQL document, exactly as the build hashed it.")
     operation_name = models.CharField(max_length=255, blank=True)
+    source = models.CharField(
+        max_length=255, blank=True, help_text="Where it was loaded from: the manifest's file name, and how."
+    )
     loaded_at = models.DateTimeField(auto_now_add=True)
+    # Written when a request reads the operation from the database, which it does again only once the
+    # cache has dropped it (GRAPHQL_PERSISTED_QUERY_TTL): a use at most that long ago, never a write
+    # per request.
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "persisted query"
@@ -59,3 +66,8 @@ class PersistedQuery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation_name or 'anonymous'} ({self.sha256_hash[:12]}…)"
+
+    @property
+    def name(self) -> str:
+        """The operation's name, or "(anonymous)"."""
+        return self.operation_name or "(anonymous)"

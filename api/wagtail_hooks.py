@@ -1,5 +1,6 @@
 """Admin: “API keys” under Settings, for superusers only: the keys trusted frontends send (named,
-with their own rate limit), each shown once when made, revocable; api/api_keys.py checks them."""
+with their own rate limit), each shown once when made, revocable; api/api_keys.py checks them.
+And “Persisted queries”, the frontend build's allowlist (api/persisted_admin.py)."""
 
 from typing import Any
 
@@ -18,6 +19,7 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from api import api_keys
 from api.models import ApiKey
+from api.persisted_admin import PersistedQueryViewSet
 
 
 class ApiKeyPolicy(ModelPermissionPolicy):
@@ -133,3 +135,8 @@ class ApiKeyViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_api_keys_admin() -> ApiKeyViewSet:
     return ApiKeyViewSet("api_keys")
+
+
+@hooks.register("register_admin_viewset")
+def register_persisted_queries_admin() -> PersistedQueryViewSet:
+    return PersistedQueryViewSet("persisted_queries")

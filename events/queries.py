@@ -24,6 +24,11 @@ def upcoming_events(now=None):
     return events().filter(_not_ended(now)).order_by("starts_at", "pk")
 
 
+def ended_between(since, now):
+    """The public events that were upcoming at `since` and are past at `now`."""
+    return events().filter(_not_ended(since)).exclude(_not_ended(now))
+
+
 def next_listing_change(now):
     """When the clock alone next moves an event from upcoming to past: the next end, or the turn of
     London's day (an event with no announced end stops being upcoming then), whichever is first."""

@@ -25,7 +25,7 @@ from api.visibility import CLOCK_TRANSITIONS_HOOK
 from cms.dashboard import may_explore_pages, visible_to
 from cms.publishing_status import GoLiveColumn, GoLiveListingMixin, PublishingStatusFilter
 from events.models import EventIndexPage, EventPage, Venue
-from events.queries import next_listing_change, upcoming_events
+from events.queries import ended_between, next_listing_change, upcoming_events
 from events.schema import EventPageType, EventsQuery
 from webhooks.paths import listing_path, live_paths
 
@@ -174,6 +174,14 @@ def events_at_a_venue(instance):
 
 # An explicit order: hooks otherwise run in import order, which a test run can change; the
 # site-wide listings come news first, then events, before any other app's paths.
+@hooks.register("webhook_paths_for_clock")
+def events_that_ended(since, now):
+    """Events the clock moved from upcoming to past: their pages and the listing (home's listing of
+    upcoming events is named with every such change)."""
+    pages = ended_between(since, now)
+    return [*live_paths(pages), listing_path(EventIndexPage)] if pages.exists() else []
+
+
 @hooks.register("webhook_paths_for_site", order=-1)
 def events_listing():
     return [listing_path(EventIndexPage)]

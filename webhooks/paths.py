@@ -1,4 +1,4 @@
-"""Frontend paths for the content apps' webhook hooks (payloads.py calls them)."""
+"""Frontend paths for the content apps' webhook hooks (cms/revalidation.py calls them)."""
 
 from wagtail.models import Page
 from wagtail.query import PageQuerySet

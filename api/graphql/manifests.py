@@ -12,13 +12,17 @@ An operation is accepted only if its hash is the SHA-256 of its document (what c
 document would run here: within every limit, valid against the schema, queries only.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.db import transaction
+from django.utils.module_loading import import_string
 from graphql import GraphQLError, OperationDefinitionNode, parse
 
 from api.graphql.inputs import BadJSON, load_json
-from api.graphql.persisted import HASH, document_hash
-from api.graphql.view import query_refusal
+from api.graphql.persisted import HASH, document_hash, forget_loaded
+from api.models import PersistedQuery
+from cms.generation import bump_generation
 
 APOLLO_FORMAT = "apollo-persisted-query-manifest"
 
@@ -106,10 +110,18 @@ def _check(where: str, sha256_hash: object, document: object, operation_type: ob
         )
     if operation_type != "query":
         return Refused(where, f"it is a {str(operation_type)[:20]}: this API serves queries only.")
-    reason = query_refusal(document)
+    reason = _query_refusal(document)
     if reason is not None:
         return Refused(where, reason)
     return Operation(sha256_hash.lower(), document, _operation_names(document))
+
+
+def _query_refusal(document: str) -> str | None:
+    # Looked up when a manifest is checked, not imported with this module: the view's import
+    # assembles the schema from every wagtail_hooks module, and one of them (the admin's upload,
+    # api/persisted_admin.py) imports this module.
+    refusal: Callable[[str], str | None] = import_string("api.graphql.view.query_refusal")
+    return refusal(document)
 
 
 def _operation_names(document: str) -> str:
@@ -123,3 +135,48 @@ def _operation_names(document: str) -> str:
         if isinstance(definition, OperationDefinitionNode) and definition.name is not None
     ]
     return ", ".join(names)[:255]
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What loading operations changed: those added, the hashes already loaded and those removed."""
+
+    added: list[Operation]
+    known: set[str]
+    removed: list[str]
+
+
+def store(operations: Iterable[Operation], *, replace: bool = False, source: str = "") -> Stored:
+    """Keep checked `operations` in the allowlist (those already there stay as they are); with
+    `replace`, remove every loaded operation not among them. `source` says where the new ones came
+    from. `manage.py load_persisted_queries` and the admin's upload both load through here."""
+    listed = {operation.sha256_hash: operation for operation in operations}
+    with transaction.atomic():
+        known = set(
+            PersistedQuery.objects.filter(sha256_hash__in=listed).values_list("sha256_hash", flat=True)
+        )
+        added = [operation for sha256_hash, operation in listed.items() if sha256_hash not in known]
+        PersistedQuery.objects.bulk_create(
+            PersistedQuery(
+                sha256_hash=operation.sha256_hash,
+                document=operation.document,
+                operation_name=operation.operation_name,
+                source=source[:255],
+            )
+            for operation in added
+        )
+        removed: list[str] = []
+        if replace:
+            stale = PersistedQuery.objects.exclude(sha256_hash__in=listed)
+            removed = list(stale.values_list("sha256_hash", flat=True))
+            stale.delete()
+    if removed:
+        forget(removed)
+    return Stored(added, known, removed)
+
+
+def forget(hashes: list[str]) -> None:
+    """After operations left the allowlist: their cached copies dropped, and their answers too (a new
+    content generation retires what the response cache and the fast path keep under the current one)."""
+    forget_loaded(hashes)
+    bump_generation()

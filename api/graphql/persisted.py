@@ -34,6 +34,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils import timezone
 from wagtail import hooks
 
 from api.graphql.errors import RequestError
@@ -163,6 +164,7 @@ def _from_database(sha256_hash: str) -> str | None:
         document: str = PersistedQuery.objects.values_list("document", flat=True).get(sha256_hash=sha256_hash)
     except PersistedQuery.DoesNotExist:
         return None
+    PersistedQuery.objects.filter(sha256_hash=sha256_hash).update(last_used_at=timezone.now())
     cache.set(LOADED_KEY + sha256_hash, document, timeout=settings.GRAPHQL_PERSISTED_QUERY_TTL)
     return document
 

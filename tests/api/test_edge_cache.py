@@ -18,6 +18,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Collection, CollectionViewRestriction
+from wagtail.rich_text import RichText
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from cms.generation import current_generation
@@ -279,8 +280,11 @@ def test_cdns_get_the_urls_of_their_hosts_and_only_the_prefixes_they_understand(
         response = admin_client.post(f"/admin/pages/{page.id}/edit/", form)
     assert response.status_code == 302
     cms = {f"http://testserver{path}" for path in CONTENT_PATHS}
-    # The old address and the new.
-    frontend = {"https://frontend.test/news/statement/", "https://frontend.test/news/statement-revised/"}
+    # The old address and the new, and what the webhooks name with them: the listing, home, the feeds
+    # and the sitemap.
+    paths = ["/news/statement/", "/news/statement-revised/", "/news/", "/", "/sitemap.xml"]
+    paths += ["/feeds/news.rss", "/feeds/news.atom", "/feeds/news.json"]
+    frontend = {f"https://frontend.test{path}" for path in paths}
     assert set(CDN_PURGES["cloudfront"]) == cms
     assert set(CDN_PURGES["cloudflare"]) == (cms - {"http://testserver/graphql*"}) | frontend
 
@@ -301,3 +305,25 @@ def test_image_uploads_purge_nothing_but_the_content(
         )
     assert response.status_code == 302
     assert varnish.paths == CONTENT_PATHS
+
+
+def test_a_cdn_in_front_of_the_frontend_forgets_the_pages_linking_to_an_unpublished_page(
+    admin_client, news_index, settings, django_capture_on_commit_callbacks
+):
+    CDN_PURGES["cloudflare"].clear()
+    settings.WAGTAILFRONTENDCACHE = {
+        "cloudflare": {
+            "BACKEND": f"{__name__}.RecordingCloudflare",
+            "ZONEID": "zone",
+            "BEARER_TOKEN": "token",
+            "HOSTNAMES": ["frontend.test"],
+        }
+    }
+    event = NewsPageFactory(parent=news_index, title="Conference", slug="conference")
+    link = f'<p>Come to <a linktype="page" id="{event.id}">the conference</a>.</p>'
+    NewsPageFactory(parent=news_index, slug="linking", body=[("paragraph", RichText(link))])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/admin/pages/{event.id}/unpublish/", {})
+    assert response.status_code == 302
+    assert "https://frontend.test/news/linking/" in CDN_PURGES["cloudflare"]
+    assert "https://frontend.test/news/conference/" in CDN_PURGES["cloudflare"]

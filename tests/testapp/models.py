@@ -1,7 +1,10 @@
-"""A page with two StreamFields whose blocks nest choosers in lists and structs."""
+"""A page with two StreamFields whose blocks nest choosers in lists and structs, and a snippet that
+points at a page and is shown by the pages that choose it."""
 
+from django.db import models
 from wagtail import blocks
 from wagtail.fields import StreamField
+from wagtail.snippets.models import register_snippet
 
 from api.graphql.fields import graphql_field
 from cms.block_graphql import BlockField, ChildField
@@ -35,6 +38,19 @@ class GalleryBlock(blocks.StructBlock):
         graphql_description = "A row of images."
 
 
+@register_snippet
+class Promo(models.Model):
+    """A snippet pointing at a page: the pages showing it refer to that page two steps away."""
+
+    title = models.CharField(max_length=100)
+    page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self):
+        return self.title
+
+
 class StreamPage(BasePage):
     """A page whose body nests choosers and which has a second StreamField beside it."""
 
@@ -42,6 +58,8 @@ class StreamPage(BasePage):
     sidebar = StreamField(
         [("note", blocks.RichTextBlock(features=RICH_TEXT_FEATURES)), ("button", ButtonBlock())], blank=True
     )
+
+    promo = models.ForeignKey(Promo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     parent_page_types = []
 

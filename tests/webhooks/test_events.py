@@ -43,6 +43,7 @@ def test_publish_sends_a_signed_page_published(site, webhooks, commit):
         "pageId": page.id,
         "pageType": "NewsPage",
         "title": "Oil spill",
+        "scope": "pages",
         "paths": ["/news/oil-spill/", "/news/", "/", *FEEDS, "/sitemap.xml"],
     }
     [row] = WebhookDelivery.objects.all()
@@ -138,6 +139,7 @@ def test_delete_sends_the_paths_the_page_had(site, webhooks, commit):
             "pageId": page_id,
             "pageType": "NewsPage",
             "title": "Old story",
+            "scope": "pages",
             "paths": ["/news/old-story/", "/news/", "/", *FEEDS, "/sitemap.xml"],
         },
     }

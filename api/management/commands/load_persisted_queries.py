@@ -4,12 +4,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
-from api.graphql.manifests import ManifestError, Operation, Refused, read_manifest
-from api.graphql.persisted import forget_loaded
-from api.models import PersistedQuery
-from cms.generation import bump_generation
+from api.graphql.manifests import ManifestError, Operation, Refused, read_manifest, store
 
 
 class Command(BaseCommand):
@@ -43,28 +39,11 @@ class Command(BaseCommand):
         if options["check"]:
             self.stdout.write(self.style.SUCCESS(f"{len(operations)} operation(s) checked; nothing loaded."))
             return
-        with transaction.atomic():
-            listed = PersistedQuery.objects.filter(sha256_hash__in=operations)
-            known = set(listed.values_list("sha256_hash", flat=True))
-            new = [operation for sha256_hash, operation in operations.items() if sha256_hash not in known]
-            PersistedQuery.objects.bulk_create(
-                PersistedQuery(
-                    sha256_hash=operation.sha256_hash,
-                    document=operation.document,
-                    operation_name=operation.operation_name,
-                )
-                for operation in new
-            )
-            removed: list[str] = []
-            if options["replace"]:
-                stale = PersistedQuery.objects.exclude(sha256_hash__in=operations)
-                removed = list(stale.values_list("sha256_hash", flat=True))
-                stale.delete()
-        if removed:
-            forget_loaded(removed)
-            # Answers to the removed operations sit in the response cache and the fast path under
-            # the current generation: a new one retires them.
-            bump_generation()
+        sources = ", ".join(Path(path).name for path in options["manifests"])
+        stored = store(
+            operations.values(), replace=options["replace"], source=f"{sources} (load_persisted_queries)"
+        )
+        new, known, removed = stored.added, stored.known, stored.removed
         for operation in new:
             self.stdout.write(f"  added {operation.operation_name or '(anonymous)'} {operation.sha256_hash}")
         summary = f"{len(operations)} operation(s) listed: {len(new)} added, {len(known)} already loaded"

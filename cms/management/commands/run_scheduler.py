@@ -4,16 +4,28 @@ A long-lived process rather than `manage.py publish_scheduled` started anew each
 container needs no cron, and Django starts once. The publish webhooks a scheduled go-live or
 expiry triggers are queued in the database like any other (webhooks/tasks.py) and delivered by the
 `worker` service, so nothing is lost when this process stops.
+
+Each run also says how far the clock has moved since the last (`schedule_reached`): what the clock
+alone changes, with nothing saved (an event ending leaves the upcoming listings), is then named in
+a webhook and purged from the cache tier. The last moment checked is kept in the cache, so a
+restart catches up on what it missed while it was away (unless the cache lost it meanwhile).
 """
 
 import logging
 import time
 
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from cms.revalidation import schedule_reached
 
 logger = logging.getLogger("cms.scheduler")
+
+# The moment the clock was last checked up to.
+CHECKED_KEY = "scheduler:clock-checked-until"
 
 
 class Command(BaseCommand):
@@ -34,7 +46,19 @@ class Command(BaseCommand):
             except Exception:
                 # The database may be away for a moment; the next run catches up.
                 logger.exception("publish_scheduled failed")
+            try:
+                self._clock_moved()
+            except Exception:
+                logger.exception("The clock's changes were not sent")
             done += 1
             if options["iterations"] and done >= options["iterations"]:
                 return
             time.sleep(max(0.0, options["interval"] - (time.monotonic() - started)))
+
+    @staticmethod
+    def _clock_moved() -> None:
+        until = timezone.now()
+        since = cache.get(CHECKED_KEY)
+        if since is not None and since < until:
+            schedule_reached.send(sender=Command, since=since, until=until)
+        cache.set(CHECKED_KEY, until, timeout=None)
