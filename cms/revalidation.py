@@ -145,7 +145,8 @@ def referrers(*groups: Sequence[Model] | Any) -> Referrers:
 
 def _public_pages(ids: set[str]) -> list[tuple[str, type[Page]]]:
     """(url_path, specific class) of the pages among `ids` that anonymous visitors may see: live,
-    in date, not restricted, under no unpublished ancestor; in url_path order."""
+    in date, not restricted, under no unpublished or out-of-date ancestor (as
+    `api.visibility.public_pages` decides); in url_path order."""
     if not ids:
         return []
     now = timezone.now()
@@ -160,7 +161,8 @@ def _public_pages(ids: set[str]) -> list[tuple[str, type[Page]]]:
     )
     steplen = Page.steplen
     ancestors = {path[:end] for path, _, _ in rows for end in range(steplen * 2, len(path), steplen)}
-    hidden = set(Page.objects.filter(path__in=ancestors).exclude(live=True).values_list("path", flat=True))
+    hiding = Q(live=False) | Q(expire_at__lte=now) | Q(go_live_at__gt=now)
+    hidden = set(Page.objects.filter(hiding, path__in=ancestors).values_list("path", flat=True))
     pages = []
     for path, url_path, type_id in rows:
         if any(path.startswith(ancestor) for ancestor in hidden):

@@ -1,6 +1,7 @@
 """A change names every live page that refers to what changed (Wagtail's reference index): the news
 item linking to an unpublished event, the pages using an edited image, a menu naming a page."""
 
+import datetime
 import io
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
@@ -66,6 +68,10 @@ def test_only_live_public_referrers_are_named(site, webhooks, commit):
     PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
     hidden_section = StandardPageFactory(parent=home, slug="archive", live=False)
     _linking(hidden_section, "archived-link", event)
+    past = timezone.now() - datetime.timedelta(days=1)
+    _linking(news_index, "expired-link", event, expire_at=past)
+    expired_section = StandardPageFactory(parent=home, slug="campaign-2015", expire_at=past)
+    _linking(expired_section, "campaign-link", event)
     webhooks.requests.clear()
 
     with commit():
