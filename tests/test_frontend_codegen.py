@@ -212,3 +212,24 @@ def test_tsc_rejects_what_the_types_forbid(generated, tmp_path):
     assert result.returncode != 0
     assert '"SIDEWAYS"' in result.stdout, result.stdout
     assert '"TableBlock"' in result.stdout, result.stdout
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_codegen_pointed_at_the_development_server(generated, live_server):
+    """Where introspection is on, codegen can read the schema from the URL instead of the file."""
+    directory, from_file = generated
+    config = guide_codegen_config().replace(
+        'schema: "schema.graphql"', f'schema: "{live_server.url}/graphql/"'
+    )
+    assert config != guide_codegen_config()
+    (directory / "codegen.url.ts").write_text(
+        config.replace("src/generated/graphql.ts", "src/url/graphql.ts")
+    )
+    try:
+        _run(
+            [NODE_MODULES / ".bin" / "graphql-codegen", "--config", "codegen.url.ts"], directory, timeout=300
+        )
+        from_url = (directory / "src" / "url" / "graphql.ts").read_text(encoding="utf-8")
+    finally:
+        shutil.rmtree(directory / "src" / "url", ignore_errors=True)
+    assert from_url == from_file
