@@ -57,6 +57,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every later middleware, view and log line sees the request id (cms/request_id.py).
     "cms.request_id.RequestIdMiddleware",
+    # A disallowed Host or too many parameters on /graphql/: the API's JSON 400 even with DEBUG on
+    # (api/malformed_requests.py).
+    "api.malformed_requests.GraphQLBadRequestMiddleware",
     # Before whitenoise, so static files carry it too (api/resource_policy.py).
     "api.resource_policy.CrossOriginResourcePolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
