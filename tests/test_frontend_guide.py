@@ -537,3 +537,30 @@ def test_preview_of_a_new_page_answers_its_id(gql):
     response = gql.post("query ($token: String!) { preview(token: $token) { id path } }", {"token": token})
     assert response.status_code == 200, response.json()
     assert response.json()["data"]["preview"] == {"id": "preview", "path": "/news/a-page-never-saved/"}
+
+
+def test_the_endpoint_answers_without_its_trailing_slash(client, gql):
+    """What the guide says under "Endpoint and requests": `/graphql` is `/graphql/`, no redirect."""
+    assert "`/graphql`, without the trailing slash, answers exactly the same" in GUIDE.read_text(
+        encoding="utf-8"
+    )
+    query = "query NewsTopics { newsTopics { name slug count } }"
+    body = json.dumps({"query": query})
+    with_slash = client.post("/graphql/", body, content_type="application/json")
+    without = client.post("/graphql", body, content_type="application/json")
+    assert without.status_code == 200, without.content
+    assert without.json() == with_slash.json() and without.json()["data"]["newsTopics"]
+    assert client.get("/graphql", {"query": query}).json() == with_slash.json()
+
+
+def test_srcset_lists_each_width_once_and_never_past_the_original(gql):
+    """What the guide says under "Images": no candidate wider than the original, none twice."""
+    guide = GUIDE.read_text(encoding="utf-8")
+    assert "1600w" not in guide
+    data = gql(
+        "query ($path: String!) { page(path: $path) { ... on NewsPage { mainImage { width srcset } } } }",
+        {"path": PREVIEWED_PATH},
+    )
+    image = data["page"]["mainImage"]
+    widths = [int(candidate.rsplit(" ", 1)[1].rstrip("w")) for candidate in image["srcset"].split(", ")]
+    assert widths == [400, 800, 1200] and image["width"] == 1200
