@@ -46,6 +46,8 @@ lock: $(VENV)/.dev
 		--custom-compile-command "make lock" --group dev -c requirements/runtime.txt -o requirements/dev.txt
 
 ## Demo on SQLite (or DATABASE_URL): migrate, load PSG's content, print the admin login, serve.
+## Links the CMS writes to itself (WAGTAILADMIN_BASE_URL) name the port served, unless set already.
+run: export WAGTAILADMIN_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install-runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_content

@@ -13,7 +13,13 @@ import logging
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
-from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import (
+    BadRequest,
+    DisallowedHost,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+)
 from django.http import HttpRequest, HttpResponse
 from django.views import defaults
 
@@ -80,6 +86,29 @@ class MalformedRequestMiddleware:
         return self.get_response(request)
 
 
+class GraphQLBadRequestMiddleware:
+    """A Host this server does not serve, or too many parameters, on /graphql/: the API's JSON 400.
+
+    Django turns these into handler400's answer (JSON here) only with DEBUG off; with DEBUG on, as
+    under `make run`, it answers its HTML debug page, which no GraphQL client can read. Run first,
+    before any middleware asks for the host or the parameters. Other paths keep Django's answers.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if is_graphql(request):
+            try:
+                request.get_host()
+                request.GET  # noqa: B018 (parsed here, where a refusal can still be JSON)
+            except (SuspiciousOperation, BadRequest) as exc:
+                # Where Django logs them, so the same logging settings apply.
+                logging.getLogger(f"django.security.{exc.__class__.__name__}").error(str(exc))
+                return refusal(request, _message(exc))
+        return self.get_response(request)
+
+
 # What Django's SuspiciousOperation and BadRequest cases mean to a client, without echoing input.
 _MESSAGES = (
     (DisallowedHost, "The Host header names a host this server does not serve."),
@@ -88,11 +117,14 @@ _MESSAGES = (
 )
 
 
+def _message(exception: Exception) -> str:
+    return next(
+        (text for kind, text in _MESSAGES if isinstance(exception, kind)), "The request is malformed."
+    )
+
+
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler400: on /graphql/ the API's JSON error (a disallowed Host, too many fields, …)."""
     if not is_graphql(request):
         return defaults.bad_request(request, exception)
-    message = next(
-        (text for kind, text in _MESSAGES if isinstance(exception, kind)), "The request is malformed."
-    )
-    return refusal(request, message)
+    return refusal(request, _message(exception))

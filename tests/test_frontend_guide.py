@@ -3,6 +3,7 @@
 The guide's conventions (stated at its top, parsed here exactly):
 
 * a runnable query is a fenced block with the info string ``graphql``, one named operation;
+* a ``graphql`` block of fragments alone is shared: a query that spreads one is run with it;
 * its variables are a ``json`` block after it whose first line is ``// variables``;
 * an excerpt of the answer is a ``json`` block whose first line is ``// response (excerpt)``, or
   ``// response (excerpt), HTTP 400`` for an example that shows an error. One query may have several
@@ -32,6 +33,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from graphql import (
     FragmentDefinitionNode,
+    FragmentSpreadNode,
     InlineFragmentNode,
     OperationDefinitionNode,
     build_schema,
@@ -101,6 +103,44 @@ class GuideQuery:
     line: int
     name: str = ""
     examples: list[Example] = field(default_factory=list)
+    fragments: list[str] = field(default_factory=list)  # the shared fragments it spreads
+
+    @property
+    def document(self):
+        """What is sent: the query and the shared fragments it spreads, as codegen reads them."""
+        return "\n".join([self.text, *self.fragments])
+
+
+@dataclass
+class GuideFragment:
+    text: str
+    line: int
+    name: str
+
+
+def _spread_names(text):
+    names = set()
+
+    class Spreads(Visitor):
+        def enter_fragment_spread(self, node: FragmentSpreadNode, *_args):
+            names.add(node.name.value)
+
+    visit(parse(text), Spreads())
+    return names
+
+
+def parse_fragments(text):
+    """The guide's shared fragments: `graphql` blocks holding fragment definitions only."""
+    fragments = []
+    for match in FENCE_RE.finditer(text):
+        if match.group(1).strip() != "graphql":
+            continue
+        definitions = parse(match.group(2)).definitions
+        if all(isinstance(d, FragmentDefinitionNode) for d in definitions):
+            line = text.count("\n", 0, match.start()) + 1
+            assert len(definitions) == 1, f"line {line}: one shared fragment per block (one file each)"
+            fragments.append(GuideFragment(match.group(2), line, definitions[0].name.value))
+    return fragments
 
 
 def _annotated_json(body, line):
@@ -115,10 +155,13 @@ def _annotated_json(body, line):
 def parse_guide(text):
     """The guide's queries in order, each with its examples (variables, excerpt, expected status)."""
     queries = []
+    shared = {fragment.name: fragment for fragment in parse_fragments(text)}
     pending = None  # (variables, line) waiting for their response excerpt
     for match in FENCE_RE.finditer(text):
         info, body = match.group(1).strip(), match.group(2)
         line = text.count("\n", 0, match.start()) + 1
+        if info == "graphql" and line in {fragment.line for fragment in shared.values()}:
+            continue
         if info == "graphql":
             assert pending is None, f"line {pending[1]}: variables without a response excerpt"
             queries.append(GuideQuery(text=body, line=line))
@@ -144,10 +187,21 @@ def parse_guide(text):
         assert len(operations) == 1, f"line {query.line}: one operation per block"
         assert operations[0].name, f"line {query.line}: name the operation (codegen needs it)"
         query.name = operations[0].name.value
+        defined = {
+            d.name.value for d in parse(query.text).definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        needed, seen = _spread_names(query.text) - defined, []
+        while needed:
+            name = needed.pop()
+            assert name in shared, f"line {query.line}: `...{name}` is defined nowhere in the guide"
+            seen.append(name)
+            needed |= _spread_names(shared[name].text) - defined - set(seen)
+        query.fragments = [shared[name].text for name in sorted(seen)]
     return queries
 
 
 QUERIES = parse_guide(GUIDE.read_text(encoding="utf-8"))
+FRAGMENTS = parse_fragments(GUIDE.read_text(encoding="utf-8"))
 EXAMPLES = [
     pytest.param(query, example, id=query.name if len(query.examples) == 1 else f"{query.name}-{n}")
     for query in QUERIES
@@ -335,7 +389,7 @@ def test_guide_covers_every_page_of_the_site():
 
 def test_fragment_names_are_unique_across_the_guide():
     # graphql-codegen reads every document together: two fragments of one name clash.
-    names = [
+    names = [fragment.name for fragment in FRAGMENTS] + [
         definition.name.value
         for query in QUERIES
         for definition in parse(query.text).definitions
@@ -350,7 +404,7 @@ def test_guide_queries_validate_against_the_committed_schema():
     for query in QUERIES:
         if not any(example.status == 200 for example in query.examples):
             continue  # an example of an error, not for src/ (the guide says so)
-        errors = validate(schema, parse(query.text))
+        errors = validate(schema, parse(query.document))
         assert not errors, f"{query.name} (line {query.line}): {[e.message for e in errors]}"
 
 
@@ -365,8 +419,40 @@ def test_news_item_query_has_a_fragment_for_every_block_type():
             if node.type_condition:
                 conditions.add(node.type_condition.name.value)
 
-    visit(parse(news_item.text), Conditions())
+    visit(parse(news_item.document), Conditions())
     assert block_types <= conditions, block_types - conditions
+
+
+def test_every_body_spreads_the_one_shared_fragment():
+    """Three selections of one body would be three generated types no component could share."""
+    assert [fragment.name for fragment in FRAGMENTS] == ["BodyBlocks"]
+    bodies = []
+
+    class Bodies(Visitor):
+        def enter_field(self, node, *_args):
+            if node.name.value == "body":
+                bodies.append([(type(s).__name__, s.name.value) for s in node.selection_set.selections])
+
+    for query in QUERIES:
+        visit(parse(query.text), Bodies())
+    assert len(bodies) >= 4  # news item, event, standing page, preview
+    assert all(selections == [("FragmentSpreadNode", "BodyBlocks")] for selections in bodies), bodies
+
+
+def test_typename_wherever_a_type_is_branched_on():
+    """Codegen's unions are told apart by `__typename` only where the selection asks for it."""
+    missing = []
+
+    class Branches(Visitor):
+        def enter_selection_set(self, node, *_args):
+            branches = [s for s in node.selections if isinstance(s, InlineFragmentNode) and s.type_condition]
+            names = {s.name.value for s in node.selections if s.kind == "field" and not s.alias}
+            if branches and "__typename" not in names:
+                missing.append([b.type_condition.name.value for b in branches])
+
+    for text in [query.text for query in QUERIES] + [fragment.text for fragment in FRAGMENTS]:
+        visit(parse(text), Branches())
+    assert not missing, missing
 
 
 def test_codegen_config_reads_the_committed_schema_and_maps_every_custom_scalar():
@@ -377,7 +463,8 @@ def test_codegen_config_reads_the_committed_schema_and_maps_every_custom_scalar(
     )
     assert 'schema: "schema.graphql"' in config
     assert 'documents: "src/**/*.graphql"' in config
-    assert 'plugins: ["typescript", "typescript-operations"]' in config
+    # typescript-operations 5+ writes the enums it needs: with "typescript" too, each is declared twice.
+    assert 'plugins: ["typescript-operations"]' in config
     schema = build_schema(SCHEMA_SDL.read_text(encoding="utf-8"))
     custom = {
         name for name, t in schema.type_map.items() if is_scalar_type(t) and not is_specified_scalar_type(t)
@@ -390,7 +477,7 @@ def test_codegen_config_reads_the_committed_schema_and_maps_every_custom_scalar(
 @pytest.mark.parametrize(("query", "example"), EXAMPLES)
 def test_guide_example(request, gql, settings, query, example):
     variables = prepare(query, example, settings)
-    response = gql.post(query.text, variables or None)
+    response = gql.post(query.document, variables or None)
     payload = response.json()
     dump(request, query, example, payload)
     where = f"{query.name}, response excerpt at docs/frontend.md line {example.line}"
@@ -411,10 +498,10 @@ def test_get_answers_like_post(client, gql):
     query, example = next(
         (q, e) for q in QUERIES for e in q.examples if e.variables and e.status == 200 and q.name != "Preview"
     )
-    params = {"query": query.text, "variables": json.dumps(example.variables)}
+    params = {"query": query.document, "variables": json.dumps(example.variables)}
     response = client.get("/graphql/", params)
     assert response.status_code == 200
-    assert response.json() == gql.post(query.text, example.variables).json()
+    assert response.json() == gql.post(query.document, example.variables).json()
 
 
 def test_renaming_a_page_adds_a_redirect(gql, django_capture_on_commit_callbacks):
@@ -450,3 +537,30 @@ def test_preview_of_a_new_page_answers_its_id(gql):
     response = gql.post("query ($token: String!) { preview(token: $token) { id path } }", {"token": token})
     assert response.status_code == 200, response.json()
     assert response.json()["data"]["preview"] == {"id": "preview", "path": "/news/a-page-never-saved/"}
+
+
+def test_the_endpoint_answers_without_its_trailing_slash(client, gql):
+    """What the guide says under "Endpoint and requests": `/graphql` is `/graphql/`, no redirect."""
+    assert "`/graphql`, without the trailing slash, answers exactly the same" in GUIDE.read_text(
+        encoding="utf-8"
+    )
+    query = "query NewsTopics { newsTopics { name slug count } }"
+    body = json.dumps({"query": query})
+    with_slash = client.post("/graphql/", body, content_type="application/json")
+    without = client.post("/graphql", body, content_type="application/json")
+    assert without.status_code == 200, without.content
+    assert without.json() == with_slash.json() and without.json()["data"]["newsTopics"]
+    assert client.get("/graphql", {"query": query}).json() == with_slash.json()
+
+
+def test_srcset_lists_each_width_once_and_never_past_the_original(gql):
+    """What the guide says under "Images": no candidate wider than the original, none twice."""
+    guide = GUIDE.read_text(encoding="utf-8")
+    assert "1600w" not in guide
+    data = gql(
+        "query ($path: String!) { page(path: $path) { ... on NewsPage { mainImage { width srcset } } } }",
+        {"path": PREVIEWED_PATH},
+    )
+    image = data["page"]["mainImage"]
+    widths = [int(candidate.rsplit(" ", 1)[1].rstrip("w")) for candidate in image["srcset"].split(", ")]
+    assert widths == [400, 800, 1200] and image["width"] == 1200

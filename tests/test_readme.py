@@ -6,6 +6,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -59,3 +60,45 @@ def test_lint_runs_what_the_readme_and_pre_commit_say():
     for tool in ("ruff check", "ruff format --check", "lint-imports", "mypy"):
         assert tool in recipe, tool
         assert f".venv/bin/{tool}" in hooks, tool
+
+
+def local_frontend_command():
+    section = README.read_text().split("### With a frontend on this machine", 1)[1].split("\n## ", 1)[0]
+    (command,) = re.findall(r"^FRONTEND_URL=.*make run$", section, flags=re.MULTILINE)
+    return dict(re.findall(r"(\w+)=(\S+)", command))
+
+
+@pytest.mark.django_db
+def test_readme_local_frontend_gives_absolute_urls_preview_and_cors(client, gql, settings):
+    """What the README says `FRONTEND_URL=… CORS_ALLOWED_ORIGINS=… make run` changes, over HTTP."""
+    from news.models import NewsPage
+    from tests.test_frontend_guide import press_preview
+
+    env = local_frontend_command()
+    frontend = env["FRONTEND_URL"]
+    call_command("load_demo_content", stdout=StringIO())
+    query = '{ page(path: "/news/") { url } }'
+
+    settings.FRONTEND_URL = ""
+    assert gql(query) == {"page": {"url": "/news/"}}
+
+    settings.FRONTEND_URL = frontend  # a restart in real life: nothing cached from before
+    for cache in caches.all():
+        cache.clear()
+    settings.CORS_ALLOWED_ORIGINS = env["CORS_ALLOWED_ORIGINS"].split(",")
+    assert gql(query) == {"page": {"url": f"{frontend}/news/"}}
+    response = client.post(
+        "/graphql/", {"query": query}, content_type="application/json", HTTP_ORIGIN=frontend
+    )
+    assert response["Access-Control-Allow-Origin"] == frontend
+    page = NewsPage.objects.live().first()
+    fields = {
+        "title": page.title,
+        "slug": page.slug,
+        "publication_date": page.publication_date.isoformat(),
+        "summary": page.summary,
+        "topics": [topic.pk for topic in page.topics.all()],
+        "main_image": page.main_image_id or "",
+    }
+    framed = press_preview(f"/admin/pages/{page.id}/edit/preview/", fields)
+    assert framed.startswith(f"{frontend}/preview/?content_type=news.newspage&token=")

@@ -30,6 +30,13 @@ from graphql.validation import (
 # What QueryShapeRule checks one at a time.
 Definition = OperationDefinitionNode | FragmentDefinitionNode
 
+# The root fields that open the schema's description, and the prefix of the types that describe it.
+# The standard introspection queries (graphql-js's and graphql-core's, which GraphiQL, Apollo Sandbox
+# and graphql-codegen send) nest 15 levels, mostly `ofType` unwrapping list and non-null types; that
+# is counted against an introspection bound of its own, so MAX_DEPTH stays tight for content queries.
+INTROSPECTION_ROOT_FIELDS = frozenset({"__schema", "__type"})
+INTROSPECTION_TYPE_PREFIX = "__"
+
 
 def _too_complex(message: str, node: Node) -> GraphQLError:
     return GraphQLError(message, node, extensions={"code": "QUERY_TOO_COMPLEX"})
@@ -53,6 +60,10 @@ class Shape:
     repeats: int = 0
     # (field name, response name) of the whole-list root fields at the selection set's own level.
     whole_lists: frozenset[tuple[str, str]] = frozenset()
+    # Fields describing the schema (under `__schema`/`__type`, or in a fragment on an introspection
+    # type), counted apart from depth and fields above and bounded by the introspection limits.
+    introspection_depth: int = 0
+    introspection_fields: int = 0
 
 
 def whole_list_root_fields(schema: GraphQLSchema) -> frozenset[str]:
@@ -109,6 +120,8 @@ class QueryShapeRule(ValidationRule):
         self.max_repeats = limits["MAX_REPEATS"]
         self.max_aliases = limits["MAX_ALIASES"]
         self.max_roots = limits["MAX_ROOT_FIELDS"]
+        self.max_introspection_depth = limits["MAX_INTROSPECTION_DEPTH"]
+        self.max_introspection_fields = limits["MAX_INTROSPECTION_FIELDS"]
         self.shapes: dict[str, Shape] = {}
         schema = self.context.schema
         self.whole_lists = whole_list_root_fields(schema)
@@ -189,12 +202,16 @@ class QueryShapeRule(ValidationRule):
             node.type_condition.name.value == self.query_type_name
         )
         whole_lists: set[tuple[str, str]] = set()
-        # (selections left, level, scope, where the scope's repeats go when done: (parent, name))
-        pending: list[tuple[Iterator[SelectionNode], int, _Scope, tuple[_Scope, str] | None]] = [
-            (iter(selection_set.selections), 0, root, None)
+        describes_schema = isinstance(node, FragmentDefinitionNode) and (
+            node.type_condition.name.value.startswith(INTROSPECTION_TYPE_PREFIX)
+        )
+        # (selections left, level, scope, where the scope's repeats go when done: (parent, name),
+        # whether the selections describe the schema)
+        pending: list[tuple[Iterator[SelectionNode], int, _Scope, tuple[_Scope, str] | None, bool]] = [
+            (iter(selection_set.selections), 0, root, None, describes_schema)
         ]
         while pending:
-            selections, level, scope, close = pending[-1]
+            selections, level, scope, close, introspection = pending[-1]
             selection = next(selections, None)
             if selection is None:
                 pending.pop()
@@ -204,10 +221,15 @@ class QueryShapeRule(ValidationRule):
                 continue
             self.visits += 1
             if isinstance(selection, FieldNode):
-                shape.fields += 1
                 shape.aliases += selection.alias is not None
                 shape.top += level == 0
-                shape.depth = max(shape.depth, level + 1)
+                below_introspection = introspection or selection.name.value in INTROSPECTION_ROOT_FIELDS
+                if below_introspection:
+                    shape.introspection_fields += 1
+                    shape.introspection_depth = max(shape.introspection_depth, level + 1)
+                else:
+                    shape.fields += 1
+                    shape.depth = max(shape.depth, level + 1)
                 self._check(shape, node, what)
                 name = (selection.alias or selection.name).value
                 if level == 0 and at_root and selection.name.value in self.whole_lists:
@@ -217,16 +239,27 @@ class QueryShapeRule(ValidationRule):
                     self._count(scope, name, 1, node, what)
                 else:
                     pending.append(
-                        (iter(selection.selection_set.selections), level + 1, _Scope(), (scope, name))
+                        (
+                            iter(selection.selection_set.selections),
+                            level + 1,
+                            _Scope(),
+                            (scope, name),
+                            below_introspection,
+                        )
                     )
             elif isinstance(selection, InlineFragmentNode):
-                pending.append((iter(selection.selection_set.selections), level, scope, None))
+                pending.append((iter(selection.selection_set.selections), level, scope, None, introspection))
             elif isinstance(selection, FragmentSpreadNode):
                 spread = self.shapes.get(selection.name.value)
                 if spread is None:
                     continue
-                shape.depth = max(shape.depth, level + spread.depth)
+                if spread.fields:
+                    shape.depth = max(shape.depth, level + spread.depth)
+                if spread.introspection_fields:
+                    introspection_depth = level + spread.introspection_depth
+                    shape.introspection_depth = max(shape.introspection_depth, introspection_depth)
                 shape.fields += spread.fields
+                shape.introspection_fields += spread.introspection_fields
                 shape.aliases += spread.aliases
                 if level == 0:
                     shape.top += spread.top
@@ -284,6 +317,16 @@ class QueryShapeRule(ValidationRule):
             message = (
                 f"{what} selects more than {self.max_fields} fields once its fragments are spread; "
                 f"the limit is {self.max_fields}."
+            )
+        elif shape.introspection_depth > self.max_introspection_depth:
+            message = (
+                f"{what} describes the schema more than {self.max_introspection_depth} levels deep; "
+                f"the limit for introspection is {self.max_introspection_depth}."
+            )
+        elif shape.introspection_fields > self.max_introspection_fields:
+            message = (
+                f"{what} selects more than {self.max_introspection_fields} introspection fields once its "
+                f"fragments are spread; the limit is {self.max_introspection_fields}."
             )
         else:
             return

@@ -9,6 +9,7 @@ as a body block (`_WAGTAIL_BODY_BLOCKS`). A block with neither fails the schema 
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import graphene
@@ -40,7 +41,17 @@ class BodyBlockInterface(graphene.Interface):
         name = "BodyBlock"
 
     id = graphene.String(required=True, description="Stable id of the block within the body.")
-    block_type = graphene.String(required=True, description="The block's kind, e.g. `paragraph`.")
+    # A String before `kind` existed; changing its type would break every client generated from it.
+    block_type = graphene.String(
+        required=True,
+        description="The block's kind as a string, e.g. `paragraph`.",
+        deprecation_reason="Use `kind`: the same, as an enum (`PARAGRAPH`), which codegen types exactly.",
+    )
+    kind = graphene.Field(
+        lambda: body_block_kind(),
+        required=True,
+        description="The block's kind, e.g. `PARAGRAPH`.",
+    )
 
     @classmethod
     def resolve_type(cls, instance: blocks.StreamValue.StreamChild, info: GraphQLResolveInfo) -> Any:
@@ -53,6 +64,40 @@ class BodyBlockInterface(graphene.Interface):
     @staticmethod
     def resolve_block_type(child: blocks.StreamValue.StreamChild, info: GraphQLResolveInfo) -> str:
         return str(child.block_type)
+
+    @staticmethod
+    def resolve_kind(child: blocks.StreamValue.StreamChild, info: GraphQLResolveInfo) -> str:
+        # The enum's values are the block names: graphene answers the member's name.
+        return str(child.block_type)
+
+
+class _BlockKind(StrEnum):
+    """The kinds of block a page body may hold: one per block name of the StreamFields served."""
+
+    @property
+    def description(self) -> str | None:
+        return _KIND_DESCRIPTIONS.get(self.value)
+
+
+_KIND_DESCRIPTIONS: dict[str, str] = {}
+# The enum of the schema being built: body_block_types() makes it from the StreamFields it reads.
+_kind_enum: list[type[graphene.Enum]] = []
+
+
+def body_block_kind() -> type[graphene.Enum]:
+    if not _kind_enum:
+        raise ImproperlyConfigured("body_block_types() builds BodyBlockKind before the schema is built.")
+    return _kind_enum[-1]
+
+
+def _make_kind_enum(names: dict[str, blocks.Block]) -> type[graphene.Enum]:
+    for name, block in names.items():
+        _KIND_DESCRIPTIONS[name] = (body_block_type(block)._meta.description or "").strip()
+    members = _BlockKind("BodyBlockKind", {name.upper(): name for name in names})  # type: ignore[call-arg]
+    kind: type[graphene.Enum] = graphene.Enum.from_enum(
+        members, description="The kind of a body block (its name in the page's StreamField)."
+    )
+    return kind
 
 
 # --- Wagtail's blocks as fields of a block ---------------------------------------------------------
@@ -268,11 +313,17 @@ def _computed_resolver(name: str) -> Callable[[blocks.StreamValue.StreamChild, G
 
 
 def body_block_types(models: Iterable[type[Model]]) -> list[type[graphene.ObjectType]]:
-    """The GraphQL types of every block that may stand in a StreamField of `models`, in definition order."""
+    """The GraphQL types of every block that may stand in a StreamField of `models`, in definition order.
+
+    Also makes BodyBlockKind, the enum of their block names, for the schema being built.
+    """
     found: dict[type[graphene.ObjectType], None] = {}
+    names: dict[str, blocks.Block] = {}
     for model in models:
         for field in model._meta.get_fields():
             if isinstance(field, StreamField):
-                for block in field.stream_block.child_blocks.values():
+                for name, block in field.stream_block.child_blocks.items():
                     found.setdefault(body_block_type(block), None)
+                    names.setdefault(name, block)
+    _kind_enum.append(_make_kind_enum(names))
     return list(found)

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every later middleware, view and log line sees the request id (cms/request_id.py).
     "cms.request_id.RequestIdMiddleware",
+    # A disallowed Host or too many parameters on /graphql/: the API's JSON 400 even with DEBUG on
+    # (api/malformed_requests.py).
+    "api.malformed_requests.GraphQLBadRequestMiddleware",
     # Before whitenoise, so static files carry it too (api/resource_policy.py).
     "api.resource_policy.CrossOriginResourcePolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -236,6 +239,12 @@ GRAPHQL_LIMITS = {
     "MAX_ALIASES": get_env_int("GRAPHQL_MAX_ALIASES", 20),
     # Fields once every fragment spread is expanded: only fragments spread many times reach it.
     "MAX_FIELDS": get_env_int("GRAPHQL_MAX_FIELDS", 2_000),
+    # Introspection (`__schema`, `__type` and fragments on `__Type`…) is counted apart from the two
+    # above: the standard introspection queries of GraphiQL, Apollo Sandbox and graphql-codegen nest
+    # 15 levels and select about 200 fields. graphql-core's MaxIntrospectionDepthRule also refuses
+    # `fields`/`interfaces`/`possibleTypes`/`inputFields` nested 3 deep, the costly cycles.
+    "MAX_INTROSPECTION_DEPTH": get_env_int("GRAPHQL_MAX_INTROSPECTION_DEPTH", 20),
+    "MAX_INTROSPECTION_FIELDS": get_env_int("GRAPHQL_MAX_INTROSPECTION_FIELDS", 500),
     # Fields answering under one response path (`{ a a a }`, or fragments selecting the same field):
     # the spec's field-merging check compares every two of them.
     "MAX_REPEATS": get_env_int("GRAPHQL_MAX_REPEATS", 20),

@@ -150,10 +150,13 @@ def test_media_names_longer_than_the_column_are_404(client, site):
     assert client.get("/media/images/" + "a" * 5000 + ".png").status_code == 404
 
 
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "development"])
 @pytest.mark.parametrize(
     "host", ["evil.example", "a b", "testserver:abc", "[::1", "a\x00b", "é.example", "x" * 300]
 )
-def test_a_disallowed_host_on_graphql_is_a_json_400(client, site, host):
+def test_a_disallowed_host_on_graphql_is_a_json_400(client, site, settings, host, debug):
+    # DEBUG on (`make run`): Django itself would answer its HTML debug page.
+    settings.DEBUG = debug
     for path in ("/graphql/", "/graphql"):
         response = client.get(path, {"query": "{ __typename }"}, HTTP_HOST=host)
         assert response.status_code == 400
@@ -167,8 +170,12 @@ def test_a_disallowed_host_on_graphql_is_a_json_400(client, site, host):
     assert response.status_code == 400 and response.json()["errors"]
 
 
-def test_a_disallowed_host_elsewhere_keeps_djangos_400(client, site):
-    assert client.get("/feeds/news.rss", HTTP_HOST="evil.example").status_code == 400
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "development"])
+def test_a_disallowed_host_elsewhere_keeps_djangos_400(client, site, settings, debug):
+    settings.DEBUG = debug
+    response = client.get("/feeds/news.rss", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
 
 
 class TestWithoutTheGuard:
@@ -204,7 +211,9 @@ class TestWithoutTheGuard:
         assert response.json()["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "variable": "t"}
 
 
-def test_too_many_parameters_on_graphql_is_a_json_400(client, site):
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "development"])
+def test_too_many_parameters_on_graphql_is_a_json_400(client, site, settings, debug):
+    settings.DEBUG = debug  # on, Django itself would answer its HTML debug page
     query_string = "query=%7B__typename%7D&" + "&".join(f"a{i}=1" for i in range(1100))
     response = client.get("/graphql/", QUERY_STRING=query_string)
     assert response.status_code == 400
