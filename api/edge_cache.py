@@ -10,8 +10,8 @@ through it is answered afresh. What is purged:
   docker/varnish/default.vcl understands too): any change may show in any of them, as the app's own
   response cache assumes;
 - the paths content apps register with `register_purged_paths` (the news feeds and embed page);
-- media whose answer changed: an image's renditions, a document, the files of a collection whose
-  privacy changed;
+- media whose answer changed: an image's renditions (at MEDIA_BASE_URL's host when set), a
+  document, the files of a collection whose privacy changed;
 - the frontend URL of a page published, unpublished, moved or deleted, for a CDN in front of the
   frontend. (What Wagtail's frontend cache app would purge, the page's URL on the CMS, only
   redirects to the frontend here and is never cached, so that app is not installed.)
@@ -46,6 +46,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, CollectionViewRestriction, Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from api.media import media_url
 from cms.generation import bump_generation
 from cms.paths import frontend_url, path_for_url_path
 
@@ -217,12 +218,12 @@ def _frontend_urls(*url_paths: str) -> list[str]:
 def _image_saved(sender: type[Model], instance: Any, **kwargs: Any) -> None:
     # A rendition keeps its URL when its image moves into a restricted collection.
     if configured():
-        forget_after_commit(cms_url(rendition.url) for rendition in instance.renditions.only("file"))
+        forget_after_commit(media_url(rendition.url) for rendition in instance.renditions.only("file"))
 
 
 def _rendition_deleted(sender: type[Model], instance: Any, **kwargs: Any) -> None:
     if configured():
-        forget_after_commit([cms_url(instance.url)])
+        forget_after_commit([media_url(instance.url)])
 
 
 def _document_changed(sender: type[Model], instance: Any, **kwargs: Any) -> None:
@@ -240,7 +241,9 @@ def _collection_privacy_changed(
     renditions = (
         get_image_model().get_rendition_model().objects.filter(image__collection__in=subtree).only("file")
     )
-    forget_after_commit(cms_url(item.url) for item in [*documents, *renditions])
+    forget_after_commit(
+        [*(cms_url(item.url) for item in documents), *(media_url(item.url) for item in renditions)]
+    )
 
 
 def connect() -> None:

@@ -3,6 +3,7 @@ prefix, never a key) and the operations the frontend's build registered."""
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from wagtail.images import get_image_model_string
 
 
 class ApiKey(models.Model):
@@ -59,3 +60,19 @@ class PersistedQuery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation_name or 'anonymous'} ({self.sha256_hash[:12]}…)"
+
+
+class ImagePreview(models.Model):
+    """What a frontend shows while an image loads (a tiny placeholder, its dominant colour), made
+    with the image's renditions (api/renditions.py) so no reader's request decodes an image."""
+
+    image = models.OneToOneField(
+        get_image_model_string(), on_delete=models.CASCADE, related_name="api_preview"
+    )
+    # The file it was made from: a new upload makes a new preview.
+    file_name = models.CharField(max_length=255)
+    placeholder = models.TextField(help_text="A `data:image/webp;base64,…` URI of a tiny version.")
+    dominant_colour = models.CharField(max_length=7, help_text="#rrggbb.")
+
+    def __str__(self) -> str:
+        return f"Preview of image {self.image_id}"
