@@ -387,6 +387,11 @@ def test_search(gql):
     results = gql('{ search(query: "Las Bambas") { items { title path } } }')["search"]["items"]
     bambas = {"title": "Violence at Las Bambas, again", "path": "/news/violence-at-las-bambas-again/"}
     assert bambas in results
+    # As someone types: the word is not finished yet.
+    hits = gql('{ search(query: "Bamba") { hits { title snippet page { path } } } }')["search"]["hits"]
+    hit = next(hit for hit in hits if hit["page"]["path"] == bambas["path"])
+    assert hit["title"] == "Violence at Las <mark>Bambas</mark>, again"
+    assert "<mark>Bambas</mark>" in hit["snippet"]
     tavistock = gql('{ search(query: "Tavistock") { items { title } } }')["search"]["items"]
     assert {"title": "Peru Support Group's Annual Conference on 5 November"} in tavistock
 

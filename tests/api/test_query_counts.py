@@ -46,6 +46,10 @@ LATEST = """query($n: Int!) { news(pageSize: $n) { items { title publicationDate
 SEARCH = """query($n: Int!) { search(query: "Peru news", pageSize: $n) { items { title path
   ... on NewsPage { summary topics { name } mainImage { srcset } } } pagination { totalCount } } }"""
 
+# Search as a results page shows it: highlighted titles and snippets of each item's body.
+SEARCH_HITS = """query($n: Int!) { search(query: "Peru new", pageSize: $n) {
+  hits { title snippet page { title path } } pagination { totalCount } } }"""
+
 # What a listing with `<picture>` elements asks: every crop's sources in three formats, placeholders.
 IMAGES = """query($n: Int!) { news(pageSize: $n) { items { title mainImage { alt placeholder dominantColor
   wide: responsive(crop: WIDE) { src width height srcset sizes sources { mimeType srcset } }
@@ -117,8 +121,8 @@ def query_count(client, query, variables):
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [(LATEST, 2), (NEWS, 3), (EVENTS, 4), (SEARCH, None), (IMAGES, 3)],
-    ids=["latest", "news", "events", "search", "images"],
+    [(LATEST, 2), (NEWS, 3), (EVENTS, 4), (SEARCH, None), (SEARCH_HITS, None), (IMAGES, 3)],
+    ids=["latest", "news", "events", "search", "search-hits", "images"],
 )
 def test_listing_sql_is_independent_of_page_size(content, client, query, expected):
     counts = {size: query_count(client, query, {"n": size}) for size in SIZES}
