@@ -93,7 +93,7 @@ def test_a_reader_gets_avif_webp_and_picture_sources_and_makes_nothing(
     # The files are what they say: AVIF and WebP, served to anyone.
     for name, kind in (("avif", "AVIF"), ("webp", "WEBP")):
         response = client.get(shown[name]["url"].removeprefix("http://testserver"))
-        assert response.status_code == 200
+        assert response.status_code == 200 and response["Content-Type"] == f"image/{name}"
         assert PILImage.open(io.BytesIO(b"".join(response.streaming_content))).format == kind
 
     # 16:9 at every width the 1200-pixel original allows, in each format, with a sizes hint.
