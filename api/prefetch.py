@@ -23,6 +23,7 @@ from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage, AbstractRendition, Filter
 from wagtail.models import Page
 
+from api.image_sizes import standing_spec
 from api.models import ImagePreview
 from api.visibility import public_page_paths_known, public_pages
 from cms.generation import current_generation
@@ -52,7 +53,17 @@ def _register_images(images: Iterable[AbstractImage | None]) -> None:
 def renditions(
     image: AbstractImage, *specs: str, load_also: Iterable[str] = ()
 ) -> dict[str, AbstractRendition]:
-    """{spec: rendition} of `image` for allowed filter `specs`.
+    """{spec: rendition} of `image` for allowed filter `specs` (each spec's rendition, or, where the
+    original is narrower, the rendition of the same size made in its stead: api.image_sizes)."""
+    standing = {spec: standing_spec(image, spec) for spec in specs}
+    found = _renditions(image, *dict.fromkeys(standing.values()), load_also=load_also)
+    return {spec: found[standing[spec]] for spec in specs}
+
+
+def _renditions(
+    image: AbstractImage, *specs: str, load_also: Iterable[str] = ()
+) -> dict[str, AbstractRendition]:
+    """{spec: rendition} of `image` for the Wagtail filter `specs`.
 
     The first time a request asks for a spec, its renditions are loaded for every image the request
     has loaded, in one query, so a list of 50 images costs the same as one; with it, the specs of

@@ -4,14 +4,13 @@ published (a django-tasks task), never one per API request.
 Every allowed filter (settings.ALLOWED_IMAGE_FILTERS: each crop at each width) is made in the
 upload's own format and in each of settings.IMAGE_FORMATS (AVIF, WebP). Renditions never enlarge,
 so an original narrower than a width gives the same file for that width and every wider one:
-only the first of those is made, and the API hands it out for the wider ones too (`made_spec`).
+only the first of those is made, and the API hands it out for the wider ones too
+(api.image_sizes.made_spec).
 """
 
 import base64
 import io
 import logging
-import math
-import re
 
 from django.conf import settings
 from django.db import transaction
@@ -22,6 +21,7 @@ from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage, AbstractRendition
 from wagtail.models import Page
 
+from api.image_sizes import made_spec
 from api.models import ImagePreview
 from api.prefetch import referenced_image_ids
 
@@ -31,7 +31,6 @@ ORIGINAL_FORMAT = "original"
 # The placeholder: a tiny WebP of the whole image, a few hundred bytes, to blur while the real one loads.
 PLACEHOLDER_WIDTH = 16
 PLACEHOLDER_QUALITY = 40
-_SPEC = re.compile(r"^(?:width-(?P<width>\d+)|fill-(?P<fill_w>\d+)x(?P<fill_h>\d+))$")
 
 
 def rendition_spec(spec: str, image_format: str = ORIGINAL_FORMAT) -> str:
@@ -40,38 +39,6 @@ def rendition_spec(spec: str, image_format: str = ORIGINAL_FORMAT) -> str:
         return spec
     quality = settings.IMAGE_FORMATS[image_format]
     return f"{spec}|format-{image_format}|{image_format}quality-{quality}"
-
-
-def _shape(spec: str) -> tuple[int, tuple[int, int] | None]:
-    """(width, aspect ratio or None) of an allowed filter spec."""
-    match = _SPEC.match(spec)
-    if match is None:
-        raise ValueError(f"Not an allowed image filter: {spec}")
-    if match["width"]:
-        return int(match["width"]), None
-    width, height = int(match["fill_w"]), int(match["fill_h"])
-    common = math.gcd(width, height)
-    return width, (width // common, height // common)
-
-
-def largest_width(image: AbstractImage, ratio: tuple[int, int] | None) -> int:
-    """The widest a rendition of `image` in this shape can be: renditions never enlarge."""
-    if ratio is None:
-        return int(image.width)
-    return max(1, min(int(image.width), int(image.height) * ratio[0] // ratio[1]))
-
-
-def made_spec(image: AbstractImage, spec: str) -> str:
-    """The allowed filter whose rendition stands for `spec` on this image: `spec` itself, or, when
-    `spec` is wider than the image allows, the narrowest filter of the same shape giving that size."""
-    width, ratio = _shape(spec)
-    limit = largest_width(image, ratio)
-    if width <= limit:
-        return spec
-    same_shape = sorted(
-        (w, s) for s in settings.ALLOWED_IMAGE_FILTERS for w, r in [_shape(s)] if r == ratio and w >= limit
-    )
-    return same_shape[0][1] if same_shape else spec
 
 
 def specs_to_make(image: AbstractImage) -> list[str]:

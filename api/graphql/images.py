@@ -14,9 +14,10 @@ import graphene
 from django.conf import settings
 from wagtail.images.models import AbstractImage, AbstractRendition
 
+from api.image_sizes import made_spec
 from api.media import media_url
 from api.prefetch import image_preview, renditions
-from api.renditions import ORIGINAL_FORMAT, made_spec, rendition_spec
+from api.renditions import ORIGINAL_FORMAT, rendition_spec
 
 
 def _enum_name(spec):

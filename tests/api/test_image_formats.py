@@ -22,6 +22,7 @@ IMAGE_FIELDS = """
   avif: rendition(filter: FILL_400X300, format: AVIF) { url format mimeType width height filter }
   webp: rendition(filter: WIDTH_800, format: WEBP) { url format mimeType width height }
   png: rendition(filter: WIDTH_800) { url format mimeType }
+  widest: rendition(filter: FILL_1600X900, format: AVIF) { filter width height }
   wide: responsive(crop: WIDE) { crop src width height srcset sizes sources { format mimeType srcset } }
   original: responsive { srcset sizes sources { mimeType srcset } }
   srcset
@@ -89,6 +90,8 @@ def test_a_reader_gets_avif_webp_and_picture_sources_and_makes_nothing(
     assert shown["avif"]["filter"] == "fill-400x300"
     assert shown["webp"]["url"].endswith(".webp") and shown["webp"]["width"] == 800
     assert shown["png"]["format"] == "ORIGINAL" and shown["png"]["mimeType"] == "image/png"
+    # Wider than the 1200-pixel original: the 1200-pixel file made in its stead, nothing made now.
+    assert shown["widest"]["filter"] == "fill-1600x900" and shown["widest"]["width"] == 1200
 
     # The files are what they say: AVIF and WebP, served to anyone.
     for name, kind in (("avif", "AVIF"), ("webp", "WEBP")):
