@@ -70,17 +70,20 @@ def matching_ids(queryset: PageQuerySet, term: str) -> list[int]:
     return ids
 
 
+# {database name: whether it has pg_trgm}, asked once per process.
+_trigram_databases: dict[str, bool] = {}
+
+
 def trigrams_available() -> bool:
     """Whether the database can compare trigrams (PostgreSQL with pg_trgm: api migration 0004)."""
     if connection.vendor != "postgresql":
         return False
-    known = getattr(connection, "_psg_trigrams", None)
-    if known is None:
+    name = str(connection.settings_dict["NAME"])
+    if name not in _trigram_databases:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
-            known = cursor.fetchone() is not None
-        connection._psg_trigrams = known  # type: ignore[attr-defined]
-    return bool(known)
+            _trigram_databases[name] = cursor.fetchone() is not None
+    return _trigram_databases[name]
 
 
 def near_title_ids(queryset: PageQuerySet, term: str) -> list[int]:
