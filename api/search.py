@@ -121,7 +121,8 @@ class Highlight:
 
 def _pattern(term: str) -> re.Pattern[str] | None:
     # Each word matches where a word starts with it, as the search matched it ("Bamba" in "Bambas").
-    words = sorted({word.lower() for word in _WORD.findall(term)}, key=len, reverse=True)
+    # Single letters ("s" of "Peru's") would mark every word that starts with them.
+    words = sorted({word.lower() for word in _WORD.findall(term) if len(word) > 1}, key=len, reverse=True)
     if not words:
         return None
     return re.compile(r"\b(?:" + "|".join(re.escape(word) for word in words) + r")\w*", re.IGNORECASE)

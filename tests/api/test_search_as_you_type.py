@@ -54,6 +54,12 @@ def test_hits_mark_what_matched_and_escape_everything_else(gql, bambas):
     )
 
 
+def test_single_letters_mark_nothing(gql, bambas):
+    # Found ("a" starts "again"), but a single letter would mark half the words.
+    (hit,) = gql(HITS, {"q": "Bambas a"})["search"]["hits"]
+    assert hit["title"] == "Violence at Las <mark>Bambas</mark>, again"
+
+
 def test_long_texts_are_cut_around_the_first_match(gql, news_index):
     words = " ".join(f"word{i}" for i in range(80))
     body = [("paragraph", f"<p>{words} Huancavelica {words}</p>")]
