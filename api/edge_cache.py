@@ -10,8 +10,8 @@ through it is answered afresh. What is purged:
   docker/varnish/default.vcl understands too): any change may show in any of them, as the app's own
   response cache assumes;
 - the paths content apps register with `register_purged_paths` (the news feeds and embed page);
-- media whose answer changed: an image's renditions, a document, the files of a collection whose
-  privacy changed;
+- media whose answer changed: an image's renditions (at MEDIA_BASE_URL's host when set), a
+  document, the files of a collection whose privacy changed;
 - for a CDN in front of the frontend (FRONTEND_URL's host), the frontend URLs of every path the
   publish webhooks name (cms/revalidation.py): a changed page, its listings, home, feeds, sitemap
   and every live page referring to it; the pages using a changed image or document; the pages
@@ -49,6 +49,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from api.media import media_url
 from cms import revalidation
 from cms.generation import bump_generation
 from cms.models import SiteSettings
@@ -256,7 +257,7 @@ def _snippet_changed(sender: type[Model], instance: Model, **kwargs: Any) -> Non
 def _image_saved(sender: type[Model], instance: Any, **kwargs: Any) -> None:
     if configured():
         # A rendition keeps its URL when its image moves into a restricted collection.
-        forget_after_commit(cms_url(rendition.url) for rendition in instance.renditions.only("file"))
+        forget_after_commit(media_url(rendition.url) for rendition in instance.renditions.only("file"))
         _purge_frontend(lambda: revalidation.media_paths([instance]))
 
 
@@ -267,7 +268,7 @@ def _media_deleting(sender: type[Model], instance: Any, **kwargs: Any) -> None:
 
 def _rendition_deleted(sender: type[Model], instance: Any, **kwargs: Any) -> None:
     if configured():
-        forget_after_commit([cms_url(instance.url)])
+        forget_after_commit([media_url(instance.url)])
 
 
 def _document_changed(sender: type[Model], instance: Any, **kwargs: Any) -> None:
@@ -290,7 +291,9 @@ def _collection_privacy_changed(
     renditions = (
         get_image_model().get_rendition_model().objects.filter(image__collection__in=subtree).only("file")
     )
-    forget_after_commit(cms_url(item.url) for item in [*documents, *renditions])
+    forget_after_commit(
+        [*(cms_url(item.url) for item in documents), *(media_url(item.url) for item in renditions)]
+    )
     _purge_frontend(lambda: revalidation.collection_paths(instance.collection))
 
 

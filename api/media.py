@@ -21,6 +21,24 @@ from wagtail.images import get_image_model
 from api.input_rules import forbidden_character
 from api.visibility import restricted_collection_ids
 
+
+def media_url(url: str) -> str:
+    """The absolute URL of a rendition: on MEDIA_BASE_URL (a CDN in front of the media) if set,
+    else on WAGTAILADMIN_BASE_URL; never on the host a request named, so every answer (and every
+    cached one) holds the same URL. URLs already absolute (S3 storage's) are kept as they are."""
+    if "://" in url:
+        return url
+    base = settings.MEDIA_BASE_URL or str(settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+    return base + url if url.startswith("/") else f"{base}/{url}"
+
+
+def cms_file_url(url: str) -> str:
+    """The absolute URL of a file the CMS serves itself (documents, through their access checks)."""
+    if "://" in url:
+        return url
+    return str(settings.WAGTAILADMIN_BASE_URL).rstrip("/") + url
+
+
 # Longer than any database id: such a URL names no document, and must not reach the query.
 _MAX_ID_DIGITS = 18
 

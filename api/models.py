@@ -1,8 +1,9 @@
 """What the delivery layer keeps in the database: trusted frontends' API keys (a hash and a non-secret
-prefix, never a key) and the operations the frontend's build registered."""
+prefix, never a key), the operations the frontend's build registered, and each image's placeholder."""
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from wagtail.images import get_image_model_string
 
 
 class ApiKey(models.Model):
@@ -71,3 +72,19 @@ class PersistedQuery(models.Model):
     def name(self) -> str:
         """The operation's name, or "(anonymous)"."""
         return self.operation_name or "(anonymous)"
+
+
+class ImagePreview(models.Model):
+    """What a frontend shows while an image loads (a tiny placeholder, its dominant colour), made
+    with the image's renditions (api/renditions.py) so no reader's request decodes an image."""
+
+    image = models.OneToOneField(
+        get_image_model_string(), on_delete=models.CASCADE, related_name="api_preview"
+    )
+    # The file it was made from: a new upload makes a new preview.
+    file_name = models.CharField(max_length=255)
+    placeholder = models.TextField(help_text="A `data:image/webp;base64,…` URI of a tiny version.")
+    dominant_colour = models.CharField(max_length=7, help_text="#rrggbb.")
+
+    def __str__(self) -> str:
+        return f"Preview of image {self.image_id}"

@@ -23,6 +23,8 @@ from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage, AbstractRendition, Filter
 from wagtail.models import Page
 
+from api.image_sizes import standing_spec
+from api.models import ImagePreview
 from api.visibility import public_page_paths_known, public_pages
 from cms.generation import current_generation
 from cms.internals.wagtail_rich_text import linked_objects
@@ -48,12 +50,25 @@ def _register_images(images: Iterable[AbstractImage | None]) -> None:
                 known[image.pk] = image
 
 
-def renditions(image: AbstractImage, *specs: str) -> dict[str, AbstractRendition]:
-    """{spec: rendition} of `image` for allowed filter `specs`.
+def renditions(
+    image: AbstractImage, *specs: str, load_also: Iterable[str] = ()
+) -> dict[str, AbstractRendition]:
+    """{spec: rendition} of `image` for allowed filter `specs` (each spec's rendition, or, where the
+    original is narrower, the rendition of the same size made in its stead: api.image_sizes)."""
+    standing = {spec: standing_spec(image, spec) for spec in specs}
+    found = _renditions(image, *dict.fromkeys(standing.values()), load_also=load_also)
+    return {spec: found[standing[spec]] for spec in specs}
+
+
+def _renditions(
+    image: AbstractImage, *specs: str, load_also: Iterable[str] = ()
+) -> dict[str, AbstractRendition]:
+    """{spec: rendition} of `image` for the Wagtail filter `specs`.
 
     The first time a request asks for a spec, its renditions are loaded for every image the request
-    has loaded, in one query, so a list of 50 images costs the same as one; only the specs a query
-    selects are read. Renditions are made on upload (api.renditions): a missing one is made here.
+    has loaded, in one query, so a list of 50 images costs the same as one; with it, the specs of
+    `load_also` (those the query is likely to ask for next, as other widths of the same format).
+    Renditions are made on save and publish (api.renditions): a missing one is made here.
     """
     memo = store()
     images = known_objects(get_image_model())
@@ -61,20 +76,18 @@ def renditions(image: AbstractImage, *specs: str) -> dict[str, AbstractRendition
         result: dict[str, AbstractRendition] = image.get_renditions(*map(_filter, specs))
         return result
     loaded = memo.setdefault("renditions", {})  # {(image id, spec): [renditions]}
-    missing = [spec for spec in specs if (image.pk, spec) not in loaded]
-    if missing:
+    asked = [spec for spec in specs if (image.pk, spec) not in loaded]
+    if asked:
+        missing = list(dict.fromkeys([*asked, *(s for s in load_also if (image.pk, s) not in loaded)]))
         if images.get(image.pk) is None:
             images[image.pk] = image
-        wanted = [
-            (pk, spec)
-            for pk, known in images.items()
-            if known is not None
-            for spec in missing
-            if (pk, spec) not in loaded
-        ]
+        pks = [pk for pk, known in images.items() if known is not None]
+        wanted = [(pk, spec) for pk in pks for spec in missing if (pk, spec) not in loaded]
         loaded.update(_known_renditions.get_many(wanted))
         ids = list({pk for pk, spec in wanted if (pk, spec) not in loaded})
-        if ids:
+        # Only what was asked for sends a query: the process knows renditions that exist, not
+        # those an image does not have (a size it is too small for).
+        if any((pk, spec) not in loaded for pk in pks for spec in asked):
             found: dict[tuple[int, str], list[AbstractRendition]] = {
                 (pk, spec): [] for pk, spec in wanted if (pk, spec) not in loaded
             }
@@ -178,6 +191,42 @@ def _field_references(pages: Iterable[Page], field_name: str) -> References:
         elif isinstance(field, RichTextField) and isinstance(value, str):
             _rich_text_references(value, found)
     return found
+
+
+def referenced_image_ids(page: Page) -> set[int]:
+    """Ids of the images `page` shows: its image foreign keys and what its StreamField and rich text
+    fields refer to (found through their definitions, as for batching)."""
+    image_model = get_image_model()
+    ids: set[int] = set()
+    for field in type(page)._meta.get_fields():
+        if getattr(field, "many_to_one", False) and field.related_model is image_model:
+            value = getattr(page, field.attname, None)
+            if value is not None:
+                ids.add(value)
+        elif isinstance(field, (StreamField, RichTextField)):
+            ids |= _field_references([page], field.name).get(image_model, set())
+    return ids
+
+
+def image_preview(image: AbstractImage) -> ImagePreview | None:
+    """The image's placeholder and colour (api.renditions), if made for its current file.
+
+    The first call of a request loads them for every image the request has loaded, in one query.
+    """
+    memo = store()
+    images = known_objects(get_image_model())
+    if memo is None or images is None:
+        return ImagePreview.objects.filter(image_id=image.pk, file_name=image.file.name).first()
+    loaded: dict[int, ImagePreview | None] = memo.setdefault("image_previews", {})
+    if image.pk not in loaded:
+        if images.get(image.pk) is None:
+            images[image.pk] = image
+        wanted = [pk for pk, known in images.items() if known is not None and pk not in loaded]
+        found = {preview.image_id: preview for preview in ImagePreview.objects.filter(image_id__in=wanted)}
+        for pk in wanted:
+            loaded[pk] = found.get(pk)
+    preview = loaded[image.pk]
+    return preview if preview is not None and preview.file_name == image.file.name else None
 
 
 def _load(found: References) -> None:

@@ -56,6 +56,8 @@ API_VIEWS = (
     "news.feeds.json_feed",
     "news.embed.news_iframe",
     "news.embed.news_widget_js",
+    "events.calendar.events_feed",
+    "events.calendar.event_ical",
 )
 # Never counted: health probes, and the admin (its users are staff; its sign-in is throttled on
 # its own). Every other view (renditions, documents, Wagtail's pages and their redirects, views

@@ -1,5 +1,5 @@
 """Reactions to content changes: forget cached API answers (here and in the HTTP cache tier), make
-renditions of new images."""
+renditions of new images and of the images a published page shows."""
 
 from collections.abc import Collection
 
@@ -9,7 +9,7 @@ from wagtail.images import get_image_model
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from api import edge_cache
-from api.renditions import generate_after_commit
+from api.renditions import generate_after_commit, generate_for_published_page
 from cms.generation import bump_generation
 from cms.internals.django_images import skip_dimension_reads_on_load
 
@@ -89,5 +89,6 @@ def connect() -> None:
     for page_signal in (page_published, page_unpublished, post_page_move):
         page_signal.connect(_forget_content, dispatch_uid=f"psg-page-changed-{page_signal!r}")
     post_save.connect(generate_after_commit, sender=get_image_model(), dispatch_uid="psg-renditions")
+    page_published.connect(generate_for_published_page, dispatch_uid="psg-renditions-on-publish")
     edge_cache.connect()
     skip_image_dimension_reads()

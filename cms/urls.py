@@ -8,6 +8,7 @@ from api.graphql.view import graphql_not_found, graphql_view
 from api.media import serve_document, serve_rendition
 from api.serving import not_found
 from api.views import healthz, readyz
+from events import urls as events_urls
 from news import urls as news_urls
 
 # The public site is the headless frontend; Wagtail's page URLs (mounted last) only redirect there.
@@ -28,6 +29,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("readyz", readyz, name="readyz"),
     # Partner sites: news feeds and embeddable news (docs/partners.md).
     path("feeds/", include(news_urls.feed_urlpatterns)),
+    # Calendars: upcoming events to subscribe to, and each event's .ics (docs/frontend.md).
+    path("feeds/", include(events_urls.feed_urlpatterns)),
     path("embed/", include(news_urls.embed_urlpatterns)),
 ]
 

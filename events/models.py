@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -9,6 +10,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from api.edge_cache import cms_url
 from api.graphql.fields import graphql_field
 from cms.blocks import BodyBlock
 from cms.models import BasePage, summary_field
@@ -72,10 +74,21 @@ class EventIndexPage(BasePage):
 
     graphql_fields = [
         graphql_field("intro", "api.graphql.rich_text.RichTextHTML", "Shown above the events list, as HTML."),
+        graphql_field(
+            "calendar_feed_url",
+            "graphene.String",
+            "A calendar of the upcoming events (iCalendar, `.ics`) to subscribe to: offer it as is and "
+            "with `webcal://` in place of `https://`. Absolute URL on the CMS.",
+            required=True,
+        ),
     ]
 
     class Meta:
         verbose_name = "events index"
+
+    @property
+    def calendar_feed_url(self):
+        return cms_url(reverse("events-ical-feed"))
 
 
 class EventPage(BasePage):
@@ -217,6 +230,13 @@ class EventPage(BasePage):
             "Details as typed blocks.",
             is_list=True,
         ),
+        graphql_field(
+            "ical_url",
+            "graphene.String",
+            "This event as an iCalendar file (`.ics`, RFC 5545) for “Add to calendar”: London times, "
+            "venue, status. Absolute URL on the CMS.",
+            required=True,
+        ),
     ]
 
     class Meta:
@@ -255,6 +275,10 @@ class EventPage(BasePage):
     @property
     def registration(self):
         return self
+
+    @property
+    def ical_url(self):
+        return cms_url(reverse("event-ical", args=[self.pk]))
 
 
 class TicketPrice(Orderable):

@@ -4,6 +4,7 @@ as snippets that can be added from an event's form), when events' listings chang
 alone, and the paths an events change shows on."""
 
 from django.forms import RadioSelect
+from django.urls import reverse
 from django.utils import timezone
 from django_filters import ChoiceFilter, DateFromToRangeFilter
 from wagtail import hooks
@@ -19,6 +20,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from api.edge_cache import register_purged_paths
 from api.graphql.listings import Listing, register_listing
 from api.graphql.registry import register_root_query
 from api.visibility import CLOCK_TRANSITIONS_HOOK
@@ -185,3 +187,16 @@ def events_that_ended(since, now):
 @hooks.register("webhook_paths_for_site", order=-1)
 def events_listing():
     return [listing_path(EventIndexPage)]
+
+
+# --- The HTTP cache tier (api/edge_cache.py) ----------------------------------------------------
+
+
+# The calendars list events and their venues: the tier forgets the feed and every event's file
+# (`/feeds/events*`, a prefix for Varnish and CloudFront) on every content change.
+def _calendar_paths():
+    feed = reverse("events-ical-feed")
+    return [feed, feed.removesuffix(".ics") + "*"]
+
+
+register_purged_paths(_calendar_paths)

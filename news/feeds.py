@@ -2,8 +2,9 @@
 
 Every feed lists the newest `FEED_SIZE` public items (`news.queries.news_items()`), optionally of
 one topic (`?topic=<slug>`; an unknown slug is a 404). Links point at the public frontend; images
-are absolute URLs of a `width-800` rendition, and only of images anyone may see. The SQL a feed
-costs does not grow with the number of items (`prepare_pages` inside a `request_scope`).
+are absolute URLs (on MEDIA_BASE_URL: api.media.media_url) of a `width-800` rendition, and only of
+images anyone may see. The SQL a feed costs does not grow with the number of items
+(`prepare_pages` inside a `request_scope`).
 """
 
 import datetime
@@ -25,6 +26,7 @@ from django.utils.html import escape
 from django.views.decorators.csrf import csrf_exempt
 
 from api.input_rules import forbidden_character
+from api.media import media_url
 from api.prefetch import prepare_pages, renditions
 from api.visibility import public_media, public_pages
 from cms.paths import frontend_path, frontend_url
@@ -115,11 +117,9 @@ def _image(request, page, srcset_filters=()):
         by_width = {}
         for other in renditions(image, *srcset_filters).values():
             by_width.setdefault(other.width, other)
-        srcset = ", ".join(
-            f"{request.build_absolute_uri(r.url)} {width}w" for width, r in sorted(by_width.items())
-        )
+        srcset = ", ".join(f"{media_url(r.url)} {width}w" for width, r in sorted(by_width.items()))
     return FeedImage(
-        url=request.build_absolute_uri(rendition.url),
+        url=media_url(rendition.url),
         width=rendition.width,
         height=rendition.height,
         alt=image.default_alt_text,

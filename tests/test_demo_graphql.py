@@ -1,11 +1,16 @@
 """The demo content over GraphQL, as a frontend asks for it: each page type and root field gives the seed."""
 
+import datetime
+import io
+import zoneinfo
 from io import StringIO
 
+import icalendar
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
+from django.test import TestCase, override_settings
+from PIL import Image as PILImage
 
 from events.models import EventPage
 
@@ -42,7 +47,9 @@ def loaded_demo(django_db_setup, django_db_blocker, demo_media):
     Each test still runs in its own transaction (the `db` fixture), nested inside this one.
     """
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=demo_media), transaction.atomic():
-        call_command("load_demo_content", stdout=StringIO())
+        # What runs once the loader's saves commit (renditions, placeholders) runs here too.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("load_demo_content", stdout=StringIO())
         yield
         transaction.set_rollback(True)
 
@@ -134,6 +141,21 @@ def test_event_page_by_path(gql):
     assert page["venue"]["postcode"] == "WC1H 9QU"
 
 
+def test_the_conference_as_a_calendar_file(gql, client):
+    url = page_by_path(gql, "/events/annual-conference-2016/", "... on EventPage { icalUrl }")["icalUrl"]
+    response = client.get(url.removeprefix("http://testserver"))
+    assert response.status_code == 200 and response["Content-Type"] == "text/calendar; charset=utf-8"
+    (event,) = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    london = zoneinfo.ZoneInfo("Europe/London")
+    assert event.decoded("DTSTART") == datetime.datetime(2016, 11, 5, 10, 30, tzinfo=london)
+    assert event["DTSTART"].params["TZID"] == "Europe/London"
+    assert str(event["SUMMARY"]) == "Human Rights and Development under PPK"
+    assert str(event["LOCATION"]) == (
+        "UCL Global Governance Institute, 29 – 31 Tavistock Square, London, WC1H 9QU, United Kingdom"
+    )
+    assert str(event["URL"]) == EVENT_URL
+
+
 def test_news_page_with_image(gql):
     page = page_by_path(gql, "/news/forest-restoration-reported/", NEWS_FIELDS)
     assert page["title"] == "Forest restoration reported"
@@ -155,6 +177,24 @@ def test_news_page_with_image(gql):
     assert (rendition["width"], rendition["height"]) == (400, 300)
     assert rendition["url"].startswith("http://testserver/media/images/")
     assert "400w" in image["srcset"] and "800w" in image["srcset"]
+
+
+def test_news_images_come_as_avif_and_webp_ready_for_picture(gql, client):
+    fragment = """... on NewsPage { mainImage { placeholder dominantColor
+      responsive(crop: WIDE) { src srcset sizes sources { format mimeType srcset } } } }"""
+    image = page_by_path(gql, "/news/forest-restoration-reported/", fragment)["mainImage"]
+    assert image["placeholder"].startswith("data:image/webp;base64,")
+    assert image["dominantColor"].startswith("#") and len(image["dominantColor"]) == 7
+    responsive = image["responsive"]
+    assert responsive["sizes"] == "(max-width: 1200px) 100vw, 1200px"
+    assert [source["mimeType"] for source in responsive["sources"]] == ["image/avif", "image/webp"]
+    for source in responsive["sources"]:
+        candidates = source["srcset"].split(", ")
+        assert [candidate.rsplit(" ", 1)[1] for candidate in candidates] == ["400w", "800w", "1200w"]
+        response = client.get(candidates[0].split(" ")[0].removeprefix("http://testserver"))
+        assert response.status_code == 200
+        picture = PILImage.open(io.BytesIO(b"".join(response.streaming_content)))
+        assert picture.format == source["format"] and picture.size == (400, 225)
 
 
 def test_news_page_keeps_the_seeds_exact_title_and_quotes(gql):
@@ -347,6 +387,11 @@ def test_search(gql):
     results = gql('{ search(query: "Las Bambas") { items { title path } } }')["search"]["items"]
     bambas = {"title": "Violence at Las Bambas, again", "path": "/news/violence-at-las-bambas-again/"}
     assert bambas in results
+    # As someone types: the word is not finished yet.
+    hits = gql('{ search(query: "Bamba") { hits { title snippet page { path } } } }')["search"]["hits"]
+    hit = next(hit for hit in hits if hit["page"]["path"] == bambas["path"])
+    assert hit["title"] == "Violence at Las <mark>Bambas</mark>, again"
+    assert "<mark>Bambas</mark>" in hit["snippet"]
     tavistock = gql('{ search(query: "Tavistock") { items { title } } }')["search"]["items"]
     assert {"title": "Peru Support Group's Annual Conference on 5 November"} in tavistock
 

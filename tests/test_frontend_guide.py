@@ -30,7 +30,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client, TestCase, override_settings
 from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -307,7 +307,9 @@ def demo_media(tmp_path_factory):
 def loaded_demo(django_db_setup, django_db_blocker, demo_media):
     """The demo content, loaded once for the module and rolled back after it (see test_demo_graphql)."""
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=demo_media), transaction.atomic():
-        call_command("load_demo_content", stdout=StringIO())
+        # What runs once the loader's saves commit (renditions, placeholders) runs here too.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("load_demo_content", stdout=StringIO())
         yield
         transaction.set_rollback(True)
 

@@ -2,6 +2,8 @@
 
 import graphene
 
+from api.media import cms_file_url
+
 
 class DocumentType(graphene.ObjectType):
     """A file from the document library."""
@@ -11,13 +13,13 @@ class DocumentType(graphene.ObjectType):
 
     id = graphene.ID(required=True, description="The document's id.")
     title = graphene.String(required=True, description="The document's title.")
-    url = graphene.String(required=True, description="Absolute URL to download it.")
+    url = graphene.String(required=True, description="Absolute URL to download it, on the CMS's own host.")
     file_extension = graphene.String(required=True, description="E.g. `pdf`.")
     file_size = graphene.Int(description="Size in bytes, if known.")
 
     @staticmethod
     def resolve_url(document, info):
-        return info.context.build_absolute_uri(document.url)
+        return cms_file_url(document.url)
 
     @staticmethod
     def resolve_file_size(document, info):

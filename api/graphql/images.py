@@ -1,11 +1,23 @@
-"""Images for the API: alt text, size, focal point and renditions from an allowlist; never the original."""
+"""Images for the API: alt text, size, focal point, a placeholder and colour, and renditions from an
+allowlist, in the upload's format, WebP or AVIF; never the original.
 
+Every URL is on MEDIA_BASE_URL (or WAGTAILADMIN_BASE_URL), whichever host the request named
+(api.media.media_url). Renditions are made when the image is saved or a page showing it is
+published (api.renditions); a request only reads them, one query per response for all its images.
+"""
+
+import mimetypes
 import re
+from dataclasses import dataclass
 
 import graphene
 from django.conf import settings
+from wagtail.images.models import AbstractImage, AbstractRendition
 
-from api.prefetch import renditions
+from api.image_sizes import made_spec
+from api.media import media_url
+from api.prefetch import image_preview, renditions
+from api.renditions import ORIGINAL_FORMAT, rendition_spec
 
 
 def _enum_name(spec):
@@ -16,13 +28,89 @@ ImageFilter = graphene.Enum(
     "ImageFilter",
     [(_enum_name(spec), spec) for spec in settings.ALLOWED_IMAGE_FILTERS],
     description="The renditions the API may produce (settings.ALLOWED_IMAGE_FILTERS), "
-    "e.g. FILL_400X300 crops to 400×300 around the focal point, WIDTH_800 scales to 800 pixels wide.",
+    "e.g. FILL_400X300 crops to 400×300 around the focal point, WIDTH_800 scales to 800 pixels wide. "
+    "None enlarges: an original narrower than the filter gives its own width.",
 )
 
 
-def _absolute(info, url):
-    request = getattr(info, "context", None)
-    return request.build_absolute_uri(url) if request is not None else url
+class ImageFormat(graphene.Enum):
+    """The file format of a rendition."""
+
+    ORIGINAL = ORIGINAL_FORMAT
+    AVIF = "avif"
+    WEBP = "webp"
+
+    @property
+    def description(self):
+        return {
+            ImageFormat.ORIGINAL: "The upload's own format (JPEG, PNG or GIF): every browser shows it.",
+            ImageFormat.AVIF: "AVIF: the smallest files; offer it first in `<picture>`.",
+            ImageFormat.WEBP: "WebP: smaller than JPEG and PNG, shown by every current browser.",
+        }.get(self)
+
+
+ImageCrop = graphene.Enum(
+    "ImageCrop",
+    [(_enum_name(name), name) for name in settings.IMAGE_CROPS],
+    description="The shape of a responsive image: ORIGINAL keeps the upload's; LANDSCAPE is 4:3 and "
+    "WIDE 16:9, each cut around the focal point when an editor set one.",
+)
+
+
+def _value(enum_value, default):
+    value = getattr(enum_value, "value", enum_value)
+    return default if value is None else value
+
+
+@dataclass
+class ApiRendition:
+    """A rendition as the API shows it: under the filter and format the client asked for."""
+
+    rendition: AbstractRendition
+    filter: str
+    format: str
+
+    @property
+    def url(self) -> str:
+        return media_url(self.rendition.url)
+
+    @property
+    def width(self) -> int:
+        return int(self.rendition.width)
+
+    @property
+    def height(self) -> int:
+        return int(self.rendition.height)
+
+    @property
+    def mime_type(self) -> str:
+        return mimetypes.guess_type(self.rendition.file.name)[0] or "application/octet-stream"
+
+
+def image_renditions(image: AbstractImage, specs: list[str], image_format: str) -> list[ApiRendition]:
+    """The renditions of allowed filters `specs` in `image_format`, in order; read in one batch."""
+    made = {spec: rendition_spec(made_spec(image, spec), image_format) for spec in specs}
+    # Every allowed filter of this format is read in the same query: a query selecting several
+    # widths or crops then costs one query per format, not one per field.
+    family = [rendition_spec(spec, image_format) for spec in settings.ALLOWED_IMAGE_FILTERS]
+    found = renditions(image, *dict.fromkeys(made.values()), load_also=family)
+    return [ApiRendition(found[made[spec]], spec, image_format) for spec in specs]
+
+
+def _srcset(items: list[ApiRendition]) -> str:
+    # A small original gives the same width for several filters: list each width once.
+    by_width: dict[int, ApiRendition] = {}
+    for item in items:
+        by_width.setdefault(item.width, item)
+    return ", ".join(f"{item.url} {width}w" for width, item in sorted(by_width.items()))
+
+
+def _crop_specs(crop: str) -> list[str]:
+    ratio = settings.IMAGE_CROPS[crop]
+    return [
+        f"fill-{width}x{width * ratio[1] // ratio[0]}" if ratio else f"width-{width}"
+        for width in settings.IMAGE_WIDTHS
+    ]
 
 
 class RenditionType(graphene.ObjectType):
@@ -31,18 +119,75 @@ class RenditionType(graphene.ObjectType):
     class Meta:
         name = "ImageRendition"
 
-    filter = graphene.String(required=True, description="The filter spec that made it, e.g. `width-800`.")
+    filter = graphene.String(required=True, description="The filter asked for, e.g. `width-800`.")
+    format = graphene.Field(ImageFormat, required=True, description="The file's format.")
+    mime_type = graphene.String(required=True, description="The file's media type, e.g. `image/avif`.")
     url = graphene.String(required=True, description="Absolute URL of the resized file.")
     width = graphene.Int(required=True, description="Width in pixels.")
     height = graphene.Int(required=True, description="Height in pixels.")
 
-    @staticmethod
-    def resolve_filter(rendition, info):
-        return rendition.filter_spec
+
+class ImageSourceType(graphene.ObjectType):
+    """One `<source>` of a `<picture>`: the same image in one format, at every width."""
+
+    class Meta:
+        name = "ImageSource"
+
+    format = graphene.Field(ImageFormat, required=True, description="The files' format.")
+    mime_type = graphene.String(required=True, description="For `<source type>`, e.g. `image/avif`.")
+    srcset = graphene.String(required=True, description="For `<source srcset>`: URLs with width descriptors.")
+
+
+class ResponsiveImageType(graphene.ObjectType):
+    """Everything `<picture>` and `<img srcset sizes>` need for one crop of an image."""
+
+    class Meta:
+        name = "ResponsiveImage"
+
+    crop = graphene.Field(ImageCrop, required=True, description="The shape asked for.")
+    src = graphene.String(
+        required=True, description="For `<img src>`: the upload's format, about 800 pixels wide."
+    )
+    width = graphene.Int(required=True, description="Width of `src`, for `<img width>` (no layout shift).")
+    height = graphene.Int(required=True, description="Height of `src`, for `<img height>`.")
+    srcset = graphene.String(
+        required=True,
+        description="For `<img srcset>`: every width in the upload's format, e.g. `… 400w, … 800w`.",
+    )
+    sizes = graphene.String(
+        required=True,
+        description="A `sizes` hint: the viewport's width up to the widest rendition. Use your layout's own "
+        "when the image is narrower than the viewport.",
+    )
+    sources = graphene.List(
+        graphene.NonNull(ImageSourceType),
+        required=True,
+        description="AVIF, then WebP: `<source type srcset sizes>` inside `<picture>`, before the `<img>`.",
+    )
 
     @staticmethod
-    def resolve_url(rendition, info):
-        return _absolute(info, rendition.url)
+    def build(image: AbstractImage, crop: str) -> "ResponsiveImageType":
+        specs = _crop_specs(crop)
+        by_format = {
+            image_format: image_renditions(image, specs, image_format)
+            for image_format in (*settings.IMAGE_FORMATS, ORIGINAL_FORMAT)
+        }
+        originals = by_format[ORIGINAL_FORMAT]
+        fallback = next((item for item in reversed(originals) if item.width <= 800), originals[0])
+        widest = max(item.width for item in originals)
+        return ResponsiveImageType(
+            crop=crop,
+            src=fallback.url,
+            width=fallback.width,
+            height=fallback.height,
+            srcset=_srcset(originals),
+            sizes=f"(max-width: {widest}px) 100vw, {widest}px",
+            sources=[
+                ImageSourceType(format=image_format, mime_type=items[0].mime_type, srcset=_srcset(items))
+                for image_format, items in by_format.items()
+                if image_format != ORIGINAL_FORMAT
+            ],
+        )
 
 
 class FocalPointType(graphene.ObjectType):
@@ -61,6 +206,12 @@ def _width_filters():
     return [spec for spec in settings.ALLOWED_IMAGE_FILTERS if spec.startswith("width-")]
 
 
+_FORMAT_ARGUMENT = {
+    "description": "The file format; the upload's own unless asked.",
+    "default_value": ORIGINAL_FORMAT,
+}
+
+
 class ImageType(graphene.ObjectType):
     """An image from the library, described for accessible, responsive display."""
 
@@ -77,11 +228,32 @@ class ImageType(graphene.ObjectType):
         RenditionType,
         required=True,
         filter=graphene.Argument(ImageFilter, required=True, description="Which rendition."),
-        description="One rendition from the allowlist.",
+        format=graphene.Argument(ImageFormat, **_FORMAT_ARGUMENT),
+        description="One rendition from the allowlist, in the format asked for.",
+    )
+    responsive = graphene.Field(
+        ResponsiveImageType,
+        required=True,
+        crop=graphene.Argument(
+            ImageCrop, description="The shape; the upload's own unless asked.", default_value="original"
+        ),
+        description="`<picture>`-ready sources of one crop: `srcset` with width descriptors in AVIF, "
+        "WebP and the upload's format, a `sizes` hint and a fallback `src`.",
     )
     srcset = graphene.String(
         required=True,
+        format=graphene.Argument(ImageFormat, **_FORMAT_ARGUMENT),
         description="A `srcset` attribute value built from the allowed width-* renditions.",
+        deprecation_reason="Use `responsive { srcset sizes sources { mimeType srcset } }`: "
+        "every crop and format.",
+    )
+    placeholder = graphene.String(
+        description="A tiny blurred stand-in to show while the image loads: a `data:image/webp;base64,…` URI "
+        "(a few hundred bytes) of the whole image; null until it is made, just after upload."
+    )
+    dominant_color = graphene.String(
+        description="The colour covering most of the image, `#rrggbb`, for a background while it loads; "
+        "null until it is made."
     )
 
     @staticmethod
@@ -100,14 +272,24 @@ class ImageType(graphene.ObjectType):
         )
 
     @staticmethod
-    def resolve_rendition(image, info, filter):
-        spec = getattr(filter, "value", filter)
-        return renditions(image, spec)[spec]
+    def resolve_rendition(image, info, filter, format=ORIGINAL_FORMAT):  # noqa: A002 - the argument clients use
+        spec = _value(filter, None)
+        return image_renditions(image, [spec], _value(format, ORIGINAL_FORMAT))[0]
 
     @staticmethod
-    def resolve_srcset(image, info):
-        # Renditions never upscale: a small original gives the same width twice; list each once.
-        by_width = {}
-        for rendition in renditions(image, *_width_filters()).values():
-            by_width.setdefault(rendition.width, rendition)
-        return ", ".join(f"{_absolute(info, r.url)} {width}w" for width, r in sorted(by_width.items()))
+    def resolve_responsive(image, info, crop="original"):
+        return ResponsiveImageType.build(image, _value(crop, "original"))
+
+    @staticmethod
+    def resolve_srcset(image, info, format=ORIGINAL_FORMAT):  # noqa: A002 - the argument clients use
+        return _srcset(image_renditions(image, _width_filters(), _value(format, ORIGINAL_FORMAT)))
+
+    @staticmethod
+    def resolve_placeholder(image, info):
+        preview = image_preview(image)
+        return preview.placeholder if preview is not None else None
+
+    @staticmethod
+    def resolve_dominant_color(image, info):
+        preview = image_preview(image)
+        return preview.dominant_colour if preview is not None else None

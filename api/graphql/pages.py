@@ -10,7 +10,7 @@ from api.graphql.interfaces import PageInterface
 from api.graphql.pagination import PaginationInfo, paginate, pagination_arguments
 from api.input_rules import ascii_int
 from api.prefetch import prepare_pages
-from api.search import matching_ids, validate_search_term
+from api.search import highlights, matching_ids, validate_search_term
 from api.serving import public_redirect_target
 from api.visibility import public_pages
 from cms.paths import frontend_path, frontend_url, site_root_paths
@@ -39,11 +39,38 @@ class RedirectType(graphene.ObjectType):
     is_permanent = graphene.Boolean(required=True, description="301 if true, 302 otherwise.")
 
 
+class SearchHit(graphene.ObjectType):
+    """One search result with what matched marked, ready to show in a results list."""
+
+    page = graphene.Field(PageInterface, required=True, description="The page, as its specific type.")
+    title = graphene.String(
+        required=True,
+        description="The page's title as HTML: escaped, each word that matched in `<mark>…</mark>`.",
+    )
+    snippet = graphene.String(
+        required=True,
+        description="About 200 characters of the page's text around the first match, as HTML: escaped, "
+        "matches in `<mark>…</mark>`, `…` where the text was cut. No other tags.",
+    )
+
+
 class SearchResults(graphene.ObjectType):
     """One page of search results with totals."""
 
     items = graphene.List(graphene.NonNull(PageInterface), required=True, description="Best match first.")
+    hits = graphene.List(
+        graphene.NonNull(SearchHit),
+        required=True,
+        description="The same results with highlighted titles and snippets, best match first.",
+    )
     pagination = graphene.Field(PaginationInfo, required=True, description="Totals and position.")
+
+    @staticmethod
+    def resolve_hits(results, info):
+        return [
+            SearchHit(page=page, title=highlight.title, snippet=highlight.snippet)
+            for page, highlight in zip(results.items, highlights(results.items, results.term), strict=True)
+        ]
 
 
 class SitemapEntry(graphene.ObjectType):
@@ -73,7 +100,8 @@ class PagesQuery(graphene.ObjectType):
         required=True,
         query=graphene.String(required=True, description="What to look for (at most 100 characters)."),
         **pagination_arguments(),
-        description="Full-text search across all public pages.",
+        description="Search across all public pages: whole words first, then words as typed so far "
+        "(“Bamba” finds “Las Bambas”), then, on PostgreSQL, titles with a typo when nothing else matched.",
     )
     sitemap = graphene.List(
         graphene.NonNull(SitemapEntry), required=True, description="Every public page, for sitemap.xml."
@@ -123,7 +151,9 @@ class PagesQuery(graphene.ObjectType):
         ids_page, pagination = paginate(ranked, page, page_size)
         pages = Page.objects.filter(pk__in=ids_page).specific().in_bulk()
         items = prepare_pages(pages[pk] for pk in ids_page if pk in pages)
-        return SearchResults(items=items, pagination=pagination)
+        results = SearchResults(items=items, pagination=pagination)
+        results.term = term
+        return results
 
     @staticmethod
     def resolve_sitemap(root, info):

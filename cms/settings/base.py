@@ -210,16 +210,22 @@ WAGTAIL_ENABLE_UPDATE_CHECK = get_env_bool("WAGTAIL_ENABLE_UPDATE_CHECK", False)
 # The separately hosted public site; rich-text links and previews point there.
 FRONTEND_URL = get_env("FRONTEND_URL", "").rstrip("/")
 
-# Renditions the API may hand out. Anything else is refused, so clients cannot make the
-# server generate arbitrary image sizes.
+# Renditions the API may hand out: each crop (the original's shape, or a fixed aspect ratio cut
+# around the focal point) at each width, in the upload's own format and in each of IMAGE_FORMATS.
+# Anything else is refused, so clients cannot make the server generate arbitrary image sizes.
+# All of them are made when an image is saved or a page using it is published (api/renditions.py).
+IMAGE_WIDTHS = [400, 800, 1200, 1600]
+IMAGE_CROPS: dict[str, tuple[int, int] | None] = {"original": None, "landscape": (4, 3), "wide": (16, 9)}
+# Modern formats made beside the upload's own (JPEG, PNG, GIF), with their encoder quality.
+IMAGE_FORMATS = {"avif": 60, "webp": 80}
 ALLOWED_IMAGE_FILTERS = [
-    "fill-400x300",
-    "fill-800x450",
-    "width-400",
-    "width-800",
-    "width-1200",
-    "width-1600",
+    f"fill-{width}x{width * ratio[1] // ratio[0]}" if ratio else f"width-{width}"
+    for ratio in IMAGE_CROPS.values()
+    for width in IMAGE_WIDTHS
 ]
+# Where API image URLs point: a CDN host in front of the media (e.g. https://media.example.org).
+# Unset, they are on WAGTAILADMIN_BASE_URL, never on whichever host the request named.
+MEDIA_BASE_URL = get_env("MEDIA_BASE_URL", "").rstrip("/")
 
 # The apps whose page models the API serves (api.graphql.page_types), in the order the schema lists
 # their types.
@@ -356,9 +362,11 @@ PUBLISH_WEBHOOK_DEV_HOSTS = get_env_list("PUBLISH_WEBHOOK_DEV_HOSTS", "")
 # --- The HTTP cache tier: Varnish, or a CDN (api/edge_cache.py; docs/deploy.md) ---------------
 
 # Purged after every content change through wagtail.contrib.frontend_cache's backends; each gets
-# the URLs of its HOSTNAMES (the CMS's own, WAGTAILADMIN_BASE_URL's; the frontend's, FRONTEND_URL's).
+# the URLs of its HOSTNAMES (the CMS's own, WAGTAILADMIN_BASE_URL's, and MEDIA_BASE_URL's, which
+# image URLs name; the frontend's, FRONTEND_URL's).
 WAGTAILFRONTENDCACHE = {}
 _cms_host = urlsplit(WAGTAILADMIN_BASE_URL).netloc
+_cms_hosts = list(dict.fromkeys(filter(None, [_cms_host, urlsplit(MEDIA_BASE_URL).netloc])))
 FRONTEND_CACHE_VARNISH_URL = get_env("FRONTEND_CACHE_VARNISH_URL", "")
 FRONTEND_CACHE_CLOUDFLARE_ZONE_ID = get_env("FRONTEND_CACHE_CLOUDFLARE_ZONE_ID", "")
 FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID = get_env("FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID", "")
@@ -367,7 +375,7 @@ if FRONTEND_CACHE_VARNISH_URL:
         "BACKEND": "api.edge_cache.VarnishBackend",
         # Its purge listener (docker/varnish/default.vcl), e.g. http://varnish:6091.
         "LOCATION": FRONTEND_CACHE_VARNISH_URL,
-        "HOSTNAMES": [_cms_host],
+        "HOSTNAMES": _cms_hosts,
         # Seconds the editor's save may wait for all its purges.
         "TIMEOUT": get_env_int("FRONTEND_CACHE_VARNISH_TIMEOUT", 2),
     }
@@ -377,14 +385,14 @@ if FRONTEND_CACHE_CLOUDFLARE_ZONE_ID:
         "ZONEID": FRONTEND_CACHE_CLOUDFLARE_ZONE_ID,
         # An API token with the zone's Cache Purge permission.
         "BEARER_TOKEN": get_env("FRONTEND_CACHE_CLOUDFLARE_TOKEN", required=True),
-        "HOSTNAMES": get_env_list("FRONTEND_CACHE_CLOUDFLARE_HOSTNAMES", _cms_host),
+        "HOSTNAMES": get_env_list("FRONTEND_CACHE_CLOUDFLARE_HOSTNAMES", ",".join(_cms_hosts)),
     }
 if FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID:
     WAGTAILFRONTENDCACHE["cloudfront"] = {
         "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
         # Credentials: boto3's own chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, an instance role).
         "DISTRIBUTION_ID": FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID,
-        "HOSTNAMES": get_env_list("FRONTEND_CACHE_CLOUDFRONT_HOSTNAMES", _cms_host),
+        "HOSTNAMES": get_env_list("FRONTEND_CACHE_CLOUDFRONT_HOSTNAMES", ",".join(_cms_hosts)),
     }
 
 # --- Admin sign-in: lockouts after wrong passwords (django-axes; cms/login_throttle.py) ---------

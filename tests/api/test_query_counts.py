@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
-from api.renditions import generate_allowed_renditions
+from api.renditions import make_image_renditions
 from tests.factories import (
     EventPageFactory,
     ProgrammeItemFactory,
@@ -46,6 +46,15 @@ LATEST = """query($n: Int!) { news(pageSize: $n) { items { title publicationDate
 SEARCH = """query($n: Int!) { search(query: "Peru news", pageSize: $n) { items { title path
   ... on NewsPage { summary topics { name } mainImage { srcset } } } pagination { totalCount } } }"""
 
+# Search as a results page shows it: highlighted titles and snippets of each item's body.
+SEARCH_HITS = """query($n: Int!) { search(query: "Peru new", pageSize: $n) {
+  hits { title snippet page { title path } } pagination { totalCount } } }"""
+
+# What a listing with `<picture>` elements asks: every crop's sources in three formats, placeholders.
+IMAGES = """query($n: Int!) { news(pageSize: $n) { items { title mainImage { alt placeholder dominantColor
+  wide: responsive(crop: WIDE) { src width height srcset sizes sources { mimeType srcset } }
+  landscape: responsive(crop: LANDSCAPE) { srcset sources { srcset } }
+  avif: rendition(filter: FILL_400X300, format: AVIF) { url } } } } }"""
 
 pytestmark = pytest.mark.django_db
 
@@ -78,9 +87,10 @@ def _build():
     venue = VenueFactory()
     image_model = get_image_model()
     for i in range(50):
-        # A distinct image per item, so a per-image lookup would show.
-        image = image_model.objects.create(title=f"Image {i}", file=get_test_image_file())
-        generate_allowed_renditions(image)
+        # A distinct image per item, so a per-image lookup would show; small, so its renditions
+        # (every crop and width in three formats) are quick to make.
+        image = image_model.objects.create(title=f"Image {i}", file=get_test_image_file(size=(320, 240)))
+        make_image_renditions.enqueue(image.pk)
         page = _NewsPageFactory(
             parent=news_index,
             title=f"Peru news {i}",
@@ -111,8 +121,8 @@ def query_count(client, query, variables):
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [(LATEST, 2), (NEWS, 3), (EVENTS, 4), (SEARCH, None)],
-    ids=["latest", "news", "events", "search"],
+    [(LATEST, 2), (NEWS, 3), (EVENTS, 4), (SEARCH, None), (SEARCH_HITS, None), (IMAGES, 3)],
+    ids=["latest", "news", "events", "search", "search-hits", "images"],
 )
 def test_listing_sql_is_independent_of_page_size(content, client, query, expected):
     counts = {size: query_count(client, query, {"n": size}) for size in SIZES}

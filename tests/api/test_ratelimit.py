@@ -279,6 +279,8 @@ def test_every_route_is_counted_or_deliberately_exempt():
         "feeds/news.json": "api",
         "embed/news/": "api",
         "embed/news.js": "api",
+        "feeds/events.ics": "api",
+        "feeds/^events/(?P<page_id>[0-9]+)\\.ics$": "api",
         "healthz": None,
         "readyz": None,
         "^documents/(\\d+)/(.*)$": "site",
