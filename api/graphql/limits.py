@@ -36,6 +36,12 @@ Definition = OperationDefinitionNode | FragmentDefinitionNode
 # is counted against an introspection bound of its own, so MAX_DEPTH stays tight for content queries.
 INTROSPECTION_ROOT_FIELDS = frozenset({"__schema", "__type"})
 INTROSPECTION_TYPE_PREFIX = "__"
+# The introspection fields answering a list of schema elements: each one selected multiplies the
+# answer (every type, its fields, their arguments…). The standard queries select 9; aliases
+# selecting `types` again and again are what make an introspection answer costly.
+INTROSPECTION_LISTS = frozenset(
+    {"types", "directives", "fields", "args", "inputFields", "interfaces", "enumValues", "possibleTypes"}
+)
 
 
 def _too_complex(message: str, node: Node) -> GraphQLError:
@@ -64,6 +70,7 @@ class Shape:
     # type), counted apart from depth and fields above and bounded by the introspection limits.
     introspection_depth: int = 0
     introspection_fields: int = 0
+    introspection_lists: int = 0
 
 
 def whole_list_root_fields(schema: GraphQLSchema) -> frozenset[str]:
@@ -122,6 +129,7 @@ class QueryShapeRule(ValidationRule):
         self.max_roots = limits["MAX_ROOT_FIELDS"]
         self.max_introspection_depth = limits["MAX_INTROSPECTION_DEPTH"]
         self.max_introspection_fields = limits["MAX_INTROSPECTION_FIELDS"]
+        self.max_introspection_lists = limits["MAX_INTROSPECTION_LISTS"]
         self.shapes: dict[str, Shape] = {}
         schema = self.context.schema
         self.whole_lists = whole_list_root_fields(schema)
@@ -226,6 +234,7 @@ class QueryShapeRule(ValidationRule):
                 below_introspection = introspection or selection.name.value in INTROSPECTION_ROOT_FIELDS
                 if below_introspection:
                     shape.introspection_fields += 1
+                    shape.introspection_lists += selection.name.value in INTROSPECTION_LISTS
                     shape.introspection_depth = max(shape.introspection_depth, level + 1)
                 else:
                     shape.fields += 1
@@ -260,6 +269,7 @@ class QueryShapeRule(ValidationRule):
                     shape.introspection_depth = max(shape.introspection_depth, introspection_depth)
                 shape.fields += spread.fields
                 shape.introspection_fields += spread.introspection_fields
+                shape.introspection_lists += spread.introspection_lists
                 shape.aliases += spread.aliases
                 if level == 0:
                     shape.top += spread.top
@@ -327,6 +337,12 @@ class QueryShapeRule(ValidationRule):
             message = (
                 f"{what} selects more than {self.max_introspection_fields} introspection fields once its "
                 f"fragments are spread; the limit is {self.max_introspection_fields}."
+            )
+        elif shape.introspection_lists > self.max_introspection_lists:
+            message = (
+                f"{what} selects more than {self.max_introspection_lists} introspection lists (`types`, "
+                f"`fields`, `args`…) once its fragments are spread; the limit is "
+                f"{self.max_introspection_lists}."
             )
         else:
             return

@@ -251,6 +251,9 @@ GRAPHQL_LIMITS = {
     # `fields`/`interfaces`/`possibleTypes`/`inputFields` nested 3 deep, the costly cycles.
     "MAX_INTROSPECTION_DEPTH": get_env_int("GRAPHQL_MAX_INTROSPECTION_DEPTH", 20),
     "MAX_INTROSPECTION_FIELDS": get_env_int("GRAPHQL_MAX_INTROSPECTION_FIELDS", 500),
+    # `types`, `fields`, `args`…: each multiplies the answer. The standard queries select 9, so the
+    # schema's description (~90 KB) can be asked for about once a request, not twenty times.
+    "MAX_INTROSPECTION_LISTS": get_env_int("GRAPHQL_MAX_INTROSPECTION_LISTS", 12),
     # Fields answering under one response path (`{ a a a }`, or fragments selecting the same field):
     # the spec's field-merging check compares every two of them.
     "MAX_REPEATS": get_env_int("GRAPHQL_MAX_REPEATS", 20),

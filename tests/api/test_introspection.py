@@ -115,3 +115,23 @@ def test_introspection_off_says_so_rather_than_too_complex(client, settings):
     (error, *_) = payload["errors"]
     assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert "introspection" in error["message"].lower()
+
+
+def test_introspection_answer_multiplied_by_aliases_is_refused(client):
+    """`types` under twenty names would answer the schema's description twenty times (~1 MB, 1 s)."""
+    lists = "fields { name args { name type { name } } type { name } }"
+    inner = " ".join(f"t{i}: types {{ name {lists} }}" for i in range(5))
+    response, payload = post(client, "{ __schema { " + inner + " } }")
+    assert response.status_code == 400, payload
+    (error,) = payload["errors"]
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert "more than 12 introspection lists" in error["message"]
+    # Twice the standard query under two names, likewise; once is answered (above).
+    twice = "{ a: __schema { types { name } } b: __schema { types { name } } }"
+    assert post(client, twice)[0].status_code == 200  # two lists: cheap, and allowed
+    doubled = STANDARD["defaults"].replace(
+        "__schema {", "a: __schema { types { ...FullType } } b: __schema {", 1
+    )
+    response, payload = post(client, doubled)
+    assert response.status_code == 400, payload
+    assert "introspection lists" in payload["errors"][0]["message"]
