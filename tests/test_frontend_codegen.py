@@ -3,9 +3,10 @@
 tests/frontend_codegen/ pins the releases (package.json, package-lock.json). The test lays out a
 frontend project as the guide says: the committed schema.graphql, the guide's `codegen.ts` copied
 verbatim, each of its queries and its shared fragment in a `.graphql` file of its own under `src/`,
-each of its variables examples typed as that query's `<Name>QueryVariables`, and its TypeScript
-example code. `graphql-codegen` must generate types from them and `tsc --strict` must accept all of
-it, so a guide that stops working with these tools fails here.
+each of its variables examples typed as that operation's `<Name>QueryVariables` (or
+`<Name>MutationVariables`), and its TypeScript example code. `graphql-codegen` must generate types
+from them and `tsc --strict` must accept all of it, so a guide that stops working with these tools
+fails here.
 
 npm is required: locally the test is skipped without it, in CI (`CI=true`) it fails.
 """
@@ -19,6 +20,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from graphql import parse
 
 from tests.test_frontend_guide import FENCE_RE, FRAGMENTS, GUIDE, QUERIES, ROOT, SCHEMA_SDL
 
@@ -122,6 +124,12 @@ def guide_example_code():
     return code
 
 
+def type_name(query):
+    """The name codegen gives an operation's result type: `<Name>Query` or `<Name>Mutation`."""
+    (operation,) = (d for d in parse(query.text).definitions if d.kind == "operation_definition")
+    return f"{query.name}{operation.operation.value.capitalize()}"
+
+
 def variables_module():
     """Each variables example of the guide, typed as its query's variables."""
     lines = ['import type * as API from "./generated/graphql";', ""]
@@ -131,7 +139,7 @@ def variables_module():
                 continue
             value = json.dumps(example.variables or {}, ensure_ascii=False)
             name = f"{query.name[0].lower()}{query.name[1:]}{n}"
-            lines.append(f"export const {name}: API.{query.name}QueryVariables = {value};")
+            lines.append(f"export const {name}: API.{type_name(query)}Variables = {value};")
     return "\n".join(lines) + "\n"
 
 
@@ -183,7 +191,7 @@ def test_every_query_and_the_shared_fragment_have_types(generated):
     _, types = generated
     for query in QUERIES:
         if any(example.status == 200 for example in query.examples):
-            for name in (f"{query.name}Query", f"{query.name}QueryVariables"):
+            for name in (type_name(query), f"{type_name(query)}Variables"):
                 assert re.search(rf"^export type {name} =\s", types, re.MULTILINE), name
     assert re.search(r"^export type BodyBlocksFragment =\s", types, re.MULTILINE)
 
