@@ -7,7 +7,7 @@ What a search finds, best first:
 2. then pages where every word starts a word of an `AutocompleteField` (titles, summaries,
    bodies): “Bamba” finds “Violence at Las Bambas” (Wagtail's `autocomplete()`);
 3. only when neither finds anything, on PostgreSQL with pg_trgm: pages whose title nearly holds
-   the words (trigram word similarity), so “Bambs” still finds it.
+   each of the words (trigram word similarity), so “Bambs” still finds it.
 
 Each step is answered by an index (SQLite's FTS5 table; PostgreSQL's GIN indexes on the search
 entries and on page titles), so what a search costs grows with the pages it matches (at most
@@ -37,6 +37,8 @@ from api.prefetch import with_references_loaded
 logger = logging.getLogger(__name__)
 
 MAX_SEARCH_RESULTS = 500
+# Shorter words have too few trigrams to tell a typo from another word.
+MIN_TYPO_WORD = 3
 SNIPPET_CHARACTERS = 200
 MARK = ("<mark>", "</mark>")
 
@@ -87,22 +89,27 @@ def trigrams_available() -> bool:
 
 
 def near_title_ids(queryset: PageQuerySet, term: str) -> list[int]:
-    """Pages whose title nearly holds `term` (a typo or two), most alike first; none without pg_trgm.
+    """Pages whose title nearly holds each word of `term` (a typo or two), most alike first; none
+    without pg_trgm.
 
-    `term <% title` (word similarity above pg_trgm.word_similarity_threshold, 0.6 unless the
-    database says otherwise) is what the trigram index answers; the likeness then ranks.
+    Word by word: `word <% title` (word similarity above pg_trgm.word_similarity_threshold, 0.6
+    unless the database says otherwise), each answered by the trigram index. The words together
+    would let a title that shares most of a long phrase through without its other words.
     """
-    if not trigrams_available():
+    words = [word for word in _WORD.findall(term) if len(word) >= MIN_TYPO_WORD]
+    if not words or not trigrams_available():
         return []
-    pages = (
-        queryset.filter(TrigramWordSimilar(F("title"), Value(term)))
-        .annotate(likeness=TrigramWordSimilarity(term, "title"))
+    pages = queryset
+    for word in words:
+        pages = pages.filter(TrigramWordSimilar(F("title"), Value(word)))
+    ranked = (
+        pages.annotate(likeness=TrigramWordSimilarity(term, "title"))
         .order_by("-likeness", "pk")
         .values_list("pk", flat=True)
     )
     try:
         with transaction.atomic():  # a failure here must not break the request's transaction
-            return list(pages[:MAX_SEARCH_RESULTS])
+            return list(ranked[:MAX_SEARCH_RESULTS])
     except DatabaseError:
         logger.exception("Trigram search failed; answering without typo tolerance.")
         return []

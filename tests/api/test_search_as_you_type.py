@@ -85,6 +85,9 @@ def test_a_typo_in_a_title_still_finds_it_on_postgresql(gql, bambas, news_index)
     assert trigrams_available()
     assert titles(gql, "Bambs") == ["Violence at Las Bambas, again"]
     assert titles(gql, "restoraton") == ["Forest restoration reported"]
+    assert titles(gql, "forest restoraton") == ["Forest restoration reported"]
+    # Every word must nearly match: a title sharing only some of them is no near miss.
+    assert titles(gql, "hidden-restoraton") == []
     # Only when the words as typed match nothing: a real match is never pushed down by near misses.
     assert titles(gql, "forest") == ["Forest restoration reported"]
 
