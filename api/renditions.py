@@ -8,10 +8,18 @@ from wagtail.images.models import AbstractImage, AbstractRendition
 
 logger = logging.getLogger(__name__)
 
+# Renditions the API hands out beyond the allowlist clients choose from: every page's share image
+# (Open Graph's recommended 1200×630, 1.91:1, cropped at the focal point) and the organisation's
+# logo for search engines (at least 112×112, its shape kept). Made on upload like the others.
+SHARE_IMAGE_SPEC = "fill-1200x630"
+LOGO_SPEC = "max-600x600"
+
 
 def generate_allowed_renditions(image: AbstractImage) -> dict[str, AbstractRendition]:
     """Create every rendition the API may hand out for `image` (existing ones are reused)."""
-    renditions: dict[str, AbstractRendition] = image.get_renditions(*settings.ALLOWED_IMAGE_FILTERS)
+    renditions: dict[str, AbstractRendition] = image.get_renditions(
+        *settings.ALLOWED_IMAGE_FILTERS, SHARE_IMAGE_SPEC, LOGO_SPEC
+    )
     return renditions
 
 

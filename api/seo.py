@@ -15,17 +15,13 @@ from wagtail.images.models import AbstractImage, AbstractRendition
 from wagtail.models import Page, Site
 
 from api.prefetch import load_images, loaded_for_batch, renditions
+from api.renditions import LOGO_SPEC, SHARE_IMAGE_SPEC
 from api.tree import ancestors
 from api.visibility import public_media
 from cms.models import SiteSettings
 from cms.paths import frontend_path, frontend_url
 from cms.request_cache import memoised
 from cms.sanitise import safe_url
-
-# Open Graph's recommended size (Facebook, LinkedIn, X's large card): 1.91:1, cropped at the focal point.
-SHARE_IMAGE_SPEC = "fill-1200x630"
-# Search engines show the logo small; they ask for at least 112×112 and keep its shape.
-LOGO_SPEC = "max-600x600"
 
 SCHEMA_ORG = "https://schema.org"
 JsonLd = dict[str, Any]
@@ -49,11 +45,16 @@ def site_settings() -> SiteSettings:
 
     def read() -> SiteSettings:
         site = default_site()
-        found = SiteSettings.objects.select_related("organisation_logo", "default_share_image").filter(
-            site=site
+        found = (
+            SiteSettings.objects.select_related("organisation_logo", "default_share_image")
+            .filter(site=site)
+            .first()
+            if site is not None
+            else None
         )
-        settings_row = found.first() if site is not None else None
-        return settings_row or (SiteSettings.for_site(site) if site is not None else SiteSettings())
+        # Until an editor saves them, the defaults; a read never writes the row (that would be a
+        # content change, replacing every cached answer).
+        return found or SiteSettings(site=site)
 
     settings_row: SiteSettings = memoised("site-settings", read)
     return settings_row
@@ -79,7 +80,8 @@ def share_rendition(image: AbstractImage) -> AbstractRendition:
 
 
 def page_url(page: Page) -> str | None:
-    return frontend_url(frontend_path(page) or "/")
+    url: str | None = frontend_url(frontend_path(page) or "/")
+    return url
 
 
 def canonical_url(page: Page) -> str | None:
@@ -99,7 +101,10 @@ def noindex_page_ids() -> set[int]:
         for model in apps.get_models()
         if issubclass(model, Page) and any(field.name == "noindex" for field in model._meta.concrete_fields)
     ]
-    querysets = [model.objects.filter(noindex=True).values_list("pk", flat=True) for model in models]
+    querysets = [
+        model._default_manager.filter(noindex=True).order_by().values_list("pk", flat=True)
+        for model in models
+    ]
     if not querysets:
         return set()
     return set(querysets[0].union(*querysets[1:]))

@@ -109,7 +109,9 @@ def test_news_item_is_a_valid_news_article(gql):
     article = graph(page)["NewsArticle"]
     assert article["headline"] == "Loreto oil spills: conflict continues."
     assert len(article["headline"]) <= 110
-    published, modified = (datetime.datetime.fromisoformat(article[k]) for k in ("datePublished", "dateModified"))
+    published, modified = (
+        datetime.datetime.fromisoformat(article[k]) for k in ("datePublished", "dateModified")
+    )
     assert published.date() == datetime.date(2016, 10, 29)
     assert offset(article["datePublished"]) == datetime.timedelta(hours=1)  # still summer time in London
     assert modified >= published
