@@ -294,7 +294,7 @@ class EventPage(BasePage):
                 "address": {key: value for key, value in address.items() if value},
             }
             if safe_url(venue.url):
-                place["url"] = venue.url
+                place["url"] = safe_url(venue.url)
             places.append(place)
         if self.online_url_or_none:
             places.append({"@type": "VirtualLocation", "url": self.online_url_or_none})
