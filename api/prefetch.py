@@ -306,3 +306,36 @@ def with_references_loaded(page: Page, field_name: str) -> Any:
             batch["loaded"].add(field_name)
             _load(_field_references(batch["pages"], field_name))
     return getattr(page, field_name)
+
+
+def batch_pages(page: Page) -> list[Page]:
+    """The pages prepared together with `page` (one response's list), or `page` alone."""
+    memo = store()
+    if memo is None:
+        return [page]
+    batch = memo.setdefault("batches", {}).setdefault(id(page), {"pages": [page], "loaded": set()})
+    pages: list[Page] = batch["pages"]
+    return pages
+
+
+def loaded_for_batch(page: Page, key: Any, load: Any) -> Any:
+    """`load(pages)` for the whole batch `page` belongs to, run once per batch and `key`; its answer.
+
+    What a field reads beyond the page row (its parent, neighbours, share image) costs the same SQL
+    for a list of 50 as for one.
+    """
+    memo = store()
+    if memo is None:
+        return load([page])
+    batch = memo.setdefault("batches", {}).setdefault(id(page), {"pages": [page], "loaded": set()})
+    answers = batch.setdefault("answers", {})
+    if key not in answers:
+        answers[key] = load(batch["pages"])
+    return answers[key]
+
+
+def load_images(pages: Iterable[Page], field_name: str) -> None:
+    """The image `field_name` of every page in one query, remembered so renditions load in one batch."""
+    pages = [page for page in pages if getattr(page, f"{field_name}_id", None) is not None]
+    prefetch_related_objects(pages, image_prefetch(field_name))
+    _register_images(getattr(page, field_name) for page in pages)

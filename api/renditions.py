@@ -27,6 +27,12 @@ from api.prefetch import referenced_image_ids
 
 logger = logging.getLogger(__name__)
 
+# Renditions the API hands out beyond the allowlist clients choose from: every page's share image
+# (Open Graph's recommended 1200×630, 1.91:1, cropped at the focal point) and the organisation's
+# logo for search engines (at least 112×112, its shape kept). Made on upload like the others.
+SHARE_IMAGE_SPEC = "fill-1200x630"
+LOGO_SPEC = "max-600x600"
+
 ORIGINAL_FORMAT = "original"
 # The placeholder: a tiny WebP of the whole image, a few hundred bytes, to blur while the real one loads.
 PLACEHOLDER_WIDTH = 16
@@ -45,7 +51,8 @@ def specs_to_make(image: AbstractImage) -> list[str]:
     """Every Wagtail filter spec the API may hand out for `image`, each size once."""
     bases = list(dict.fromkeys(made_spec(image, spec) for spec in settings.ALLOWED_IMAGE_FILTERS))
     formats = [ORIGINAL_FORMAT, *settings.IMAGE_FORMATS]
-    return [rendition_spec(base, image_format) for base in bases for image_format in formats]
+    made = [rendition_spec(base, image_format) for base in bases for image_format in formats]
+    return [*made, SHARE_IMAGE_SPEC, LOGO_SPEC]
 
 
 def generate_allowed_renditions(image: AbstractImage) -> dict[str, AbstractRendition]:

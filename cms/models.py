@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.shortcuts import redirect
 from modelcluster.fields import ParentalKey
@@ -31,8 +31,39 @@ def summary_field(help_text):
 class BasePage(HeadlessPreviewMixin, Page):
     """Every PSG page type: previewed on the headless frontend, or rendered here when none is configured."""
 
+    # How the page looks when shared and what search engines are told (the Promote tab).
+    share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown when the page is shared on social media, cropped to 1200×630 around its focal "
+        "point. Leave blank to use the page's main image, or else the site's default share image.",
+    )
+    canonical_url = models.URLField(
+        "canonical URL",
+        blank=True,
+        help_text="Only if this page republishes one that lives elsewhere: the original's full URL. "
+        "Leave blank and search engines are told this page's own address.",
+    )
+    noindex = models.BooleanField(
+        "hide from search engines",
+        default=False,
+        help_text="Tick to ask search engines not to list this page. It stays on the site and in its menus.",
+    )
+
     class Meta:
         abstract = True
+
+    def share_image_fallback(self):
+        """The page's own picture, shared when no share image is chosen; page types that have one say so."""
+        return None
+
+    def structured_data(self, context):
+        """schema.org objects describing the page (JSON-LD), built with the delivery layer's `context`;
+        page types with richer facts (a news article, an event) give more."""
+        return [context.web_page(self)]
 
     def get_client_root_url(self, request):
         # Read at request time so FRONTEND_URL can differ per environment (and per test).
@@ -88,11 +119,42 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
     organisation_name = models.CharField(max_length=255, default="Peru Support Group")
     contact_email = models.EmailField(blank=True, help_text="Shown in the footer and on contact links.")
     footer_text = models.TextField(blank=True, help_text="A short line shown in the footer of every page.")
+    organisation_logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="PSG's logo, as search engines show it beside news and events. Square or wide, "
+        "at least 112 pixels each way.",
+    )
+    default_share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown when a page without a picture of its own is shared on social media "
+        "(cropped to 1200×630 around its focal point).",
+    )
+    x_handle = models.CharField(
+        "X (Twitter) handle",
+        max_length=16,
+        blank=True,
+        validators=[
+            RegexValidator(r"^@[A-Za-z0-9_]{1,15}$", "An @ then up to 15 letters, digits or underscores.")
+        ],
+        help_text="E.g. @perusupport: named as the site on X's cards when a page is shared there.",
+    )
 
     panels = [
         FieldPanel("organisation_name"),
         FieldPanel("contact_email"),
         FieldPanel("footer_text"),
+        MultiFieldPanel(
+            [FieldPanel("organisation_logo"), FieldPanel("default_share_image"), FieldPanel("x_handle")],
+            heading="Search engines and social media",
+        ),
         InlinePanel(
             "social_links",
             label="social link",

@@ -43,14 +43,28 @@ def settings_panels() -> list[Panel]:
     return panels
 
 
+PROMOTE_HELP = {
+    "seo_title": "The title search results and social media show. Leave blank to use the page title.",
+    "search_description": "One or two sentences search results and social media show under the title.",
+}
+
+
 def promote_panels() -> list[Panel]:
-    """Wagtail's "For search engines" group of the Promote tab, without its "Show in menus": the
-    site's navigation is the menus under Snippets, so that switch would do nothing."""
+    """Wagtail's "For search engines" group of the Promote tab, without its "Show in menus" (the
+    site's navigation is the menus under Snippets, so that switch would do nothing), with the share
+    image, canonical URL and the switch hiding the page from search engines."""
     return [
         MultiFieldPanel(
-            [FieldPanel("slug"), FieldPanel("seo_title"), FieldPanel("search_description")],
+            [
+                FieldPanel("slug"),
+                FieldPanel("seo_title", help_text=PROMOTE_HELP["seo_title"]),
+                FieldPanel("search_description", help_text=PROMOTE_HELP["search_description"]),
+                FieldPanel("canonical_url"),
+                FieldPanel("noindex"),
+            ],
             heading="For search engines",
-        )
+        ),
+        MultiFieldPanel([FieldPanel("share_image")], heading="For social media"),
     ]
 
 

@@ -256,6 +256,70 @@ class EventPage(BasePage):
         if errors:
             raise ValidationError(errors)
 
+    # schema.org's names for what `status` and the places say.
+    EVENT_STATUS = {
+        Status.SCHEDULED: "https://schema.org/EventScheduled",
+        Status.POSTPONED: "https://schema.org/EventPostponed",
+        Status.CANCELLED: "https://schema.org/EventCancelled",
+    }
+
+    def structured_data(self, context):
+        """A schema.org Event with what Google asks of one: dates with London's offset, status,
+        attendance mode, the venue's address, an offer per ticket price and the organiser."""
+        event = {
+            "@type": "Event",
+            "name": self.title,
+            "url": context.url(self),
+            "startDate": context.london(self.starts_at),
+            "eventStatus": self.EVENT_STATUS.get(self.status, self.EVENT_STATUS[self.Status.SCHEDULED]),
+            "eventAttendanceMode": self.attendance_mode,
+            "location": self.places,
+            "organizer": context.organization(),
+        }
+        if self.ends_at:
+            event["endDate"] = context.london(self.ends_at)
+        description = self.search_description or self.summary
+        if description:
+            event["description"] = description
+        image = context.share_image(self)
+        if image:
+            event["image"] = [image]
+        offers = [price.offer(self.registration_url or context.url(self)) for price in self.prices.all()]
+        if offers:
+            event["offers"] = offers
+        return [event]
+
+    @property
+    def attendance_mode(self):
+        online, offline = bool(self.online_url_or_none), self.venue_id is not None
+        mode = "Mixed" if online and offline else "Online" if online else "Offline"
+        return f"https://schema.org/{mode}EventAttendanceMode"
+
+    @property
+    def places(self):
+        """Where to attend: the venue as a Place with its postal address, the stream as a VirtualLocation."""
+        places = []
+        if self.venue is not None:
+            venue = self.venue
+            address = {
+                "@type": "PostalAddress",
+                "streetAddress": ", ".join(venue.address_lines),
+                "addressLocality": venue.city,
+                "postalCode": venue.postcode,
+                "addressCountry": venue.country,
+            }
+            place = {
+                "@type": "Place",
+                "name": venue.name,
+                "address": {key: value for key, value in address.items() if value},
+            }
+            if safe_url(venue.url):
+                place["url"] = safe_url(venue.url)
+            places.append(place)
+        if self.online_url_or_none:
+            places.append({"@type": "VirtualLocation", "url": self.online_url_or_none})
+        return places[0] if len(places) == 1 else places
+
     @property
     def starts_at_local(self):
         return timezone.localtime(self.starts_at) if self.starts_at else None
@@ -294,6 +358,16 @@ class TicketPrice(Orderable):
     def clean(self):
         super().clean()
         validate_money(self.amount, self.currency)
+
+    def offer(self, url):
+        """This price as a schema.org Offer."""
+        return {
+            "@type": "Offer",
+            "name": self.label,
+            "price": f"{self.amount:.2f}",
+            "priceCurrency": self.currency,
+            "url": url,
+        }
 
     def __str__(self):
         return f"{self.label}: {self.amount} {self.currency}"

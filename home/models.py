@@ -101,6 +101,19 @@ class HomePage(BasePage):
     class Meta:
         verbose_name = "home page"
 
+    def share_image_fallback(self):
+        return self.hero_image
+
+    def structured_data(self, context):
+        """The home page describes the site itself: a WebSite published by the organisation."""
+        site = {
+            "@type": "WebSite",
+            "name": context.organization()["name"],
+            "url": context.url(self),
+            "publisher": context.organization(),
+        }
+        return [site, context.web_page(self)]
+
     @property
     def public_hero_image(self):
         return public_media(self.hero_image)

@@ -3,6 +3,8 @@
 import datetime
 
 from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import ItemBase, TagBase
@@ -12,8 +14,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from api.graphql.fields import graphql_field
-from api.prefetch import image_prefetch
-from api.visibility import public_media
+from api.prefetch import image_prefetch, loaded_for_batch, prepare_pages
+from api.visibility import public_media, public_pages
 from cms.blocks import BodyBlock
 from cms.models import BasePage, summary_field
 from cms.panels import page_tabs
@@ -127,6 +129,18 @@ class NewsPage(BasePage):
             is_list=True,
             source="topic_list",
         ),
+        graphql_field(
+            "previous_item",
+            "news.schema.NewsPageType",
+            "The public news item published just before this one (by publication date); null for the oldest.",
+            source="previous_item",
+        ),
+        graphql_field(
+            "next_item",
+            "news.schema.NewsPageType",
+            "The public news item published just after this one (by publication date); null for the newest.",
+            source="next_item",
+        ),
     ]
 
     class Meta:
@@ -138,6 +152,51 @@ class NewsPage(BasePage):
     @property
     def public_main_image(self):
         return public_media(self.main_image)
+
+    def share_image_fallback(self):
+        return self.main_image
+
+    def structured_data(self, context):
+        """A schema.org NewsArticle with what Google asks of an article."""
+        article = {
+            "@type": "NewsArticle",
+            "headline": self.title[:110],
+            "url": context.url(self),
+            "mainEntityOfPage": context.url(self),
+            "datePublished": context.london(self.published_moment),
+            "dateModified": context.london(
+                max(filter(None, [self.published_moment, self.last_published_at]))
+            ),
+            "author": context.organization(),
+            "publisher": context.organization(),
+        }
+        if self.summary or self.search_description:
+            article["description"] = self.search_description or self.summary
+        image = context.share_image(self)
+        if image:
+            article["image"] = [image]
+        topics = [topic.name for topic in self.topic_list]
+        if topics:
+            article["keywords"] = topics
+        return [article]
+
+    @property
+    def published_moment(self):
+        """When the story came out as readers date it: the moment it was first published if that was on
+        its publication date, else the start of that day in London."""
+        first = self.first_published_at
+        if first and timezone.localtime(first).date() == self.publication_date:
+            return first
+        start = datetime.datetime.combine(self.publication_date, datetime.time.min)
+        return timezone.make_aware(start, timezone.get_default_timezone())
+
+    @property
+    def previous_item(self):
+        return loaded_for_batch(self, "news-neighbours", _load_neighbours).get(id(self), (None, None))[0]
+
+    @property
+    def next_item(self):
+        return loaded_for_batch(self, "news-neighbours", _load_neighbours).get(id(self), (None, None))[1]
 
     @property
     def topic_list(self):
@@ -159,3 +218,38 @@ class NewsPage(BasePage):
             by_page[page_id].append(topics[pk])
         for page in pages:
             page._topic_list = sorted(by_page[page.pk], key=lambda topic: topic.name)
+
+
+def _neighbour(older):
+    """The id of the public news item just before (`older`) or after the outer item, in the listing's
+    order (publication date, then first publication, then id)."""
+    date, first, pk = OuterRef("publication_date"), OuterRef("first_published_at"), OuterRef("pk")
+    if older:
+        beyond = Q(publication_date__lt=date) | Q(publication_date=date, first_published_at__lt=first)
+        beyond |= Q(publication_date=date, first_published_at=first, pk__lt=pk)
+        order = ("-publication_date", "-first_published_at", "-pk")
+    else:
+        beyond = Q(publication_date__gt=date) | Q(publication_date=date, first_published_at__gt=first)
+        beyond |= Q(publication_date=date, first_published_at=first, pk__gt=pk)
+        order = ("publication_date", "first_published_at", "pk")
+    return Subquery(public_pages(NewsPage).filter(beyond).order_by(*order).values("pk")[:1])
+
+
+def _load_neighbours(pages):
+    """{id(page): (previous, next)} for a list of news items: two queries, however long the list."""
+    saved = [page for page in pages if page.pk is not None]
+    if not saved:
+        return {}
+    rows = (
+        NewsPage.objects.filter(pk__in=[page.pk for page in saved])
+        .annotate(older=_neighbour(older=True), newer=_neighbour(older=False))
+        .values_list("pk", "older", "newer")
+    )
+    pairs = {pk: (older, newer) for pk, older, newer in rows}
+    wanted = {pk for pair in pairs.values() for pk in pair if pk}
+    found = public_pages(NewsPage).select_related("main_image").in_bulk(wanted) if wanted else {}
+    prepare_pages(found.values())
+    return {
+        id(page): tuple(found.get(pk) if pk else None for pk in pairs.get(page.pk, (None, None)))
+        for page in saved
+    }

@@ -3,6 +3,10 @@
 import graphene
 from django.utils import timezone
 
+from api.graphql.pagination import PaginationInfo, pagination_arguments
+from api.graphql.seo import JSONString, SeoType
+from api.seo import structured_data
+from api.tree import ancestors, children, parent
 from cms.paths import frontend_path, frontend_url
 
 # Each page model's GraphQL type, filled by api.graphql.page_types as it builds them (they implement
@@ -34,6 +38,34 @@ class PageInterface(graphene.Interface):
     )
     first_published_at = graphene.DateTime(description="When the page was first published (London offset).")
     last_published_at = graphene.DateTime(description="When the page was last published (London offset).")
+    seo = graphene.Field(
+        SeoType,
+        required=True,
+        description="What the page's <head> tells search engines and social media, with fallbacks applied.",
+    )
+    json_ld = graphene.Field(
+        JSONString,
+        required=True,
+        description="The page described for search engines in schema.org terms (JSON-LD): "
+        '`{"@context": "https://schema.org", "@graph": [...]}` with the page itself (a '
+        "`NewsArticle`, an `Event`, else a `WebPage`) and its `BreadcrumbList`. Put it in "
+        '<script type="application/ld+json"> as it is.',
+    )
+    parent = graphene.Field(
+        lambda: PageInterface, description="The public page above this one; null for the home page."
+    )
+    ancestors = graphene.List(
+        graphene.NonNull(lambda: PageInterface),
+        required=True,
+        description="Breadcrumbs: the public pages above this one, from the home page down to the parent "
+        "(empty for the home page).",
+    )
+    children = graphene.Field(
+        lambda: PageConnection,
+        required=True,
+        **pagination_arguments(),
+        description="The public pages directly below this one, in the editors' order in the page tree.",
+    )
 
     @classmethod
     def resolve_type(cls, instance, info):
@@ -65,9 +97,38 @@ class PageInterface(graphene.Interface):
         return timezone.localtime(page.last_published_at) if page.last_published_at else None
 
     @staticmethod
+    def resolve_seo(page, info):
+        return page
+
+    @staticmethod
+    def resolve_json_ld(page, info):
+        return structured_data(getattr(info, "context", None)).describe(page)
+
+    @staticmethod
+    def resolve_parent(page, info):
+        return parent(page)
+
+    @staticmethod
+    def resolve_ancestors(page, info):
+        return ancestors(page)
+
+    @staticmethod
+    def resolve_children(node, info, page_size, **kwargs):
+        # `page` is the pagination argument here, the page asked about is `node`.
+        items, pagination = children(node, kwargs.get("page"), page_size)
+        return PageConnection(items=items, pagination=pagination)
+
+    @staticmethod
     def resolve_seo_title(page, info):
         return page.seo_title or page.title
 
     @staticmethod
     def resolve_search_description(page, info):
         return page.search_description or ""
+
+
+class PageConnection(graphene.ObjectType):
+    """One page of a list of pages of any type, with the totals."""
+
+    items = graphene.List(graphene.NonNull(PageInterface), required=True, description="The pages.")
+    pagination = graphene.Field(PaginationInfo, required=True, description="Totals and position.")

@@ -1,6 +1,7 @@
 """Root queries over all pages: by path or id, redirects, search and the sitemap."""
 
 import graphene
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page
@@ -11,9 +12,11 @@ from api.graphql.pagination import PaginationInfo, paginate, pagination_argument
 from api.input_rules import ascii_int
 from api.prefetch import prepare_pages
 from api.search import highlights, matching_ids, validate_search_term
-from api.serving import public_redirect_target
+from api.seo import default_site, noindex_page_ids
+from api.serving import links_to_hidden_pages, public_redirect_target
 from api.visibility import public_pages
 from cms.paths import frontend_path, frontend_url, site_root_paths
+from cms.sanitise import safe_url
 
 # Page ids are a 32-bit integer column; a larger number is no page, on every database.
 MAX_PAGE_ID = 2**31 - 1
@@ -63,6 +66,49 @@ class SearchHit(graphene.ObjectType):
     )
 
 
+class RedirectConnection(graphene.ObjectType):
+    """One page of the site's redirects, with the totals."""
+
+    items = graphene.List(graphene.NonNull(RedirectType), required=True, description="By old path.")
+    pagination = graphene.Field(PaginationInfo, required=True, description="Totals and position.")
+
+
+def public_redirects():
+    """Every redirect of the frontend's site (or of all sites) whose target anonymous visitors may see,
+    by old path: a public page, or a safe link that names no hidden page of this site."""
+    site = default_site()
+    if site is None:
+        return []
+    redirects = (
+        Redirect.objects.filter(Q(site__isnull=True) | Q(site=site))
+        .filter(Q(redirect_page__isnull=True) | Q(redirect_page__in=public_pages()))
+        .select_related("redirect_page")
+        .order_by("old_path", "pk")
+    )
+    found = []
+    for redirect in redirects:
+        location = (
+            frontend_path(redirect.redirect_page)
+            if redirect.redirect_page_id
+            else safe_url(redirect.redirect_link)
+        )
+        if location:
+            found.append((redirect, location))
+    # Absolute links and site paths are checked together; a relative link (rare) is read against its
+    # old path, as a browser following it would.
+    absolute = [
+        loc for r, loc in found if not r.redirect_page_id and loc.startswith(("/", "http:", "https:"))
+    ]
+    hidden = links_to_hidden_pages(absolute)
+    return [
+        RedirectType(old_path=redirect.old_path, location=location, is_permanent=redirect.is_permanent)
+        for redirect, location in found
+        if redirect.redirect_page_id
+        or (location in absolute and location not in hidden)
+        or (location not in absolute and public_redirect_target(redirect) is not None)
+    ]
+
+
 class SearchResults(graphene.ObjectType):
     """One page of search results with totals."""
 
@@ -104,6 +150,13 @@ class PagesQuery(graphene.ObjectType):
         path=graphene.String(required=True, description="The path that was not found."),
         description="The redirect editors set up for an old path (e.g. of a moved page), if any.",
     )
+    redirects = graphene.Field(
+        RedirectConnection,
+        required=True,
+        **pagination_arguments(),
+        description="Every redirect editors set up for the site, by old path, for the frontend's build or an "
+        "edge redirect table. Redirects to pages anonymous visitors may not see are left out.",
+    )
     search = graphene.Field(
         SearchResults,
         required=True,
@@ -113,7 +166,9 @@ class PagesQuery(graphene.ObjectType):
         "(“Bamba” finds “Las Bambas”), then, on PostgreSQL, titles with a typo when nothing else matched.",
     )
     sitemap = graphene.List(
-        graphene.NonNull(SitemapEntry), required=True, description="Every public page, for sitemap.xml."
+        graphene.NonNull(SitemapEntry),
+        required=True,
+        description="Every public page search engines may list (not `noindex`), for sitemap.xml.",
     )
 
     @staticmethod
@@ -147,6 +202,11 @@ class PagesQuery(graphene.ObjectType):
         return RedirectType(old_path=path, location=location, is_permanent=redirect.is_permanent)
 
     @staticmethod
+    def resolve_redirects(root, info, page, page_size):
+        items, pagination = paginate(public_redirects(), page, page_size)
+        return RedirectConnection(items=items, pagination=pagination)
+
+    @staticmethod
     def resolve_search(root, info, query, page, page_size):
         term = validate_search_term(query, "query")
         if not term:
@@ -164,6 +224,7 @@ class PagesQuery(graphene.ObjectType):
     @staticmethod
     def resolve_sitemap(root, info):
         pages = public_pages().order_by("path").only("id", "url_path", "last_published_at")
+        hidden = noindex_page_ids()
         return [
             SitemapEntry(
                 path=frontend_path(p),
@@ -171,4 +232,5 @@ class PagesQuery(graphene.ObjectType):
                 last_modified=timezone.localtime(p.last_published_at) if p.last_published_at else None,
             )
             for p in pages
+            if p.pk not in hidden
         ]

@@ -1,12 +1,14 @@
 """Site-wide root queries: settings and navigation menus."""
 
 import graphene
-from wagtail.models import Site
 
+from api.graphql.images import ImageType
 from api.graphql.interfaces import PageInterface
+from api.graphql.seo import JSONString, ShareImageType
+from api.seo import site_settings, structured_data
 from api.serving import public_link
-from api.visibility import public_pages
-from cms.models import NavigationMenu, SiteSettings
+from api.visibility import public_media, public_pages
+from cms.models import NavigationMenu
 from cms.paths import frontend_path, frontend_url
 from cms.sanitise import safe_url
 
@@ -31,6 +33,37 @@ class SiteSettingsType(graphene.ObjectType):
     contact_email = graphene.String(description="Public contact address.")
     footer_text = graphene.String(description="A line for the footer.")
     social_links = graphene.List(graphene.NonNull(SocialLinkType), required=True, description="In order.")
+    logo = graphene.Field(ImageType, description="The organisation's logo, if set.")
+    default_share_image = graphene.Field(
+        ShareImageType,
+        description="Shared on social media for pages with no picture of their own (each page's "
+        "`seo.shareImage` already falls back to it).",
+    )
+    x_handle = graphene.String(
+        description="The site's X (Twitter) account for `twitter:site`, e.g. `@perusupport`."
+    )
+    json_ld = graphene.Field(
+        JSONString,
+        required=True,
+        description="The organisation in schema.org terms (JSON-LD `Organization`: name, URL, logo, "
+        "profiles), for the home page's <head>.",
+    )
+
+    @staticmethod
+    def resolve_logo(settings, info):
+        return public_media(settings.organisation_logo)
+
+    @staticmethod
+    def resolve_default_share_image(settings, info):
+        return public_media(settings.default_share_image)
+
+    @staticmethod
+    def resolve_x_handle(settings, info):
+        return settings.x_handle or None
+
+    @staticmethod
+    def resolve_json_ld(settings, info):
+        return structured_data(getattr(info, "context", None)).site()
 
     @staticmethod
     def resolve_contact_email(settings, info):
@@ -94,12 +127,6 @@ class MenuType(graphene.ObjectType):
         return result
 
 
-def _default_site():
-    return (
-        Site.objects.select_related("root_page").filter(is_default_site=True).first() or Site.objects.first()
-    )
-
-
 class SiteQuery(graphene.ObjectType):
     site_settings = graphene.Field(SiteSettingsType, required=True, description="Organisation-wide settings.")
     menu = graphene.Field(
@@ -110,7 +137,7 @@ class SiteQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_site_settings(root, info):
-        return SiteSettings.for_site(_default_site())
+        return site_settings()
 
     @staticmethod
     def resolve_menu(root, info, handle):

@@ -289,6 +289,8 @@ class DemoContentLoader:
             venue=self.venues[spec["venue"]] if spec.get("venue") else None,
             registration_required=spec["registration_required"],
             registration_note=spec["registration_note"],
+            search_description=spec.get("search_description", ""),
+            share_image=self.images.get(spec.get("share_image")),
             prices=[
                 TicketPrice(
                     label=p["label"],
@@ -357,6 +359,9 @@ class DemoContentLoader:
     def load_site_settings(self):
         """The default site's settings; an existing row only gets its empty fields filled in."""
         spec = {key: value for key, value in self.data["site_settings"].items() if not key.startswith("_")}
+        for field in ("organisation_logo", "default_share_image"):
+            if field in spec:
+                spec[field] = self.images[spec[field]]
         site = Site.objects.get(is_default_site=True)
         settings, created = SiteSettings.objects.get_or_create(site=site, defaults=spec)
         if created:

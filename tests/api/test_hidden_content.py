@@ -41,7 +41,9 @@ ROOT_FIELDS = sorted(GRAPHQL_SCHEMA.query_type.fields)
 # Codes of the refusals the walker provokes on purpose (anything else in a 400 is a broken query).
 INPUT_ERROR_CODES = {"BAD_USER_INPUT", "PREVIEW_TOKEN_INVALID"}
 
-# Wagtail's editorial and tree fields: none may be a field of a page type.
+# Wagtail's editorial and tree fields: none may be a field of a page type. The page interface's own
+# `parent`, `ancestors` and `children` are not Wagtail's: they read public pages only (api.tree), and
+# the walk below follows them like any relation.
 EDITORIAL_FIELDS = {
     "draftTitle",
     "owner",
@@ -69,9 +71,6 @@ EDITORIAL_FIELDS = {
     "wagtailAdminComments",
     "showInMenus",
     "lastPublishedBy",
-    "children",
-    "parent",
-    "ancestors",
     "descendants",
     "siblings",
     "viewRestrictions",
@@ -121,6 +120,7 @@ PUBLIC_EXPECTED = {
     "menu": ["PUBLIC-STANDARD"],
     "newsTopics": ["PUBLIC-TOPIC"],
     "redirect": ["PUBLIC-NEWS"],
+    "redirects": ["PUBLIC-NEWS"],
 }
 
 
@@ -344,10 +344,13 @@ def test_a_query_over_the_limits_is_split_without_losing_fields(walker):
     from graphql import parse, specified_rules, validate
 
     tight = {**walker.limits, "MAX_TOKENS": 300, "MAX_ALIASES": 2}
-    whole = walker.walk("page").requests[0].query
+    # Under the server's own limits the page walk may already take several requests: together they
+    # are the whole tree.
+    whole_parts = [r.query for r in walker.walk("page").requests if not r.args]
     parts = [r.query for r in Walker(GRAPHQL_SCHEMA, walker.table, tight).walk("page").requests if not r.args]
     assert len(parts) > 2
     for part in parts:
         assert not validate(GRAPHQL_SCHEMA, parse(part), specified_rules), part
         assert walker_module.count_tokens(part) <= tight["MAX_TOKENS"]
-    assert set().union(*map(_selected_paths, parts)) == _selected_paths(whole)
+    assert len(parts) > len(whole_parts)
+    assert set().union(*map(_selected_paths, parts)) == set().union(*map(_selected_paths, whole_parts))

@@ -43,6 +43,14 @@ EVENTS = """query($n: Int!) { events(pageSize: $n) { items {
 LATEST = """query($n: Int!) { news(pageSize: $n) { items { title publicationDate summary url
   mainImage { rendition(filter: FILL_400X300) { url width height } } topics { name slug } } } }"""
 
+# What a news list needs for each item's <head> and navigation: SEO, JSON-LD, breadcrumbs, neighbours.
+TREE_AND_SEO = """query($n: Int!) { news(pageSize: $n) { items { title
+  seo { title description canonicalUrl noindex shareImage { url width height alt } }
+  jsonLd
+  parent { title path } ancestors { title path }
+  children(pageSize: 5) { items { title } pagination { totalCount } }
+  previousItem { title path seo { shareImage { url } } } nextItem { title path } } } }"""
+
 SEARCH = """query($n: Int!) { search(query: "Peru news", pageSize: $n) { items { title path
   ... on NewsPage { summary topics { name } mainImage { srcset } } } pagination { totalCount } } }"""
 
@@ -121,8 +129,16 @@ def query_count(client, query, variables):
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [(LATEST, 2), (NEWS, 3), (EVENTS, 4), (SEARCH, None), (SEARCH_HITS, None), (IMAGES, 3)],
-    ids=["latest", "news", "events", "search", "search-hits", "images"],
+    [
+        (LATEST, 2),
+        (NEWS, 3),
+        (EVENTS, 4),
+        (SEARCH, None),
+        (SEARCH_HITS, None),
+        (IMAGES, 3),
+        (TREE_AND_SEO, None),
+    ],
+    ids=["latest", "news", "events", "search", "search-hits", "images", "tree-and-seo"],
 )
 def test_listing_sql_is_independent_of_page_size(content, client, query, expected):
     counts = {size: query_count(client, query, {"n": size}) for size in SIZES}
@@ -167,7 +183,10 @@ def sitemap_size(client):
 
 
 @pytest.mark.parametrize(
-    ("query", "expected"), [(HOME, 8), (SITEMAP, 1), (TOPICS, 1)], ids=["home", "sitemap", "topics"]
+    # The sitemap's second query finds the pages editors hid from search engines (`noindex`).
+    ("query", "expected"),
+    [(HOME, 8), (SITEMAP, 2), (TOPICS, 1)],
+    ids=["home", "sitemap", "topics"],
 )
 def test_home_sitemap_and_topics_are_constant(content, client, query, expected):
     full, fewer = counts_with_fewer_items(client, [query])

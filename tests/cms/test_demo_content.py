@@ -137,7 +137,7 @@ class TestLoadedDemo:
         assert c["venues"] == 1
         assert c["prices"] == 2
         assert c["programme"] == 2
-        assert c["images"] == 3
+        assert c["images"] == 4
         assert c["form_pages"] == 1
         assert c["form_fields"] == 5 + 3
         assert c["pages"] == 1 + 19  # the tree's root, then home and everything under it
@@ -354,15 +354,25 @@ class TestLoadedDemo:
 
     def test_images_are_generated_into_the_library(self, settings):
         images = list(get_image_model().objects.order_by("title"))
-        assert len(images) == 3
+        assert len(images) == 4
+        sizes = {image.title: (image.width, image.height) for image in images}
+        assert sizes.pop("PSG logo (illustration)") == (512, 512)
+        assert set(sizes.values()) == {(1200, 800)}
         for image in images:
-            assert (image.width, image.height) == (1200, 800)
             assert image.title and image.description
             assert image.default_alt_text == image.description
             assert image.file_size and image.file_hash
             assert image.file.storage.exists(image.file.name)
             assert str(image.file.path).startswith(str(settings.MEDIA_ROOT))
         assert sum(image.has_focal_point() for image in images) >= 1
+
+    def test_site_settings_and_the_conference_have_their_sharing_images(self):
+        settings = SiteSettings.objects.get()
+        assert settings.organisation_logo.title == "PSG logo (illustration)"
+        assert settings.default_share_image.title == "Illustration: mountain peak at dawn"
+        conference = EventPage.objects.get(slug="annual-conference-2016")
+        assert conference.share_image.title == "Illustration: forest canopy"
+        assert conference.search_description.startswith("PSG's annual conference")
 
     def test_images_are_used_by_the_home_page_and_news(self):
         home = HomePage.objects.get()
