@@ -81,7 +81,9 @@ def demo_content(settings, tmp_path):
 
 
 @pytest.fixture
-def cms(live_server, demo_content):
+def cms(live_server, demo_content, settings):
+    # The CMS's own address, as a deployment sets it: image URLs name it, whatever host was called.
+    settings.WAGTAILADMIN_BASE_URL = live_server.url.rstrip("/")
     return live_server.url.rstrip("/")
 
 
