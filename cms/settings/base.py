@@ -328,6 +328,34 @@ def tasks_setting(backend):
 
 TASKS = tasks_setting(get_env("TASKS_BACKEND", "database"))
 
+# --- Email: confirmations and notices to people who register (sent by the worker) ---------------
+
+# SMTP when EMAIL_HOST is set (production: any provider's SMTP relay); otherwise printed on the
+# console, which is what development wants (cms/settings/dev.py says so whatever is set).
+EMAIL_HOST = get_env("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = get_env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = get_env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = get_env("EMAIL_HOST_PASSWORD", "")
+# STARTTLS on 587 by default; EMAIL_USE_SSL=true for implicit TLS (port 465) instead.
+EMAIL_USE_SSL = get_env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = get_env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = get_env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = get_env("DEFAULT_FROM_EMAIL", "Peru Support Group <noreply@perusupportgroup.org.uk>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Personal data (cms/personal_data.py, docs/privacy.md) ----------------------------------------
+
+# Days form submissions are kept after they are sent (event registrations: after the later of that
+# and the event's end); `manage.py purge_expired_submissions`, run daily, deletes the rest.
+FORMS_RETENTION_DAYS = get_env_int("FORMS_RETENTION_DAYS", 365)
+if FORMS_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured(f"FORMS_RETENTION_DAYS must be at least 1, got {FORMS_RETENTION_DAYS}.")
+
 # --- Publish webhooks (webhooks/, docs/webhooks.md) ---------------------------------------------
 
 # Signed POSTs to these URLs and to the endpoints admins add, after every publish, unpublish, move,
