@@ -8,6 +8,7 @@ from api.graphql.view import graphql_not_found, graphql_view
 from api.media import serve_document, serve_rendition
 from api.serving import not_found
 from api.views import healthz, readyz
+from events import urls as events_urls
 from news import urls as news_urls
 
 # The public site is the headless frontend; Wagtail's page URLs (mounted last) only redirect there.
@@ -29,6 +30,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Partner sites: news feeds and embeddable news (docs/partners.md).
     path("feeds/", include(news_urls.feed_urlpatterns)),
     path("embed/", include(news_urls.embed_urlpatterns)),
+    # The cancel links in registration emails (events/views.py).
+    path("registrations/", include(events_urls.registration_urlpatterns)),
 ]
 
 # /graphql/ answers JSON even for errors outside the view (see api.views.server_error).
