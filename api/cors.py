@@ -6,6 +6,9 @@ CORS_ALLOWED_ORIGIN_REGEXES, matched whole) can make credentialed requests. How 
 is made to answer so: cms/internals/corsheaders.py.
 """
 
+import re
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -25,3 +28,16 @@ class ApiCorsMiddleware(PublicReadCorsMiddleware):
             return None
         bucket = bucket_for_path(request.path_info, getattr(request, "urlconf", None))
         return RateLimitMiddleware.check(request, bucket)
+
+
+def frontend_origin(origin: str) -> bool:
+    """Whether `origin` is one of the configured frontends' (CORS_ALLOWED_ORIGINS and its regexes,
+    FRONTEND_URL's origin): the only origins a browser may send the API's mutations from."""
+    if origin in settings.CORS_ALLOWED_ORIGINS:
+        return True
+    if any(re.fullmatch(pattern, origin) for pattern in settings.CORS_ALLOWED_ORIGIN_REGEXES):
+        return True
+    if settings.FRONTEND_URL:
+        parts = urlsplit(settings.FRONTEND_URL)
+        return origin == f"{parts.scheme}://{parts.netloc}"
+    return False

@@ -1,5 +1,6 @@
 """The home page, standing pages and calls to join."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -7,6 +8,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from api.forms.pages import FORM_GRAPHQL_FIELD, FormField, FormPageMixin, form_panels
 from api.graphql.fields import graphql_field
 from api.graphql.listings import listing
 from api.prefetch import image_prefetch, prepare_pages
@@ -55,7 +57,13 @@ class HomePage(BasePage):
 
     api_prefetch = [image_prefetch("hero_image"), "featured_pages"]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["news.NewsIndexPage", "events.EventIndexPage", "home.StandardPage", "home.JoinPage"]
+    subpage_types = [
+        "news.NewsIndexPage",
+        "events.EventIndexPage",
+        "home.StandardPage",
+        "home.JoinPage",
+        "formpages.FormPage",
+    ]
     max_count = 1
 
     graphql_fields = [
@@ -130,7 +138,7 @@ class StandardPage(BasePage):
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
-    subpage_types = ["home.StandardPage"]
+    subpage_types = ["home.StandardPage", "formpages.FormPage"]
 
     graphql_fields = [
         graphql_field(
@@ -148,8 +156,8 @@ class StandardPage(BasePage):
         verbose_name = "standing page"
 
 
-class JoinPage(BasePage):
-    """A call to join PSG: why, the membership options, and one clear call to action."""
+class JoinPage(FormPageMixin, BasePage):
+    """A call to join PSG: why, the membership options, one clear call to action, and the application form."""
 
     intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True, help_text="Opening paragraph.")
     cta_label = models.CharField(
@@ -160,6 +168,15 @@ class JoinPage(BasePage):
     )
     cta_email = models.EmailField(
         "call to action email", blank=True, help_text="…or an email address to write to."
+    )
+    membership_question = models.CharField(
+        max_length=255,
+        blank=True,
+        default="Which membership would you like?",
+        help_text=(
+            "The application form's first question, offering the membership options above with their "
+            "prices. Leave empty to leave it out."
+        ),
     )
 
     content_panels = [
@@ -185,14 +202,15 @@ class JoinPage(BasePage):
             help_text="Give a URL or an email address (or both: the URL is used first).",
         ),
     ]
-    edit_handler = page_tabs(content_panels)
+    application_panels = [FieldPanel("membership_question"), *form_panels()]
+    edit_handler = page_tabs(content_panels, ("Application form", application_panels))
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["home.HomePage"]
     subpage_types = []
     # One call to join per site: a second would split the membership options.
     max_count_per_parent = 1
-    api_prefetch = ["reasons", "membership_options"]
+    api_prefetch = ["reasons", "membership_options", "form_fields"]
 
     graphql_fields = [
         graphql_field("intro", "api.graphql.rich_text.RichTextHTML", "Opening paragraph, as HTML."),
@@ -206,14 +224,28 @@ class JoinPage(BasePage):
         graphql_field(
             "call_to_action", "home.schema.CallToActionType", "The join button.", source="call_to_action"
         ),
+        FORM_GRAPHQL_FIELD,
     ]
 
     class Meta:
         verbose_name = "join page"
 
-    def clean(self):
-        from django.core.exceptions import ValidationError
+    def extra_form_fields(self):
+        """The membership options as the form's first question, each with its price."""
+        options = list(self.membership_options.all())
+        if not (self.membership_question and options):
+            return []
+        return [
+            JoinFormField(
+                clean_name=MEMBERSHIP_FIELD_NAME,
+                label=self.membership_question,
+                field_type="radio",
+                required=True,
+                choices="\n".join(option.choice_label() for option in options),
+            )
+        ]
 
+    def clean(self):
         super().clean()
         if not (self.cta_url or self.cta_email):
             raise ValidationError({"cta_url": "Give a URL or an email address for the call to action."})
@@ -221,6 +253,22 @@ class JoinPage(BasePage):
     @property
     def call_to_action(self):
         return {"label": self.cta_label, "url": self.cta_url or None, "email": self.cta_email or None}
+
+
+MEMBERSHIP_FIELD_NAME = "membership"
+
+
+class JoinFormField(FormField):
+    """A question of the join page's application form."""
+
+    page = ParentalKey(JoinPage, related_name="form_fields", on_delete=models.CASCADE)
+
+    def clean(self):
+        super().clean()
+        if self.get_field_clean_name() == MEMBERSHIP_FIELD_NAME:
+            raise ValidationError(
+                {"label": "The membership question asks this already: choose another label."}
+            )
 
 
 class JoinReason(Orderable):
@@ -233,6 +281,9 @@ class JoinReason(Orderable):
 
     def __str__(self):
         return self.text
+
+
+CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 
 class MembershipOption(Orderable):
@@ -261,3 +312,9 @@ class MembershipOption(Orderable):
 
     def __str__(self):
         return self.name
+
+    def choice_label(self):
+        """How the application form offers this option, e.g. “Individual: £25.00 per year”."""
+        symbol = CURRENCY_SYMBOLS.get(self.currency)
+        price = f"{symbol}{self.amount}" if symbol else f"{self.amount} {self.currency}"
+        return f"{self.name}: {price} {self.get_period_display()}"

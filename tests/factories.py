@@ -11,7 +11,8 @@ from wagtail.models import Page, Site
 from api.api_keys import new_key
 from api.models import ApiKey
 from events.models import EventIndexPage, EventPage, ProgrammeItem, TicketPrice, Venue
-from home.models import HomePage, JoinPage, JoinReason, StandardPage
+from formpages.models import FormPage, FormPageField
+from home.models import HomePage, JoinFormField, JoinPage, JoinReason, MembershipOption, StandardPage
 from news.models import NewsIndexPage, NewsPage, Topic
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -47,6 +48,44 @@ class JoinReasonFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = JoinReason
+
+
+class MembershipOptionFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Option {n}")
+    amount = decimal.Decimal("25.00")
+    currency = "GBP"
+    period = "year"
+
+    class Meta:
+        model = MembershipOption
+
+
+class JoinFormFieldFactory(factory.django.DjangoModelFactory):
+    label = factory.Sequence(lambda n: f"Question {n}")
+    field_type = "singleline"
+    required = True
+
+    class Meta:
+        model = JoinFormField
+
+
+class FormPageFactory(wagtail_factories.PageFactory):
+    title = "Newsletter"
+    slug = "newsletter"
+    submit_label = "Sign up"
+    confirmation_message = "Thank you for signing up."
+
+    class Meta:
+        model = FormPage
+
+
+class FormPageFieldFactory(factory.django.DjangoModelFactory):
+    label = factory.Sequence(lambda n: f"Question {n}")
+    field_type = "singleline"
+    required = True
+
+    class Meta:
+        model = FormPageField
 
 
 class NewsIndexPageFactory(wagtail_factories.PageFactory):

@@ -19,11 +19,20 @@ from cms.paths import frontend_path, frontend_url, site_root_paths
 MAX_PAGE_ID = 2**31 - 1
 
 
-def _normalise_path(path):
+def normalise_path(path):
+    """`path` as page lookups compare it (with its trailing slash); UserInputError if it is no path."""
     path = (path or "").strip()
     if not path.startswith("/") or len(path) > 1024:
         raise UserInputError("`path` must be a site path starting with `/`, e.g. `/news/`.", argument="path")
     return path if path.endswith("/") else path + "/"
+
+
+def public_page_at(path):
+    """The public page at frontend `path` as its specific type, prepared for the API; None if none."""
+    path = normalise_path(path)
+    roots = [root.root_path for root in site_root_paths()]
+    page = public_pages().filter(url_path__in=[root.rstrip("/") + path for root in roots]).specific().first()
+    return prepare_pages([page])[0] if page else None
 
 
 class RedirectType(graphene.ObjectType):
@@ -91,16 +100,13 @@ class PagesQuery(graphene.ObjectType):
                     f"`id` must be a page id: digits 0-9, at most {MAX_PAGE_ID}.", argument="id"
                 )
             qs = qs.filter(pk=page_id)
-        else:
-            path = _normalise_path(path)
-            roots = [root.root_path for root in site_root_paths()]
-            qs = qs.filter(url_path__in=[root.rstrip("/") + path for root in roots])
-        page = qs.specific().first()
-        return prepare_pages([page])[0] if page else None
+            page = qs.specific().first()
+            return prepare_pages([page])[0] if page else None
+        return public_page_at(path)
 
     @staticmethod
     def resolve_redirect(root, info, path):
-        path = _normalise_path(path)
+        path = normalise_path(path)
         redirect = (
             Redirect.objects.filter(old_path=Redirect.normalise_path(path))
             .select_related("redirect_page")

@@ -16,7 +16,8 @@ What runs, by GRAPHQL_PERSISTED_QUERIES:
   answers do), and a lost one costs the client one more round trip, which the protocol provides for.
 - "allowlist": only the operations loaded from the frontend's build (`api.models.PersistedQuery`,
   `manage.py load_persisted_queries`), named by hash or sent in full; anything else is refused with
-  PERSISTED_QUERY_NOT_ALLOWED, and nothing is registered.
+  PERSISTED_QUERY_NOT_ALLOWED, and nothing is registered. A mutation (`submitForm`) sent in full is
+  not an operation to load: it runs in every mode, as the view runs mutations (JSON POST only).
 - "off": hashes are not looked at; a hash-only request gets `PersistedQueryNotSupported`, on which
   clients send the query instead.
 
@@ -34,6 +35,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from wagtail import hooks
 
 from api.graphql.errors import RequestError
@@ -111,7 +113,7 @@ def query_to_run(request: HttpRequest, query: object, extensions: object, refusa
         return query
     sha256_hash = requested_hash(extensions)
     if sha256_hash is None:
-        if mode == ALLOWLIST and isinstance(query, str) and query.strip():
+        if mode == ALLOWLIST and isinstance(query, str) and query.strip() and not is_mutation(query):
             _require_loaded(document_hash(query))
         return query
     if not sent:
@@ -132,10 +134,22 @@ def query_to_run(request: HttpRequest, query: object, extensions: object, refusa
             "text sent (UTF-8), in hexadecimal.",
         )
     if mode == ALLOWLIST:
-        _require_loaded(sha256_hash)
+        if not is_mutation(query):
+            _require_loaded(sha256_hash)
     else:
         _register(request, sha256_hash, query, refusal)
     return query
+
+
+def is_mutation(query: str) -> bool:
+    """Whether `query` holds only mutations: sent in full, they run in every mode (a form's answers
+    are never an operation to load, and the view sends mutations nowhere near a cache)."""
+    try:
+        document = parse(query, no_location=True, max_tokens=settings.GRAPHQL_LIMITS["MAX_TOKENS"])
+    except (GraphQLError, RecursionError):
+        return False
+    operations = [node for node in document.definitions if isinstance(node, OperationDefinitionNode)]
+    return bool(operations) and all(node.operation == OperationType.MUTATION for node in operations)
 
 
 def forget_loaded(hashes: Iterable[str]) -> None:

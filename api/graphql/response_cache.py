@@ -160,6 +160,19 @@ def is_cacheable_request(request, query):
     return "preview" not in query
 
 
+def forbid_caching():
+    """Keep the current answer out of every cache (it holds something made for this request alone:
+    a form's token, a mutation's result); what the view then sends is `no-store`."""
+    memo = store()
+    if memo is not None:
+        memo["no_store"] = True
+
+
+def caching_forbidden():
+    memo = store()
+    return bool(memo and memo.get("no_store"))
+
+
 def cached_response(request, params):
     entry = cache.get(_cache_key(request, params))
     if entry is None:

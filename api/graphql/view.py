@@ -33,6 +33,7 @@ from graphql import (
 from graphql.validation.validate import ValidationAbortedError
 
 from api import ratelimit
+from api.cors import frontend_origin
 from api.graphql import persisted, response_cache
 from api.graphql.errors import RequestError
 from api.graphql.inputs import BadJSON, find_bad_input, load_json
@@ -55,7 +56,12 @@ _SUGGESTION_RE = re.compile(r" ?Did you mean [^?]*\?")
 _cpu_clock = time.thread_time
 
 # Codes a resolver raises on purpose, and the HTTP status each answers with.
-CLIENT_ERROR_STATUS: dict[object, int] = {"BAD_USER_INPUT": 400, "PREVIEW_TOKEN_INVALID": 400}
+CLIENT_ERROR_STATUS: dict[object, int] = {
+    "BAD_USER_INPUT": 400,
+    "PREVIEW_TOKEN_INVALID": 400,
+    "FORM_NOT_FOUND": 404,
+    "RATE_LIMITED": 429,
+}
 
 
 def _json_response(
@@ -152,7 +158,9 @@ def query_refusal(query: str) -> str | None:
         return str(bad_input["message"])
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode) and definition.operation != OperationType.QUERY:
-            return "This API is read-only: only queries are served."
+            return (
+                "Only queries are persisted: mutations are sent in full, and only queries are served by hash."
+            )
     return None
 
 
@@ -185,7 +193,7 @@ def _never_awaitable(_value: object) -> bool:
 
 @method_decorator(csrf_exempt, name="dispatch")
 class GraphQLHTTPView(View):
-    """The public, read-only GraphQL endpoint."""
+    """The public GraphQL endpoint: queries, and the one mutation that sends a form."""
 
     http_method_names = ["get", "post", "options"]
 
@@ -248,6 +256,7 @@ class GraphQLHTTPView(View):
                 finally:
                     ratelimit.charge_for_cpu(request, _cpu_clock() - started)
                 response = _json_response(payload, status, request_id)
+                cacheable = cacheable and not response_cache.caching_forbidden()
                 if cacheable and status == 200 and "errors" not in payload:
                     response_cache.store_response(request, params, response)
         except RequestError as exc:
@@ -347,11 +356,13 @@ class GraphQLHTTPView(View):
         if bad_input is not None:
             return 400, {"errors": [bad_input]}
         operation = get_operation_ast(document, operation_name)
-        if operation is not None and operation.operation != OperationType.QUERY:
+        if operation is not None and operation.operation == OperationType.MUTATION:
+            self.check_mutation_request(request)
+        elif operation is not None and operation.operation != OperationType.QUERY:
             raise RequestError(
                 405,
                 "METHOD_NOT_ALLOWED",
-                "This API is read-only: only queries are served.",
+                "Only queries and mutations are served.",
                 {"Allow": "GET, POST, OPTIONS"},
             )
         # Every resolver is synchronous, so the result is never awaitable.
@@ -380,6 +391,21 @@ class GraphQLHTTPView(View):
         if status >= 500:
             payload.pop("data", None)
         return status, payload
+
+    @staticmethod
+    def check_mutation_request(request: HttpRequest) -> None:
+        """A mutation comes only as a JSON POST (which a browser never sends cross-origin without
+        asking first), from a frontend's origin when a browser sends it; it is never cached."""
+        response_cache.forbid_caching()
+        if request.method != "POST":
+            raise RequestError(
+                405, "METHOD_NOT_ALLOWED", "Mutations are sent with POST.", {"Allow": "POST, OPTIONS"}
+            )
+        if request.content_type != "application/json":
+            raise RequestError(415, "UNSUPPORTED_MEDIA_TYPE", "Send mutations as `application/json`.")
+        origin = request.headers.get("Origin")
+        if origin is not None and not frontend_origin(origin):
+            raise RequestError(403, "ORIGIN_NOT_ALLOWED", "Mutations are accepted only from PSG's frontends.")
 
     @staticmethod
     def format_validation_error(error: GraphQLError) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from cms.env import get_env, get_env_bool, get_env_float, get_env_int, get_env_list
+from cms.env import email_settings, get_env, get_env_bool, get_env_float, get_env_int, get_env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "home",
     "news",
     "events",
+    "formpages",
     "webhooks",
     "django_tasks",
     "django_tasks_db",
@@ -220,7 +221,7 @@ ALLOWED_IMAGE_FILTERS = [
 
 # The apps whose page models the API serves (api.graphql.page_types), in the order the schema lists
 # their types.
-GRAPHQL_PAGE_APPS = ["home", "news", "events"]
+GRAPHQL_PAGE_APPS = ["home", "news", "events", "formpages"]
 GRAPHENE = {"SCHEMA": "api.graphql.schema.schema"}
 GRAPHIQL_ENABLED = False
 # Introspection feeds codegen; production turns it off unless GRAPHQL_INTROSPECTION says so.
@@ -328,24 +329,46 @@ def tasks_setting(backend):
 
 TASKS = tasks_setting(get_env("TASKS_BACKEND", "database"))
 
-# --- Email: confirmations and notices to people who register (sent by the worker) ---------------
+# --- Forms readers send through the API (api/forms/, docs/frontend.md "Forms") -----------------
 
-# SMTP when EMAIL_HOST is set (production: any provider's SMTP relay); otherwise printed on the
-# console, which is what development wants (cms/settings/dev.py says so whatever is set).
-EMAIL_HOST = get_env("EMAIL_HOST", "")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
-EMAIL_PORT = get_env_int("EMAIL_PORT", 587)
-EMAIL_HOST_USER = get_env("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = get_env("EMAIL_HOST_PASSWORD", "")
-# STARTTLS on 587 by default; EMAIL_USE_SSL=true for implicit TLS (port 465) instead.
-EMAIL_USE_SSL = get_env_bool("EMAIL_USE_SSL", False)
-EMAIL_USE_TLS = get_env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+# Where submissions are emailed when the site's settings give no contact email.
+FORMS_NOTIFY_EMAIL = get_env("FORMS_NOTIFY_EMAIL", "")
+# Answers sent sooner than this after the form was handed out (its token) are dropped as automated.
+FORMS_MIN_FILL_SECONDS = get_env_float("FORMS_MIN_FILL_SECONDS", 3.0)
+# A form's token works this long; after, the reader is asked to reload the form.
+FORMS_TOKEN_MAX_AGE = get_env_int("FORMS_TOKEN_MAX_AGE", 86_400)
+# Submissions per client address (or API key) per RATE_LIMIT_WINDOW, on a counter of their own.
+FORMS_RATE_LIMIT_SUBMISSIONS = get_env_int("FORMS_RATE_LIMIT_SUBMISSIONS", 5)
+# Most answers one submission may carry, and the longest answer (also the multi-line fields' limit).
+FORMS_MAX_VALUES = get_env_int("FORMS_MAX_VALUES", 100)
+FORMS_MAX_VALUE_CHARS = get_env_int("FORMS_MAX_VALUE_CHARS", 5000)
+# Optional CAPTCHA: "turnstile" (Cloudflare) or "hcaptcha", checked server-side with the secret.
+FORMS_CAPTCHA_PROVIDER = get_env("FORMS_CAPTCHA_PROVIDER", "").lower()
+if FORMS_CAPTCHA_PROVIDER not in {"", "turnstile", "hcaptcha"}:
+    raise ImproperlyConfigured(
+        f"FORMS_CAPTCHA_PROVIDER must be turnstile or hcaptcha (or unset), got {FORMS_CAPTCHA_PROVIDER!r}."
+    )
+FORMS_CAPTCHA_SITE_KEY = get_env("FORMS_CAPTCHA_SITE_KEY", required=bool(FORMS_CAPTCHA_PROVIDER), default="")
+FORMS_CAPTCHA_SECRET = get_env("FORMS_CAPTCHA_SECRET", required=bool(FORMS_CAPTCHA_PROVIDER), default="")
+# Emails about submissions are tasks on the "webhooks" backend; a failed send is tried again after
+# the backoff, doubled each time, FORMS_EMAIL_MAX_ATTEMPTS times in all.
+FORMS_EMAIL_MAX_ATTEMPTS = get_env_int("FORMS_EMAIL_MAX_ATTEMPTS", 5)
+FORMS_EMAIL_BACKOFF_SECONDS = get_env_float("FORMS_EMAIL_BACKOFF_SECONDS", 60.0)
+
+# --- Email (Django's email framework; the console in development) ------------------------------
+
+# EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587 (smtps:// for SSL on 465), or the
+# EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL variables.
+_email = email_settings(get_env("EMAIL_URL", ""))
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = _email.get("host") or get_env("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("port") or get_env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("user") or get_env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("password") or get_env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("use_tls", get_env_bool("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL = _email.get("use_ssl", get_env_bool("EMAIL_USE_SSL", False))
 EMAIL_TIMEOUT = get_env_int("EMAIL_TIMEOUT", 10)
-DEFAULT_FROM_EMAIL = get_env("DEFAULT_FROM_EMAIL", "Peru Support Group <noreply@perusupportgroup.org.uk>")
+DEFAULT_FROM_EMAIL = get_env("DEFAULT_FROM_EMAIL", "Peru Support Group <webmaster@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Personal data (cms/personal_data.py, docs/privacy.md) ----------------------------------------

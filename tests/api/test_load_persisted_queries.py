@@ -110,7 +110,7 @@ def refused_with(tmp_path, entry):
         ("{ news { items { titel } } }", "Cannot query field 'titel'"),
         ("{ news { items }", "Syntax Error"),
         ("{" + "a: __typename " * 11 + "}", "more than 10 root fields"),
-        ("mutation M { __typename }", "only queries are served"),
+        ("mutation M { __typename }", "Only queries are persisted"),
         (" " * 10_001, "The document is empty"),
         ("{ __typename }" + " " * 10_000, "10000 characters"),
     ],

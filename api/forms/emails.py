@@ -1,0 +1,133 @@
+"""Emails about a form submission: PSG is told of it, and the reader gets the confirmation.
+
+Each email is a django-tasks task on the "webhooks" backend (queued in the database, run by
+`manage.py db_worker --backend webhooks`), queued once the submission is committed, so the request
+never waits for a mail server; a failed send is queued again later, FORMS_EMAIL_MAX_ATTEMPTS times
+in all. A task carries only the submission's id and reads the answers when it runs, so the queue
+holds no personal data and an answer erased meanwhile is never sent. Logs name ids, never answers.
+"""
+
+import datetime
+import logging
+import smtplib
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+from wagtail.contrib.forms.models import FormSubmission
+
+from cms.models import SiteSettings
+
+logger = logging.getLogger("api.forms")
+
+NOTIFICATION = "notification"
+CONFIRMATION = "confirmation"
+
+
+def queue_emails(submission_id: int) -> None:
+    """Queue the notification to PSG and the reader's confirmation of one stored submission."""
+    for kind in (NOTIFICATION, CONFIRMATION):
+        send_form_email.enqueue(submission_id, kind)
+
+
+def backoff(attempt: int) -> float:
+    """Seconds to wait after failed attempt number `attempt` (1, 2, 4, 8… × the base)."""
+    return float(settings.FORMS_EMAIL_BACKOFF_SECONDS * 2 ** (attempt - 1))
+
+
+# The "webhooks" backend (TASKS in cms/settings/base.py): queued in the database in production.
+@task(backend="webhooks")
+def send_form_email(submission_id: int, kind: str, attempt: int = 1) -> None:
+    """Send one email about submission `submission_id`; on a mail server's failure, queue the next attempt."""
+    submission = FormSubmission.objects.filter(pk=submission_id).select_related("page").first()
+    if submission is None:
+        return  # erased since it was queued
+    message = compose(kind, submission)
+    if message is None:
+        return
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as exc:
+        if attempt >= settings.FORMS_EMAIL_MAX_ATTEMPTS:
+            logger.error(
+                "Form %s email for submission %s not sent after %d attempts (%s)",
+                kind,
+                submission_id,
+                attempt,
+                type(exc).__name__,
+            )
+            return
+        retry = send_form_email
+        if send_form_email.get_backend().supports_defer:
+            retry = send_form_email.using(
+                run_after=timezone.now() + datetime.timedelta(seconds=backoff(attempt))
+            )
+        logger.warning(
+            "Form %s email for submission %s failed (%s): attempt %d queued",
+            kind,
+            submission_id,
+            type(exc).__name__,
+            attempt + 1,
+        )
+        retry.enqueue(submission_id, kind, attempt + 1)
+        return
+    logger.info("Form %s email for submission %s sent", kind, submission_id)
+
+
+def compose(kind: str, submission: FormSubmission) -> EmailMessage | None:
+    """The email of `kind` about `submission`, or None when there is nobody to send it to."""
+    page = submission.page.specific
+    answers = _answer_lines(page, submission.form_data)
+    reader = _reader_address(page, submission.form_data)
+    if kind == NOTIFICATION:
+        recipients = notification_recipients(page)
+        if not recipients:
+            return None
+        listing = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+            "wagtailforms:list_submissions", args=[page.pk]
+        )
+        body = "\n".join(
+            [f"A form was sent on “{page.title}”.", "", *answers, "", f"All submissions: {listing}"]
+        )
+        return EmailMessage(
+            subject=f"New submission: {page.title}",
+            body=body,
+            to=recipients,
+            reply_to=[reader] if reader else None,
+        )
+    if kind == CONFIRMATION:
+        if not reader or not getattr(page, "email_confirmation", False):
+            return None
+        body = "\n".join([page.confirmation_message, "", "What you sent us:", "", *answers])
+        return EmailMessage(subject=f"Thank you: {page.title}", body=body, to=[reader])
+    raise ValueError(f"Unknown form email {kind!r}.")
+
+
+def notification_recipients(page: Any) -> list[str]:
+    """PSG's contact address from the site's settings, else FORMS_NOTIFY_EMAIL."""
+    site = page.get_site()
+    address = SiteSettings.for_site(site).contact_email if site is not None else ""
+    address = address or settings.FORMS_NOTIFY_EMAIL
+    return [address] if address else []
+
+
+def _reader_address(page: Any, data: dict[str, Any]) -> str | None:
+    name = page.email_field_name()
+    value = data.get(name) if name else None
+    return value if isinstance(value, str) and value else None
+
+
+def _answer_lines(page: Any, data: dict[str, Any]) -> Iterable[str]:
+    for field in page.get_form_fields():
+        value = data.get(field.name)
+        if isinstance(value, list):
+            value = ", ".join(str(item) for item in value)
+        elif isinstance(value, bool):
+            value = "yes" if value else "no"
+        elif value is None:
+            value = ""
+        yield f"{field.label}: {value}"

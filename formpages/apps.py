@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FormPagesConfig(AppConfig):
+    name = "formpages"
+    verbose_name = "form pages"
