@@ -2,22 +2,23 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.forms import WagtailAdminFormPageForm
-from wagtail.contrib.forms.models import FormMixin
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from api.forms.pages import FORM_GRAPHQL_FIELD, FormPageMixin, SubmissionOutcome
 from api.graphql.fields import graphql_field
 from cms.blocks import BodyBlock
 from cms.models import BasePage, summary_field
 from cms.panels import item_titles, page_tabs
 from cms.sanitise import safe_url
 from cms.validation import validate_money
-from events.registering import load_places_taken
+from events.registering import load_places_taken, register
 from events.registrations import Registration, default_questions
 from events.registrations import RegistrationField as RegistrationField  # the app's models, all here
 
@@ -111,7 +112,7 @@ class EventPageForm(WagtailAdminFormPageForm):
         return page
 
 
-class EventPage(BasePage, FormMixin):
+class EventPage(FormPageMixin, BasePage):
     """An event such as PSG's annual conference: when, where, prices, registration and programme."""
 
     class Status(models.TextChoices):
@@ -206,6 +207,7 @@ class EventPage(BasePage, FormMixin):
                 FieldPanel("registration_form"),
                 FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_capacity")]),
                 FieldPanel("registration_waiting_list"),
+                FieldPanel("submit_label"),
                 InlinePanel(
                     "form_fields",
                     label="question",
@@ -242,7 +244,7 @@ class EventPage(BasePage, FormMixin):
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = []
     # What API listings read, fetched for the whole list at once (api.prefetch).
-    api_prefetch = ["venue", "prices", "programme", "prefetch_places_taken"]
+    api_prefetch = ["venue", "prices", "programme", "prefetch_registration"]
 
     graphql_fields = [
         graphql_field(
@@ -285,6 +287,8 @@ class EventPage(BasePage, FormMixin):
         graphql_field(
             "programme", "events.schema.ProgrammeItemType", "The programme, in order.", is_list=True
         ),
+        # The registration form, while the event takes registrations on the site.
+        FORM_GRAPHQL_FIELD,
         graphql_field(
             "body",
             "api.graphql.streamfield.BodyBlockInterface",
@@ -345,15 +349,33 @@ class EventPage(BasePage, FormMixin):
         return self.registration_deadline or self.starts_at
 
     @classmethod
-    def prefetch_places_taken(cls, events):
-        load_places_taken(events)
+    def prefetch_registration(cls, events):
+        """The form's questions and the places taken, for the events of a list that take
+        registrations here (none: no query)."""
+        taking = [event for event in events if event.registration_form]
+        if taking:
+            prefetch_related_objects(taking, "form_fields")
+            load_places_taken(taking)
 
-    # Wagtail's form builder (the registration form): each person's answers are a Registration.
+    # The registration form (api/forms/pages.py): each person's answers are a Registration.
     def get_submission_class(self):
         return Registration
 
     def get_data_fields(self):
         return [*super().get_data_fields(), ("status", "Place")]
+
+    def has_form(self):
+        return self.registration_form and super().has_form()
+
+    def accept_submission(self, form, request):
+        """A place, the waiting list or a refusal (closed, full), by the rules of events/registering.py;
+        the emails are the registration's own, not the form's."""
+        outcome = register(self, form.cleaned_data)
+        if not outcome.ok:
+            raise ValidationError(outcome.message)
+        return SubmissionOutcome(
+            message=outcome.message, redirect_path=self.redirect_path or None, submission=outcome.registration
+        )
 
 
 class TicketPrice(Orderable):

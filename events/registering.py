@@ -91,14 +91,12 @@ def _locked(event: Any) -> Any:
 
 def _address_and_name(event: Any, answers: Mapping[str, Any]) -> tuple[str, str]:
     questions = list(event.get_form_fields())
-    email = next(
-        (str(answers.get(q.clean_name) or "") for q in questions if q.field_type == "email"),
-        "",
-    )
-    named = [q for q in questions if q.clean_name in {"name", "full_name", "your_name"}] or [
+    email_question = event.email_field_name()
+    email = str(answers.get(email_question) or "") if email_question else ""
+    named = [q for q in questions if q.name in {"name", "full_name", "your_name"}] or [
         q for q in questions if q.field_type == "singleline"
     ]
-    name = str(answers.get(named[0].clean_name) or "") if named else ""
+    name = str(answers.get(named[0].name) or "") if named else ""
     return email.strip(), name.strip()[:255]
 
 

@@ -5,15 +5,17 @@ between them are in events/registering.py."""
 from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
-from wagtail.contrib.forms.models import AbstractFormField, AbstractFormSubmission
+from wagtail.contrib.forms.models import AbstractFormSubmission
+
+from api.forms.pages import FormField
 
 
-class RegistrationField(AbstractFormField):
+class RegistrationField(FormField):
     """A question on an event's registration form: name, email and consent unless editors change them."""
 
     page = ParentalKey("events.EventPage", related_name="form_fields", on_delete=models.CASCADE)
 
-    class Meta(AbstractFormField.Meta):
+    class Meta(FormField.Meta):
         verbose_name = "registration question"
 
 

@@ -117,6 +117,7 @@ def event_form(**overrides):
         "registration_opens_at": "",
         "registration_capacity": "",
         "form_fields": inline_formset([]),
+        "submit_label": "Register",
         "prices": inline_formset([{"label": "Non-members", "amount": "13.00", "currency": "GBP"}]),
         "programme": inline_formset([]),
         "body": streamfield([("paragraph", rich_text("<p>Speakers to be announced.</p>"))]),

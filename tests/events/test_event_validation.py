@@ -124,6 +124,7 @@ def _event_form(events_index, **overrides):
         "registration_opens_at": "",
         "registration_capacity": "",
         "form_fields": inline_formset([]),
+        "submit_label": "Register",
         "prices": inline_formset([{"label": "Non-members", "amount": "13.00", "currency": "GBP"}]),
         "programme": inline_formset([{"time": "10:30", "title": "Registration and coffee", "detail": ""}]),
         "body": streamfield([("paragraph", rich_text("<p>Speakers to be announced.</p>"))]),
