@@ -110,3 +110,11 @@ def test_outside_the_group_there_is_no_personal_data_page(site, who, request, cl
     erase = {"email": "ana@example.org", "action": "erase", "confirm": "yes"}
     assert_denied(client.post("/admin/personal-data/", erase))
     assert FormSubmission.objects.count() == 1
+
+
+def test_the_compose_scheduler_purges_when_it_starts(site, settings):
+    settings.FORMS_RETENTION_DAYS = 30
+    _sent(site[0], 31, email="old@example.org")
+    kept = _sent(site[0], 1, email="new@example.org")
+    assert "deleted 1 form submissions" in _run("run_scheduler", "--iterations", "1")
+    assert list(FormSubmission.objects.values_list("pk", flat=True)) == [kept.pk]
