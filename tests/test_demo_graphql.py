@@ -378,8 +378,8 @@ def test_search(gql):
 def test_sitemap(gql):
     entries = gql("{ sitemap { path url lastModified } }")["sitemap"]
     paths = [entry["path"] for entry in entries]
-    assert len(paths) == 18
-    assert len(set(paths)) == 18
+    assert len(paths) == 19
+    assert len(set(paths)) == 19
     assert "/" in paths
     assert "/events/annual-conference-2016/" in paths
     assert "/news/loreto-oil-spills-conflict-continues/" in paths

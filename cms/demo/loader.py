@@ -19,7 +19,8 @@ from cms.demo.images import render_png
 from cms.models import MenuItem, NavigationMenu, SiteSettings
 from events.models import EventIndexPage, EventPage, ProgrammeItem, TicketPrice, Venue
 from events.registrations import default_questions
-from home.models import HomePage, HomePageFeaturedPage, JoinPage, JoinReason, StandardPage
+from formpages.models import FormPage, FormPageField
+from home.models import HomePage, HomePageFeaturedPage, JoinFormField, JoinPage, JoinReason, StandardPage
 from news.models import NewsIndexPage, NewsPage, Topic
 
 CREATED, UPDATED, DELETED, PRESENT = "created", "updated", "deleted", "already present"
@@ -233,7 +234,7 @@ class DemoContentLoader:
             )
 
         spec = self.data["join_page"]
-        self._child_page(
+        join_page = self._child_page(
             self.home,
             JoinPage,
             spec["slug"],
@@ -244,6 +245,36 @@ class DemoContentLoader:
                 reasons=[JoinReason(text=text, sort_order=i) for i, text in enumerate(spec["reasons"])],
             ),
         )
+        self._give_form(join_page, JoinFormField, spec["form"])
+
+        for spec in self.data["form_pages"]:
+            page = self._child_page(
+                self.home,
+                FormPage,
+                spec["slug"],
+                lambda s=spec: FormPage(title=s["title"], intro=paragraph_html([s["intro"]])),
+            )
+            self._give_form(page, FormPageField, spec["form"])
+
+    def _give_form(self, page, field_model, spec):
+        """The form's questions on a page that has none yet (as loaded, or from before forms)."""
+        if page.form_fields.exists():
+            return
+        page.submit_label = spec["submit_label"]
+        page.confirmation_message = spec["confirmation_message"]
+        page.form_fields = [
+            field_model(
+                sort_order=i,
+                label=field["label"],
+                field_type=field["field_type"],
+                required=field.get("required", True),
+                choices=field.get("choices", ""),
+                help_text=field.get("help_text", ""),
+            )
+            for i, field in enumerate(spec["fields"])
+        ]
+        self._publish(page)
+        self.report.record("Forms", CREATED)
 
     def load_events(self):
         for spec in self.data["events"]:

@@ -7,6 +7,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, PanelGroup
 from wagtail.test.utils.form_data import inline_formset
 
 from events.models import EventIndexPage, EventPage, TicketPrice
+from formpages.models import FormPage
 from home.models import HomePage, JoinPage, StandardPage
 from news.models import NewsIndexPage, NewsPage
 from tests.admin.conftest import event_form
@@ -14,7 +15,7 @@ from tests.factories import EventPageFactory
 
 pytestmark = pytest.mark.django_db
 
-PAGE_MODELS = [HomePage, StandardPage, JoinPage, NewsIndexPage, NewsPage, EventIndexPage, EventPage]
+PAGE_MODELS = [HomePage, StandardPage, JoinPage, NewsIndexPage, NewsPage, EventIndexPage, EventPage, FormPage]
 
 
 def _field_panels(panel, model):
@@ -46,6 +47,8 @@ def test_every_field_of_every_page_form_has_help_text(model):
         (EventPage, ["Content", "Event details", "Promote", "Settings"]),
         (NewsPage, ["Content", "Promote", "Settings"]),
         (StandardPage, ["Content", "Promote", "Settings"]),
+        (JoinPage, ["Content", "Application form", "Promote", "Settings"]),
+        (FormPage, ["Content", "Promote", "Settings"]),
     ],
     ids=lambda v: getattr(v, "__name__", "tabs"),
 )

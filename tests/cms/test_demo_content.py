@@ -17,7 +17,8 @@ from cms.demo import load_data, paragraph_html, truncate_at_sentence
 from cms.demo.images import render_png
 from cms.models import NavigationMenu, SiteSettings
 from events.models import EventIndexPage, EventPage, ProgrammeItem, TicketPrice, Venue
-from home.models import HomePage, JoinPage, MembershipOption, StandardPage
+from formpages.models import FormPage, FormPageField
+from home.models import HomePage, JoinFormField, JoinPage, MembershipOption, StandardPage
 from news.models import NewsIndexPage, NewsPage, Topic
 from tests.factories import make_site
 
@@ -69,6 +70,8 @@ def counts():
         "events": EventPage.objects.count(),
         "standing": StandardPage.objects.count(),
         "join": JoinPage.objects.count(),
+        "form_pages": FormPage.objects.count(),
+        "form_fields": JoinFormField.objects.count() + FormPageField.objects.count(),
         "home": HomePage.objects.count(),
         "news_index": NewsIndexPage.objects.count(),
         "events_index": EventIndexPage.objects.count(),
@@ -135,7 +138,9 @@ class TestLoadedDemo:
         assert c["prices"] == 2
         assert c["programme"] == 2
         assert c["images"] == 3
-        assert c["pages"] == 1 + 18  # the tree's root, then home and everything under it
+        assert c["form_pages"] == 1
+        assert c["form_fields"] == 5 + 3
+        assert c["pages"] == 1 + 19  # the tree's root, then home and everything under it
         assert c["menu_items"] == 6
         assert c["featured"] == 2
 
@@ -149,6 +154,7 @@ class TestLoadedDemo:
             "historical-overview": StandardPage,
             "human-rights": StandardPage,
             "join": JoinPage,
+            "newsletter": FormPage,
         }
         news_index = home.get_children().get(slug="news")
         assert NewsPage.objects.child_of(news_index).count() == 10
@@ -157,12 +163,26 @@ class TestLoadedDemo:
 
     def test_everything_is_published(self):
         pages = Page.objects.filter(depth__gt=1).specific()
-        assert len(pages) == 18
+        assert len(pages) == 19
         for page in pages:
             assert page.live, page
             assert page.live_revision_id is not None, page
             assert page.first_published_at is not None, page
             assert not page.has_unpublished_changes, page
+
+    def test_the_join_page_and_the_newsletter_carry_their_forms(self):
+        join = JoinPage.objects.get()
+        assert [f.field_type for f in join.get_form_fields()] == [
+            "singleline",
+            "email",
+            "multiline",
+            "checkboxes",
+            "checkbox",
+        ]
+        assert join.live_revision.as_object().form_fields.count() == 5
+        newsletter = FormPage.objects.get(slug="newsletter")
+        assert newsletter.live and newsletter.submit_label == "Sign up"
+        assert [f.label for f in newsletter.get_form_fields()][0] == "Email address"
 
     # --- News -------------------------------------------------------------------------------------
 
@@ -390,7 +410,7 @@ def test_second_run_changes_nothing():
     assert sorted(get_image_model().objects.values_list("file", flat=True)) == image_files
     assert "created" in first_output
     assert "created" not in second_output
-    assert "Pages: 18 already present" in second_output
+    assert "Pages: 19 already present" in second_output
 
 
 def test_keeps_an_existing_home_page_and_its_sections():

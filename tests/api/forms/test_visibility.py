@@ -1,0 +1,112 @@
+"""A form is sent only to a public page that has one; what readers send never shows anywhere public."""
+
+import logging
+
+import pytest
+from django.contrib.auth.models import Group
+from wagtail.contrib.forms.models import FormSubmission
+from wagtail.models import PageViewRestriction
+
+import webhooks.delivery
+from api.forms import guards
+from tests.api.forms.conftest import FORM_QUERY, VALID, submit
+from tests.factories import FormPageFactory, FormPageFieldFactory, StandardPageFactory
+
+NOT_FOUND = "There is no form at '{}'."
+
+
+def not_found(client, path, page_id):
+    response = submit(client, [("email", "a@example.org")], path=path, token=guards.form_token(page_id))
+    payload = response.json()
+    assert response.status_code == 404, payload
+    assert payload["errors"][0]["extensions"]["code"] == "FORM_NOT_FOUND"
+    assert payload["errors"][0]["message"] == NOT_FOUND.format(path)
+    assert payload.get("data") is None or payload["data"] is None
+    return payload
+
+
+def test_no_page_at_the_path(client, join_page):
+    not_found(client, "/no-such-page/", join_page.pk)
+
+
+def test_an_unpublished_form_page(client, join_page):
+    join_page.unpublish()
+    not_found(client, "/join/", join_page.pk)
+    assert not FormSubmission.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "kind", [PageViewRestriction.PASSWORD, PageViewRestriction.LOGIN, PageViewRestriction.GROUPS]
+)
+def test_a_private_form_page(client, join_page, kind):
+    restriction = PageViewRestriction.objects.create(page=join_page, restriction_type=kind, password="s3cret")
+    if kind == PageViewRestriction.GROUPS:
+        restriction.groups.add(Group.objects.create(name="Trustees"))
+    not_found(client, "/join/", join_page.pk)
+    assert not FormSubmission.objects.exists()
+
+
+def test_a_page_type_without_forms(client, join_page):
+    page = StandardPageFactory(parent=join_page.get_parent(), slug="about")
+    not_found(client, "/about/", page.pk)
+
+
+def test_a_form_page_without_questions(client, join_page):
+    page = FormPageFactory(parent=join_page.get_parent(), slug="empty-form")
+    not_found(client, "/empty-form/", page.pk)
+    data = fetch_form_of(client, "/empty-form/")
+    assert data == {"form": None}
+
+
+def fetch_form_of(client, path):
+    response = client.post(
+        "/graphql/",
+        data={"query": FORM_QUERY, "variables": {"path": path}},
+        content_type="application/json",
+    )
+    return response.json()["data"]["page"]
+
+
+MARKER = "zq-marker-7Hf3-private"
+
+PUBLIC_QUERIES = [
+    '{ page(path: "/join/") { title ... on JoinPage { intro reasons { text } membershipOptions { name } '
+    "form { fields { name label choices helpText defaultValues } confirmationMessage redirectPath } } } }",
+    '{ page(path: "/newsletter/") { ... on FormPage { intro form { fields { name label } } } } }',
+    f'{{ search(query: "{MARKER}") {{ items {{ title }} }} }}',
+    "{ sitemap { path } }",
+]
+
+
+def test_what_readers_send_never_shows_in_public_answers_webhooks_or_logs(
+    client, join_page, settings, monkeypatch, caplog, mailoutbox, django_capture_on_commit_callbacks
+):
+    newsletter = FormPageFactory(parent=join_page.get_parent())
+    FormPageFieldFactory(page=newsletter, label="Email", field_type="email")
+    FormPageFieldFactory(page=newsletter, label="Name", field_type="singleline", required=False)
+    settings.FORMS_NOTIFY_EMAIL = "office@psg.example"
+    dispatched = []
+    monkeypatch.setattr(webhooks.delivery, "dispatch", dispatched.append)
+    caplog.set_level(logging.DEBUG)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        marked = [(n, f"{MARKER}@example.org" if n == "email" else v) for n, v in VALID if n != "full_name"]
+        assert submit(client, [*marked, ("full_name", MARKER)]).json()["data"]["submitForm"]["ok"]
+        newsletter_answer = submit(
+            client, [("email", "r@example.org"), ("name", MARKER)], path="/newsletter/"
+        )
+        assert newsletter_answer.json()["data"]["submitForm"]["ok"]
+        # Mistakes and bots too: nothing of what they sent is logged either.
+        submit(client, [("email", MARKER)])
+        submit(client, [*VALID, ("website", MARKER)])
+    assert FormSubmission.objects.count() == 2
+    assert any(MARKER in message.body for message in mailoutbox)  # it did go where it should
+
+    for query in PUBLIC_QUERIES:
+        response = client.post("/graphql/", data={"query": query}, content_type="application/json")
+        assert response.status_code == 200, response.json()
+        assert MARKER not in response.content.decode()
+    assert MARKER not in str(dispatched)
+    assert MARKER not in caplog.text
+    for record in caplog.records:
+        assert MARKER not in str(record.args)
