@@ -81,7 +81,7 @@ def places_left(event: Any) -> int | None:
     """Places not yet confirmed to anyone; None without a limit."""
     if event.registration_capacity is None:
         return None
-    return max(event.registration_capacity - places_taken(event), 0)
+    return max(int(event.registration_capacity) - places_taken(event), 0)
 
 
 def _locked(event: Any) -> Any:
@@ -168,11 +168,14 @@ def cancel(registration_id: int) -> Registration | None:
     """Cancels a place (or a place on the waiting list) and gives a freed place to the first waiting.
     None if there is no such registration; an already cancelled one is returned unchanged."""
     with transaction.atomic():
-        registration = Registration.objects.filter(pk=registration_id).select_related("page").first()
-        if registration is None:
+        found: Registration | None = (
+            Registration.objects.filter(pk=registration_id).select_related("page").first()
+        )
+        if found is None:
             return None
-        event = _locked(registration.page.specific)
-        registration = Registration.objects.get(pk=registration_id)
+        event = _locked(found.page.specific)
+        # Read again under the event's lock: the place it holds now, not before the lock.
+        registration: Registration = Registration.objects.get(pk=registration_id)
         if registration.status == Status.CANCELLED:
             return registration
         freed = registration.status == Status.CONFIRMED

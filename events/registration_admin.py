@@ -101,7 +101,7 @@ class RegistrationsPanel(Component):
     order = 110
 
     def get_context_data(self, parent_context: Any) -> dict[str, Any]:
-        context = super().get_context_data(parent_context)
+        context: dict[str, Any] = super().get_context_data(parent_context)
         week_ago = timezone.now() - datetime.timedelta(days=7)
         context["submissions_this_week"] = FormSubmission.objects.filter(submit_time__gte=week_ago).count()
         context["registrations_this_week"] = Registration.objects.filter(submit_time__gte=week_ago).count()

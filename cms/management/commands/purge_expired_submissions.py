@@ -12,7 +12,7 @@ from cms.personal_data import purge_expired, summary
 class Command(BaseCommand):
     help = "Delete form submissions and event registrations kept longer than FORMS_RETENTION_DAYS."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: object) -> None:
         with transaction.atomic():
             deleted = purge_expired()
         days = settings.FORMS_RETENTION_DAYS
