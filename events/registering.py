@@ -202,5 +202,10 @@ def event_changed(event: Any) -> None:
                 registration.told_of_event_status = event.status
                 registration.save(update_fields=["told_of_event_status"])
                 send_after_commit(registration, notice)
-        elif event.registration_form:
-            promote_waiting(event)
+        else:
+            # Going ahead again: a later postponement or cancellation is news to everyone.
+            Registration.objects.filter(page_id=event.pk).exclude(told_of_event_status="").update(
+                told_of_event_status=""
+            )
+            if event.registration_form:
+                promote_waiting(event)

@@ -122,3 +122,23 @@ def test_cancelling_the_event_in_the_admin_emails_everyone_registered_once(
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(edit, form)  # published again: nobody is told twice
     assert mail.outbox == []
+
+
+def test_postponed_then_going_ahead_then_cancelled_tells_people_each_time(
+    events_index, django_capture_on_commit_callbacks
+):
+    event = event_taking_registrations(events_index, capacity=5)
+    registered(event, "Ana", "ana@example.org", django_capture_on_commit_callbacks)
+
+    def publish_with(status):
+        mail.outbox.clear()
+        page = EventPage.objects.get(pk=event.pk)
+        page.status = status
+        with django_capture_on_commit_callbacks(execute=True):
+            page.save_revision().publish()
+        return [m.subject for m in mail.outbox]
+
+    assert publish_with("postponed") == [f"{event.title} is postponed"]
+    assert publish_with("postponed") == []
+    assert publish_with("scheduled") == []
+    assert publish_with("cancelled") == [f"{event.title} is cancelled"]
