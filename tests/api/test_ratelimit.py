@@ -279,6 +279,8 @@ def test_every_route_is_counted_or_deliberately_exempt():
         "feeds/news.json": "api",
         "embed/news/": "api",
         "embed/news.js": "api",
+        # The cancel link in registration emails: people follow it from their mail, like a page.
+        "registrations/cancel/<str:token>/": "site",
         "healthz": None,
         "readyz": None,
         "^documents/(\\d+)/(.*)$": "site",
