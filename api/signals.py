@@ -19,6 +19,7 @@ CONTENT_APPS = {
     "home",
     "news",
     "events",
+    "formpages",
     "wagtailcore",
     "wagtailimages",
     "wagtaildocs",

@@ -42,6 +42,7 @@ from graphql import (
     visit,
 )
 from graphql.language import Visitor
+from wagtail.contrib.forms.models import FormSubmission
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
@@ -67,6 +68,9 @@ REQUIRED_OPERATIONS = {
     "EventItem",
     "StandingPage",
     "JoinPage",
+    "JoinForm",
+    "FormToken",
+    "SubmitForm",
     "Search",
     "Sitemap",
     "Route",
@@ -311,6 +315,11 @@ def prepare(query, example, settings):
         conference = EventPage.objects.get(slug="annual-conference-2016")
         variables["token"] = form_token(conference.pk)
         settings.FORMS_MIN_FILL_SECONDS = 0
+    if query.name == "SubmitForm":
+        # What a frontend does: the form's token when it is shown, the answers after the fill time.
+        settings.FORMS_MIN_FILL_SECONDS = 0
+        if str(variables.get("token", "")).startswith("<"):
+            variables["token"] = form_token_for(variables["path"])
     if query.name == "Route":
         Redirect.objects.create(
             old_path=Redirect.normalise_path(OLD_PATH),
@@ -318,6 +327,22 @@ def prepare(query, example, settings):
             is_permanent=True,
         )
     return variables
+
+
+def form_token_for(path):
+    """The token the guide's FormToken query hands out for `path` (a page without a form gets the
+    newsletter's, which the mutation refuses for that path before it reads the token)."""
+    (token_query,) = (query for query in QUERIES if query.name == "FormToken")
+    for asked in (path, "/newsletter/"):
+        response = Client().post(
+            "/graphql/",
+            data=json.dumps({"query": token_query.text, "variables": {"path": asked}}),
+            content_type="application/json",
+        )
+        page = response.json()["data"]["page"]
+        if page and page.get("form"):
+            return page["form"]["token"]
+    raise AssertionError("FormToken gave no token")
 
 
 def dump(request, query, example, payload):
@@ -407,6 +432,10 @@ def test_guide_example(request, gql, settings, query, example):
     else:
         assert payload.get("errors"), (where, payload)
     assert matches(example.excerpt, payload), f"{where}: {first_mismatch(example.excerpt, payload)}"
+    if query.name == "SubmitForm" and example.status == 200:
+        # Accepted answers are kept (the fill time was waited for), refused ones are not.
+        stored = FormSubmission.objects.filter(page__url_path__endswith=example.variables["path"]).count()
+        assert stored == (1 if example.excerpt["data"]["submitForm"]["ok"] else 0), where
     if query.name == "Preview" and example.status == 200:
         # "The draft is only visible through its token."
         published = gql("query ($path: String!) { page(path: $path) { title } }", {"path": PREVIEWED_PATH})

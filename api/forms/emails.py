@@ -109,9 +109,11 @@ def compose(kind: str, submission: FormSubmission) -> EmailMessage | None:
 
 def notification_recipients(page: Any) -> list[str]:
     """PSG's contact address from the site's settings, else FORMS_NOTIFY_EMAIL."""
+    # Read, never created: SiteSettings.for_site() would add a row, a content change (webhooks,
+    # cache purges) caused by a reader.
     site = page.get_site()
-    address = SiteSettings.for_site(site).contact_email if site is not None else ""
-    address = address or settings.FORMS_NOTIFY_EMAIL
+    found = SiteSettings.objects.filter(site=site).values_list("contact_email", flat=True).first()
+    address = found or settings.FORMS_NOTIFY_EMAIL
     return [address] if address else []
 
 

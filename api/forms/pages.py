@@ -24,6 +24,7 @@ from wagtail.contrib.forms.models import AbstractFormField, FormMixin, FormSubmi
 
 from api.forms.emails import queue_emails
 from api.graphql.fields import graphql_field
+from cms.panels import item_titles
 
 # The kinds of field editors may add; each is a Django form field on the server (`PublicFormBuilder`)
 # and a `FormFieldType` value in the API.
@@ -257,6 +258,7 @@ def form_panels() -> list[Panel]:
             label="question",
             heading="Form questions",
             help_text="What the form asks, in order. Drag to reorder.",
+            attrs=item_titles("label"),
         ),
         MultiFieldPanel(
             [

@@ -5,6 +5,7 @@ request no frontend would make (too many values, a missing token, no form at the
 GraphQL error. Which pages have forms is decided by `FormPageMixin`, never by naming an app.
 """
 
+import logging
 from typing import Any
 
 import graphene
@@ -20,6 +21,8 @@ from api.forms.pages import CHOICE_TYPES, MULTIPLE_TYPES, FormPageMixin
 from api.graphql.errors import UserInputError
 from api.graphql.pages import public_page_at
 from api.graphql.response_cache import forbid_caching
+
+logger = logging.getLogger("api.forms")
 
 FormFieldTypeEnum = graphene.Enum(
     "FormFieldType",
@@ -290,7 +293,7 @@ class FormMutation(graphene.ObjectType):
         data, errors = _answers(page, values, honeypot)
         if any(value for value in data.getlist(honeypot)) or guards.too_fast(elapsed):
             # Answered as if accepted: a bot learns nothing. Nothing of the answers is logged.
-            guards.logger.info("Form submission on page %s dropped as automated", page.pk)
+            logger.info("Form submission on page %s dropped as automated", page.pk)
             return _accepted(page)
         if errors:
             return _refused(errors)

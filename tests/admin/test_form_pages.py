@@ -162,3 +162,13 @@ def test_what_readers_send_is_listed_under_forms_and_exported(join_page, admin_c
     assert "Ana Quispe" in csv
     assert "ana@example.org" in csv
     assert FormSubmission.objects.count() == 1
+
+
+def test_a_form_page_previews_on_the_frontend_like_every_page(site, admin_client, settings):
+    settings.FRONTEND_URL = "https://frontend.test"
+    page = FormPageFactory(parent=site[0])
+    url = f"/admin/pages/{page.id}/edit/preview/"
+    response = admin_client.post(url, form_page_data([question("Email", "email")]))
+    assert response.json()["is_valid"] is True
+    html = admin_client.get(url).content.decode()
+    assert 'src="https://frontend.test/preview/?content_type=formpages.formpage&amp;token=' in html

@@ -24,11 +24,12 @@ def _add_buttons(content):
             {"Add ticket price", "Add programme item", "Add question"},
         ),
         ("/admin/pages/{home}/edit/", {"Add featured page"}),
-        ("/admin/pages/add/home/joinpage/{home}/", {"Add reason", "Add membership option"}),
+        ("/admin/pages/add/home/joinpage/{home}/", {"Add reason", "Add membership option", "Add question"}),
+        ("/admin/pages/add/formpages/formpage/{home}/", {"Add question"}),
         ("/admin/snippets/cms/navigationmenu/add/", {"Add menu item"}),
         ("/admin/settings/cms/sitesettings/", {"Add social link"}),
     ],
-    ids=["event", "home", "join", "menu", "settings"],
+    ids=["event", "home", "join", "form", "menu", "settings"],
 )
 def test_add_buttons_speak_in_lower_case_and_rows_are_named_by_their_contents(
     site, admin_client, path, buttons

@@ -24,6 +24,7 @@ query ($id: ID!) {
     ... on NewsIndexPage { intro }
     ... on EventIndexPage { intro }
     ... on JoinPage { intro }
+    ... on FormPage { intro }
     ... on NewsPage { body { ... on ParagraphBlock { html } } }
     ... on EventPage { body { ... on ParagraphBlock { html } } }
     ... on StandardPage { body { ... on ParagraphBlock { html } } }

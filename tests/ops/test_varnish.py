@@ -2,7 +2,7 @@
 
 What it keeps (GraphQL GET answers, feeds: what the app marks cacheable, one copy per Origin),
 what it never keeps nor serves from its cache (cookies, Authorization, preview tokens, POST,
-answers the app left unmarked or marked no-store), and a publish through the admin (in this
+mutations, answers the app left unmarked or marked no-store), and a publish through the admin (in this
 process, on the server's database, purging the real varnishd) visible on the very next request
 through it.
 
@@ -183,6 +183,22 @@ def test_posts_always_reach_the_app(tier):
         for _ in range(2)
     ]
     assert [(status, headers["X-Cache"]) for status, headers, _ in answers] == [(200, "pass"), (200, "pass")]
+
+
+def test_a_mutation_is_never_kept_and_never_runs_over_get(tier):
+    mutation = "mutation Sent { __typename }"
+    over_get = [get(tier.port, graphql_path(mutation)) for _ in range(2)]
+    assert [(status, headers["X-Cache"]) for status, headers, _ in over_get] == [(405, "pass"), (405, "pass")]
+    body = json.dumps({"query": mutation}).encode()
+    posted = [
+        get(tier.port, "/graphql/", method="POST", body=body, **{"Content-Type": "application/json"})
+        for _ in range(2)
+    ]
+    assert [(status, headers["X-Cache"], headers["Cache-Control"]) for status, headers, _ in posted] == [
+        (200, "pass", "no-store"),
+        (200, "pass", "no-store"),
+    ]
+    assert posted[0][2] == b'{"data":{"__typename":"Mutation"}}'
 
 
 def test_answers_the_app_left_unmarked_are_not_kept(tier):

@@ -6,6 +6,8 @@ import pytest
 from wagtail.contrib.forms.models import FormSubmission
 
 from api.forms import guards
+from cms.generation import current_generation
+from tests.api import apq
 from tests.api.forms.conftest import SUBMIT, VALID, fetch_form, submit
 
 
@@ -104,3 +106,36 @@ def test_a_post_to_the_pages_own_url_stores_nothing(client, join_page, settings)
     response = client.post("/join/", {"full_name": "Bot", "email": "bot@example.org"})
     assert response.status_code in (200, 405)
     assert not FormSubmission.objects.exists()
+
+
+def test_the_allowlist_lets_the_mutation_sent_in_full_through(client, join_page, settings):
+    settings.GRAPHQL_PERSISTED_QUERIES = "allowlist"
+    token = guards.form_token(join_page.pk)  # the token query is one a build would have loaded
+    assert submit(client, VALID, token=token).json()["data"]["submitForm"]["ok"] is True
+    assert FormSubmission.objects.count() == 1
+    # A query that is not on the allowlist is still refused.
+    assert (
+        client.post(
+            "/graphql/", data={"query": "query Q { __typename }"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+
+
+def test_a_mutation_is_never_registered_as_a_persisted_query(client, join_page):
+    payload = body(join_page, guards.form_token(join_page.pk))
+    sha256_hash = apq.sha256(payload["query"])
+    sent = apq.post(client, payload["query"], sha256_hash, payload["variables"])
+    assert sent.json()["data"]["submitForm"]["ok"] is True
+    by_hash = apq.post(client, None, sha256_hash, payload["variables"])
+    assert by_hash.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    assert FormSubmission.objects.count() == 1
+
+
+def test_a_submission_is_no_content_change(client, join_page, django_capture_on_commit_callbacks):
+    # Cached answers and the HTTP cache tier stay: a reader's submission must not empty them.
+    before = current_generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert submit(client, VALID).json()["data"]["submitForm"]["ok"] is True
+    assert FormSubmission.objects.count() == 1
+    assert current_generation() == before

@@ -101,6 +101,11 @@ def test_what_readers_send_never_shows_in_public_answers_webhooks_or_logs(
         submit(client, [*VALID, ("website", MARKER)])
     assert FormSubmission.objects.count() == 2
     assert any(MARKER in message.body for message in mailoutbox)  # it did go where it should
+    # Editors then publish the pages: their webhooks carry the pages, never what was sent.
+    with django_capture_on_commit_callbacks(execute=True):
+        join_page.save_revision().publish()
+        newsletter.save_revision().publish()
+    assert [payload["type"] for payload in dispatched] == ["page.published", "page.published"]
 
     for query in PUBLIC_QUERIES:
         response = client.post("/graphql/", data={"query": query}, content_type="application/json")
