@@ -83,7 +83,7 @@ def test_a_link_not_made_here_finds_nothing(full_event, client, django_capture_o
     assert Registration.objects.get().status == "confirmed"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_emails_wait_for_the_worker_and_the_queue_keeps_only_ids(
     full_event, settings, django_capture_on_commit_callbacks
 ):

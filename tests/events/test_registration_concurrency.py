@@ -5,7 +5,7 @@ and the event's row is locked while places are counted; SQLite serialises writer
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from events.registrations import Registration
@@ -13,7 +13,8 @@ from tests.events.registration_setup import event_taking_registrations, site_wit
 from tests.events.test_registration_graphql import SUBMIT, _post, event_answer
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    # Committed for real (other threads see it); the migrated rows are put back afterwards.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks"),
 ]
 
@@ -46,7 +47,7 @@ def test_simultaneous_submissions_for_the_last_place_confirm_exactly_one():
         except Exception as exc:  # reported below, in the test's thread
             failures.append(exc)
         finally:
-            connections.close_all()
+            connection.close()
 
     threads = [threading.Thread(target=person, args=(n,)) for n in range(PEOPLE)]
     for thread in threads:
