@@ -28,10 +28,11 @@ NOTIFICATION = "notification"
 CONFIRMATION = "confirmation"
 
 
-def queue_emails(submission_id: int) -> None:
-    """Queue the notification to PSG and the reader's confirmation of one stored submission."""
-    for kind in (NOTIFICATION, CONFIRMATION):
-        send_form_email.enqueue(submission_id, kind)
+def queue_emails(submission_id: int, message: str = "") -> None:
+    """Queue the notification to PSG and the reader's confirmation of one stored submission;
+    `message` is what the confirmation says (the page's confirmation message if empty)."""
+    send_form_email.enqueue(submission_id, NOTIFICATION)
+    send_form_email.enqueue(submission_id, CONFIRMATION, message=message)
 
 
 def backoff(attempt: int) -> float:
@@ -41,16 +42,16 @@ def backoff(attempt: int) -> float:
 
 # The "webhooks" backend (TASKS in cms/settings/base.py): queued in the database in production.
 @task(backend="webhooks")
-def send_form_email(submission_id: int, kind: str, attempt: int = 1) -> None:
+def send_form_email(submission_id: int, kind: str, attempt: int = 1, message: str = "") -> None:
     """Send one email about submission `submission_id`; on a mail server's failure, queue the next attempt."""
     submission = FormSubmission.objects.filter(pk=submission_id).select_related("page").first()
     if submission is None:
         return  # erased since it was queued
-    message = compose(kind, submission)
-    if message is None:
+    email = compose(kind, submission, message)
+    if email is None:
         return
     try:
-        message.send()
+        email.send()
     except (smtplib.SMTPException, OSError) as exc:
         if attempt >= settings.FORMS_EMAIL_MAX_ATTEMPTS:
             logger.error(
@@ -73,13 +74,14 @@ def send_form_email(submission_id: int, kind: str, attempt: int = 1) -> None:
             type(exc).__name__,
             attempt + 1,
         )
-        retry.enqueue(submission_id, kind, attempt + 1)
+        retry.enqueue(submission_id, kind, attempt + 1, message=message)
         return
     logger.info("Form %s email for submission %s sent", kind, submission_id)
 
 
-def compose(kind: str, submission: FormSubmission) -> EmailMessage | None:
-    """The email of `kind` about `submission`, or None when there is nobody to send it to."""
+def compose(kind: str, submission: FormSubmission, message: str = "") -> EmailMessage | None:
+    """The email of `kind` about `submission`, or None when there is nobody to send it to; a
+    confirmation says `message`, or the page's confirmation message."""
     page = submission.page.specific
     answers = _answer_lines(page, submission.form_data)
     reader = _reader_address(page, submission.form_data)
@@ -102,7 +104,7 @@ def compose(kind: str, submission: FormSubmission) -> EmailMessage | None:
     if kind == CONFIRMATION:
         if not reader or not getattr(page, "email_confirmation", False):
             return None
-        body = "\n".join([page.confirmation_message, "", "What you sent us:", "", *answers])
+        body = "\n".join([message or page.confirmation_message, "", "What you sent us:", "", *answers])
         return EmailMessage(subject=f"Thank you: {page.title}", body=body, to=[reader])
     raise ValueError(f"Unknown form email {kind!r}.")
 

@@ -244,10 +244,12 @@ class FormPageMixin(FormMixin, models.Model):
         a message for the whole form) to refuse it with messages the reader sees.
         """
         submission = self.process_form_submission(form)
-        transaction.on_commit(lambda: queue_emails(submission.pk))
-        return SubmissionOutcome(
+        outcome = SubmissionOutcome(
             message=self.confirmation_message, redirect_path=self.redirect_path or None, submission=submission
         )
+        # An override that keeps the emails queues them itself, with the message its reader gets.
+        transaction.on_commit(lambda: queue_emails(submission.pk, outcome.message))
+        return outcome
 
 
 def form_panels() -> list[Panel]:

@@ -2,8 +2,10 @@
 event takes its registrations (capacity, a waiting list) on top of the generic delivery."""
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from wagtail.contrib.forms.models import FormSubmission
 
+from api.forms.emails import queue_emails
 from api.forms.pages import SubmissionOutcome
 from home.models import JoinPage
 from tests.api.forms.conftest import VALID, submit
@@ -62,3 +64,18 @@ def test_the_default_redirect_path_is_the_pages(client, join_page):
     join_page.redirect_path = "/thank-you/"
     join_page.save_revision().publish()
     assert answer(client)["redirectPath"] == "/thank-you/"
+
+
+def test_the_pages_own_message_is_what_the_confirmation_email_says(
+    client, join_page, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    def waiting_list(page, form, request):
+        submission = page.process_form_submission(form)
+        transaction.on_commit(lambda: queue_emails(submission.pk, "You are on the waiting list."))
+        return SubmissionOutcome(message="You are on the waiting list.", submission=submission)
+
+    monkeypatch.setattr(JoinPage, "accept_submission", waiting_list)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert answer(client)["message"] == "You are on the waiting list."
+    (confirmation,) = mailoutbox  # no contact address: the reader's confirmation alone
+    assert confirmation.body.startswith("You are on the waiting list.")
