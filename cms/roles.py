@@ -70,7 +70,26 @@ MODERATORS = Role(
     ),
 )
 
-ROLES = (EDITORS, MODERATORS)
+# Personal data (form submissions, event registrations) is seen only by this group and superusers:
+# what decides it is the permission to view form submissions (cms/personal_data.py), which only this
+# role is given. Its members also need a page role (Editors or Moderators) for Wagtail's Forms menu,
+# which lists the forms whose pages one may edit.
+MEMBERSHIP = Role(
+    name="Membership and events",
+    purpose=(
+        "See, export and delete what people send through forms and event registrations; answer "
+        "requests to export or erase a person's data. Give it alongside Editors or Moderators."
+    ),
+    page_permissions=(),
+    collection_permissions=(),
+    model_permissions=(
+        "wagtailadmin.access_admin",
+        "wagtailforms.view_formsubmission",
+        "wagtailforms.delete_formsubmission",
+    ),
+)
+
+ROLES = (EDITORS, MODERATORS, MEMBERSHIP)
 
 
 def purpose_of(group_name: str) -> str | None:

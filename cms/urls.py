@@ -32,6 +32,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Calendars: upcoming events to subscribe to, and each event's .ics (docs/frontend.md).
     path("feeds/", include(events_urls.feed_urlpatterns)),
     path("embed/", include(news_urls.embed_urlpatterns)),
+    # The cancel links in registration emails (events/views.py).
+    path("registrations/", include(events_urls.registration_urlpatterns)),
 ]
 
 # /graphql/ answers JSON even for errors outside the view (see api.views.server_error).

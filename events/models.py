@@ -2,21 +2,27 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.forms.forms import WagtailAdminFormPageForm
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from api.edge_cache import cms_url
+from api.forms.pages import FORM_GRAPHQL_FIELD, FormPageMixin, SubmissionOutcome
 from api.graphql.fields import graphql_field
 from cms.blocks import BodyBlock
 from cms.models import BasePage, summary_field
 from cms.panels import item_titles, page_tabs
 from cms.sanitise import safe_url
 from cms.validation import validate_money
+from events.registering import load_places_taken, register
+from events.registrations import Registration, default_questions
+from events.registrations import RegistrationField as RegistrationField  # the app's models, all here
 
 
 class Venue(index.Indexed, models.Model):
@@ -91,7 +97,35 @@ class EventIndexPage(BasePage):
         return cms_url(reverse("events-ical-feed"))
 
 
-class EventPage(BasePage):
+class EventPageForm(WagtailAdminFormPageForm):
+    """The event form: registering here needs a question for the email address, and starts with
+    the default questions (name, email, consent) when editors have given none."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("registration_form"):
+            return cleaned_data
+        questions = [
+            form.cleaned_data
+            for form in self.formsets["form_fields"].forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if questions and not any(question.get("field_type") == "email" for question in questions):
+            self.add_error(
+                "registration_form", "Add a question of type “Email” to the form: confirmations go there."
+            )
+        return cleaned_data
+
+    def save(self, commit=True):
+        page = super().save(commit=False)
+        if page.registration_form and not any(True for _ in page.form_fields.all()):
+            page.form_fields = default_questions()
+        if commit:
+            page.save()
+        return page
+
+
+class EventPage(FormPageMixin, BasePage):
     """An event such as PSG's annual conference: when, where, prices, registration and programme."""
 
     class Status(models.TextChoices):
@@ -128,6 +162,28 @@ class EventPage(BasePage):
     registration_note = models.CharField(
         max_length=255, blank=True, help_text="E.g. “Please register your attendance in advance if possible.”"
     )
+    registration_form = models.BooleanField(
+        "take registrations here",
+        default=False,
+        help_text=(
+            "People register with the form below, on the public site: places, the waiting list and "
+            "the emails are handled for you. The deadline above closes it (else the start)."
+        ),
+    )
+    registration_opens_at = models.DateTimeField(
+        "registration opens",
+        null=True,
+        blank=True,
+        help_text="When the form opens (London time). Leave blank to open it as soon as the event is live.",
+    )
+    registration_capacity = models.PositiveIntegerField(
+        "places", null=True, blank=True, help_text="How many people can come. Leave blank for no limit."
+    )
+    registration_waiting_list = models.BooleanField(
+        "waiting list",
+        default=True,
+        help_text="When it is full, take names for a waiting list; a cancellation gives the first a place.",
+    )
     body = StreamField(BodyBlock(), blank=True, help_text="Agenda, speakers and anything else.")
 
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
@@ -159,6 +215,25 @@ class EventPage(BasePage):
             ],
             "Registration",
         ),
+        MultiFieldPanel(
+            [
+                FieldPanel("registration_form"),
+                FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_capacity")]),
+                FieldPanel("registration_waiting_list"),
+                FieldPanel("submit_label"),
+                InlinePanel(
+                    "form_fields",
+                    label="question",
+                    heading="Questions",
+                    help_text=(
+                        "What the form asks. Left empty, it asks for a name, an email address and "
+                        "consent. One question must be of type “Email”."
+                    ),
+                    attrs=item_titles("label"),
+                ),
+            ],
+            "Registration form",
+        ),
         InlinePanel(
             "programme",
             label="programme item",
@@ -168,6 +243,7 @@ class EventPage(BasePage):
         ),
     ]
     edit_handler = page_tabs(content_panels, ("Event details", event_details_panels))
+    base_form_class = EventPageForm
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
@@ -181,7 +257,7 @@ class EventPage(BasePage):
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = []
     # What API listings read, fetched for the whole list at once (api.prefetch).
-    api_prefetch = ["venue", "prices", "programme"]
+    api_prefetch = ["venue", "prices", "programme", "prefetch_registration"]
 
     graphql_fields = [
         graphql_field(
@@ -224,6 +300,8 @@ class EventPage(BasePage):
         graphql_field(
             "programme", "events.schema.ProgrammeItemType", "The programme, in order.", is_list=True
         ),
+        # The registration form, while the event takes registrations on the site.
+        FORM_GRAPHQL_FIELD,
         graphql_field(
             "body",
             "api.graphql.streamfield.BodyBlockInterface",
@@ -251,8 +329,17 @@ class EventPage(BasePage):
             errors["ends_at"] = "The event must end after it starts."
         if self.starts_at and self.registration_deadline and self.registration_deadline > self.starts_at:
             errors["registration_deadline"] = "The registration deadline must be before the event starts."
-        if self.registration_required and not (self.registration_email or self.registration_url):
-            errors["registration_email"] = "Registration is required: give an email address or a URL."
+        if self.registration_required and not (
+            self.registration_email or self.registration_url or self.registration_form
+        ):
+            errors["registration_email"] = (
+                "Registration is required: give an email address or a URL, or take registrations here."
+            )
+        opens, closes = self.registration_opens_at, self.registration_closes_at
+        if opens and closes and opens >= closes:
+            errors["registration_opens_at"] = (
+                "Registration must open before it closes (the deadline or the start)."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -343,6 +430,39 @@ class EventPage(BasePage):
     @property
     def ical_url(self):
         return cms_url(reverse("event-ical", args=[self.pk]))
+
+    def registration_closes_at(self):
+        """When the form closes: the deadline, else the start."""
+        return self.registration_deadline or self.starts_at
+
+    @classmethod
+    def prefetch_registration(cls, events):
+        """The form's questions and the places taken, for the events of a list that take
+        registrations here (none: no query)."""
+        taking = [event for event in events if event.registration_form]
+        if taking:
+            prefetch_related_objects(taking, "form_fields")
+            load_places_taken(taking)
+
+    # The registration form (api/forms/pages.py): each person's answers are a Registration.
+    def get_submission_class(self):
+        return Registration
+
+    def get_data_fields(self):
+        return [*super().get_data_fields(), ("status", "Place")]
+
+    def has_form(self):
+        return self.registration_form and super().has_form()
+
+    def accept_submission(self, form, request):
+        """A place, the waiting list or a refusal (closed, full), by the rules of events/registering.py;
+        the emails are the registration's own, not the form's."""
+        outcome = register(self, form.cleaned_data)
+        if not outcome.ok:
+            raise ValidationError(outcome.message)
+        return SubmissionOutcome(
+            message=outcome.message, redirect_path=self.redirect_path or None, submission=outcome.registration
+        )
 
 
 class TicketPrice(Orderable):

@@ -49,3 +49,15 @@ def london_day_bounds(day):
     start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
     end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     return start, end
+
+
+def next_registration_change(now):
+    """When the clock alone next opens or closes an event's registration form (its opening, its
+    deadline, or the start, which closes it when there is no deadline)."""
+    forms = EventPage.objects.filter(registration_form=True)
+    moments = forms.aggregate(
+        opens=Min("registration_opens_at", filter=Q(registration_opens_at__gt=now)),
+        deadline=Min("registration_deadline", filter=Q(registration_deadline__gt=now)),
+        starts=Min("starts_at", filter=Q(starts_at__gt=now)),
+    )
+    return min((moment for moment in moments.values() if moment), default=None)

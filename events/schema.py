@@ -10,9 +10,11 @@ from api.graphql.page_types import page_type
 from api.graphql.pagination import PaginationInfo, paginate, pagination_arguments
 from api.input_rules import MAX_DATE, MIN_DATE, date_in_range
 from api.prefetch import prepare_pages
+from api.visibility import request_now
 from cms.sanitise import safe_url
 from events.models import EventPage
 from events.queries import london_day_bounds, past_events, upcoming_events
+from events.registering import closed_reason, places_left
 
 
 def EventPageType():  # noqa: N802 - a lazy type reference, named like the type it returns
@@ -55,7 +57,8 @@ class TicketPriceType(graphene.ObjectType):
 
 
 class RegistrationType(graphene.ObjectType):
-    """How to register for an event."""
+    """How to register for an event: by email, at a URL, or with the event's own form (`viaForm`:
+    send it with `submitForm` on the event's path). Counts only: never who has registered."""
 
     class Meta:
         name = "Registration"
@@ -65,6 +68,31 @@ class RegistrationType(graphene.ObjectType):
     url = graphene.String(description="Registration form URL.")
     deadline = graphene.DateTime(description="Last moment to register, with its London offset.")
     note = graphene.String(description="E.g. “Please register your attendance in advance if possible.”")
+    via_form = graphene.Boolean(
+        required=True,
+        description="Whether the event takes registrations with its own form (the page's `form`, sent with "
+        "`submitForm`).",
+    )
+    is_open = graphene.Boolean(
+        required=True,
+        description="Whether the form takes registrations now (open, not past its close, the event going "
+        "ahead). A full event with a waiting list is still open.",
+    )
+    closed_reason = graphene.String(
+        description="Why the form takes no registrations now, as a sentence to show; null while open."
+    )
+    opens_at = graphene.DateTime(
+        description="When the form opens, with its London offset; null if it opened with the page."
+    )
+    closes_at = graphene.DateTime(
+        description="When the form closes (the deadline, else the start), with its London offset; null "
+        "without a form."
+    )
+    capacity = graphene.Int(description="How many places there are; null for no limit (or no form).")
+    places_left = graphene.Int(description="Places not yet taken; null for no limit (or no form).")
+    waiting_list = graphene.Boolean(
+        required=True, description="Whether people who register once it is full join a waiting list."
+    )
 
     @staticmethod
     def resolve_required(event, info):
@@ -85,6 +113,39 @@ class RegistrationType(graphene.ObjectType):
     @staticmethod
     def resolve_note(event, info):
         return event.registration_note or None
+
+    @staticmethod
+    def resolve_via_form(event, info):
+        return event.registration_form
+
+    @staticmethod
+    def resolve_is_open(event, info):
+        return closed_reason(event, request_now()) is None
+
+    @staticmethod
+    def resolve_closed_reason(event, info):
+        return closed_reason(event, request_now()) if event.registration_form else None
+
+    @staticmethod
+    def resolve_opens_at(event, info):
+        opens = event.registration_opens_at if event.registration_form else None
+        return timezone.localtime(opens) if opens else None
+
+    @staticmethod
+    def resolve_closes_at(event, info):
+        return timezone.localtime(event.registration_closes_at) if event.registration_form else None
+
+    @staticmethod
+    def resolve_capacity(event, info):
+        return event.registration_capacity if event.registration_form else None
+
+    @staticmethod
+    def resolve_places_left(event, info):
+        return places_left(event) if event.registration_form else None
+
+    @staticmethod
+    def resolve_waiting_list(event, info):
+        return bool(event.registration_form and event.registration_waiting_list)
 
 
 class ProgrammeItemType(graphene.ObjectType):

@@ -26,8 +26,9 @@ from api.graphql.registry import register_root_query
 from api.visibility import CLOCK_TRANSITIONS_HOOK
 from cms.dashboard import may_explore_pages, visible_to
 from cms.publishing_status import GoLiveColumn, GoLiveListingMixin, PublishingStatusFilter
+from events import registration_admin  # noqa: F401  (the registrations admin registers itself)
 from events.models import EventIndexPage, EventPage, Venue
-from events.queries import ended_between, next_listing_change, upcoming_events
+from events.queries import ended_between, next_listing_change, next_registration_change, upcoming_events
 from events.schema import EventPageType, EventsQuery
 from webhooks.paths import listing_path, live_paths
 
@@ -157,6 +158,7 @@ def add_upcoming_events_panel(request, panels):
 
 
 hooks.register(CLOCK_TRANSITIONS_HOOK, next_listing_change)
+hooks.register(CLOCK_TRANSITIONS_HOOK, next_registration_change)
 register_root_query(EventsQuery, order=20)
 register_listing(
     Listing("upcoming_events", item_type=EventPageType, items=lambda limit: upcoming_events()[:limit])

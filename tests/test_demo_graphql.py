@@ -156,6 +156,30 @@ def test_the_conference_as_a_calendar_file(gql, client):
     assert str(event["URL"]) == EVENT_URL
 
 
+def test_the_conference_took_registrations_on_the_site_and_is_closed(gql):
+    fields = """... on EventPage {
+        registration { viaForm isOpen closedReason opensAt closesAt capacity placesLeft waitingList }
+        form { fields { name type required } submitLabel }
+    }"""
+    page = page_by_path(gql, "/events/annual-conference-2016/", fields)
+    assert page["registration"] == {
+        "viaForm": True,
+        "isOpen": False,
+        "closedReason": "Registration for this event has closed.",
+        "opensAt": None,
+        "closesAt": "2016-11-05T10:30:00+00:00",
+        "capacity": None,
+        "placesLeft": None,
+        "waitingList": False,
+    }
+    assert [(f["name"], f["type"], f["required"]) for f in page["form"]["fields"]] == [
+        ("name", "SINGLE_LINE", True),
+        ("email", "EMAIL", True),
+        ("consent", "CHECKBOX", True),
+    ]
+    assert page["form"]["submitLabel"] == "Register"
+
+
 def test_news_page_with_image(gql):
     page = page_by_path(gql, "/news/forest-restoration-reported/", NEWS_FIELDS)
     assert page["title"] == "Forest restoration reported"

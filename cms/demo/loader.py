@@ -18,6 +18,7 @@ from cms.demo import paragraph_html, truncate_at_sentence
 from cms.demo.images import render_png
 from cms.models import MenuItem, NavigationMenu, SiteSettings
 from events.models import EventIndexPage, EventPage, ProgrammeItem, TicketPrice, Venue
+from events.registrations import default_questions
 from formpages.models import FormPage, FormPageField
 from home.models import HomePage, HomePageFeaturedPage, JoinFormField, JoinPage, JoinReason, StandardPage
 from news.models import NewsIndexPage, NewsPage, Topic
@@ -280,6 +281,7 @@ class DemoContentLoader:
             self._child_page(self.events_index, EventPage, spec["slug"], lambda s=spec: self._build_event(s))
 
     def _build_event(self, spec):
+        registration = spec.get("registration_form")
         return EventPage(
             title=spec["title"],
             starts_at=self._london(spec["starts_at"]),
@@ -291,6 +293,11 @@ class DemoContentLoader:
             registration_note=spec["registration_note"],
             search_description=spec.get("search_description", ""),
             share_image=self.images.get(spec.get("share_image")),
+            registration_form=registration is not None,
+            registration_capacity=(registration or {}).get("capacity"),
+            registration_waiting_list=bool((registration or {}).get("waiting_list")),
+            submit_label=(registration or {}).get("submit_label", "Send"),
+            form_fields=default_questions() if registration else [],
             prices=[
                 TicketPrice(
                     label=p["label"],

@@ -389,6 +389,14 @@ EMAIL_TIMEOUT = get_env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = get_env("DEFAULT_FROM_EMAIL", "Peru Support Group <webmaster@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Personal data (cms/personal_data.py, docs/privacy.md) ----------------------------------------
+
+# Days form submissions are kept after they are sent (event registrations: after the later of that
+# and the event's end); `manage.py purge_expired_submissions`, run daily, deletes the rest.
+FORMS_RETENTION_DAYS = get_env_int("FORMS_RETENTION_DAYS", 365)
+if FORMS_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured(f"FORMS_RETENTION_DAYS must be at least 1, got {FORMS_RETENTION_DAYS}.")
+
 # --- Publish webhooks (webhooks/, docs/webhooks.md) ---------------------------------------------
 
 # Signed POSTs to these URLs and to the endpoints admins add, after every publish, unpublish, move,

@@ -34,7 +34,8 @@ PASSWORD = "a-password-for-the-browser"  # noqa: S105 (test accounts on a throwa
 
 # The sidebar's top-level items each group sees, as the guide's “Who can do what” lists them.
 SIDEBAR = {
-    "Editors": ["Pages", "News", "Events", "Images", "Documents", "Snippets", "Forms", "Reports", "Help"],
+    # Forms (what readers send) only for the Membership and events group: docs/privacy.md.
+    "Editors": ["Pages", "News", "Events", "Images", "Documents", "Snippets", "Reports", "Help"],
     "Moderators": [
         "Pages",
         "News",
@@ -42,7 +43,6 @@ SIDEBAR = {
         "Images",
         "Documents",
         "Snippets",
-        "Forms",
         "Reports",
         "Settings",
         "Help",

@@ -19,7 +19,10 @@ def _add_buttons(content):
 @pytest.mark.parametrize(
     "path, buttons",
     [
-        ("/admin/pages/add/events/eventpage/{events}/", {"Add ticket price", "Add programme item"}),
+        (
+            "/admin/pages/add/events/eventpage/{events}/",
+            {"Add ticket price", "Add programme item", "Add question"},
+        ),
         ("/admin/pages/{home}/edit/", {"Add featured page"}),
         ("/admin/pages/add/home/joinpage/{home}/", {"Add reason", "Add membership option", "Add question"}),
         ("/admin/pages/add/formpages/formpage/{home}/", {"Add question"}),

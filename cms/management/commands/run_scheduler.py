@@ -1,4 +1,6 @@
-"""The compose `scheduler` service: Wagtail's `publish_scheduled` once a minute, in one process.
+"""The compose `scheduler` service: Wagtail's `publish_scheduled` once a minute, and
+`purge_expired_submissions` (personal data past its retention period) when it starts and then once a
+day, in one process.
 
 A long-lived process rather than `manage.py publish_scheduled` started anew each minute: the
 container needs no cron, and Django starts once. The publish webhooks a scheduled go-live or
@@ -34,9 +36,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=60.0, help="Seconds between runs (60).")
         parser.add_argument("--iterations", type=int, default=0, help="Stop after this many (0: never).")
+        parser.add_argument(
+            "--purge-interval",
+            type=float,
+            default=86_400.0,
+            help="Seconds between runs of purge_expired_submissions (a day); the first is at start.",
+        )
 
     def handle(self, *args, **options):
         done = 0
+        purged_at: float | None = None
         while True:
             started = time.monotonic()
             if not connection.in_atomic_block:  # (only ever inside one in tests)
@@ -50,6 +59,12 @@ class Command(BaseCommand):
                 self._clock_moved()
             except Exception:
                 logger.exception("The clock's changes were not sent")
+            if purged_at is None or started - purged_at >= options["purge_interval"]:
+                try:
+                    call_command("purge_expired_submissions", stdout=self.stdout)
+                    purged_at = started
+                except Exception:
+                    logger.exception("purge_expired_submissions failed")
             done += 1
             if options["iterations"] and done >= options["iterations"]:
                 return

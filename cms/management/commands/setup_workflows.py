@@ -1,4 +1,4 @@
-"""PSG's roles and moderation: the Editors and Moderators groups with what each may do
+"""PSG's roles and moderation: the Editors, Moderators and Membership and events groups with what each may do
 (cms/roles.py), and a “News and events review” workflow approved by Moderators.
 
 Idempotent: the container's entrypoint runs it after every migrate, `make run` after loading the
@@ -19,8 +19,8 @@ TASK_NAME = "Moderators approve news and events"
 
 class Command(BaseCommand):
     help = (
-        "Create the Editors and Moderators groups with their permissions, and the news and events "
-        "moderation workflow on the news and events indexes."
+        "Create the Editors, Moderators and Membership and events groups with their permissions, "
+        "and the news and events moderation workflow on the news and events indexes."
     )
 
     @transaction.atomic

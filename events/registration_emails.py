@@ -1,0 +1,121 @@
+"""The emails a registration sends: the confirmation (or the waiting list) with a signed link to
+cancel, a place given from the waiting list, a cancellation, and the event postponed or cancelled.
+
+Each is a django-tasks task on the worker's backend (the `webhooks` alias, queued in the database in
+production) and carries only the registration's id: the address is read when the email is sent, so
+the task queue keeps no personal data, and nothing is sent to someone erased in the meantime.
+"""
+
+import enum
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from events.registrations import Registration
+
+logger = logging.getLogger("events")
+
+CANCEL_SALT = "events.registration.cancel"
+
+
+class Notice(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    PROMOTED = "promoted"
+    REMINDER = "reminder"
+    CANCELLED = "cancelled"
+    EVENT_POSTPONED = "event_postponed"
+    EVENT_CANCELLED = "event_cancelled"
+
+
+def cancel_token(registration: Registration) -> str:
+    return signing.dumps(registration.pk, salt=CANCEL_SALT)
+
+
+def registration_id_from(token: str) -> int | None:
+    """The registration a cancel link names, or None if the link was not made here (or was altered)."""
+    try:
+        value = signing.loads(token, salt=CANCEL_SALT)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def cancel_url(registration: Registration) -> str:
+    path = reverse("events_cancel_registration", args=[cancel_token(registration)])
+    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
+
+
+def _subject_and_opening(notice: Notice, title: str) -> tuple[str, str]:
+    return {
+        Notice.CONFIRMED: (f"Your place at {title} is confirmed", f"Your place at {title} is confirmed."),
+        Notice.WAITLISTED: (
+            f"You are on the waiting list for {title}",
+            f"{title} is full, so you are on its waiting list. If a place comes free, it is yours, in "
+            "the order people registered, and we will email you.",
+        ),
+        Notice.PROMOTED: (
+            f"A place at {title} is now yours",
+            f"A place at {title} has come free and it is now yours: your registration is confirmed.",
+        ),
+        Notice.REMINDER: (
+            f"Your registration for {title}",
+            f"This address is already registered for {title}; here are the details again.",
+        ),
+        Notice.CANCELLED: (
+            f"Your registration for {title} is cancelled",
+            f"Your registration for {title} is cancelled. Thank you for letting us know.",
+        ),
+        Notice.EVENT_POSTPONED: (
+            f"{title} is postponed",
+            f"We are sorry: {title} is postponed. We will announce the new date; your registration is kept.",
+        ),
+        Notice.EVENT_CANCELLED: (
+            f"{title} is cancelled",
+            f"We are sorry: {title} is cancelled and will not take place.",
+        ),
+    }[notice]
+
+
+def compose(registration: Registration, notice: Notice) -> tuple[str, str]:
+    """The subject and plain-text body of one notice to one registered person."""
+    event = registration.page.specific
+    subject, opening = _subject_and_opening(notice, event.title)
+    lines = [f"Dear {registration.name}," if registration.name else "Hello,", "", opening, ""]
+    if notice not in {Notice.CANCELLED, Notice.EVENT_CANCELLED}:
+        lines.append(f"When: {timezone.localtime(event.starts_at):%A %-d %B %Y, %H:%M} (London time)")
+        if event.venue_id:
+            lines.append(f"Where: {event.venue}")
+        if event.online_url:
+            lines.append(f"Online: {event.online_url}")
+        lines.append(f"Your registration: {registration.get_status_display()}")
+        if registration.status != Registration.Status.CANCELLED:
+            lines += ["", "If you cannot come, cancel here so that someone else can have your place:"]
+            lines.append(cancel_url(registration))
+    lines += ["", f"— {settings.WAGTAIL_SITE_NAME}"]
+    return subject, "\n".join(lines) + "\n"
+
+
+# The worker's backend (TASKS in cms/settings/base.py), with the publish webhooks.
+@task(backend="webhooks")
+def send_registration_email(registration_id: int, notice: str) -> None:
+    registration = Registration.objects.select_related("page").filter(pk=registration_id).first()
+    if registration is None:
+        # Erased (or expired) since the email was queued: there is no one to write to.
+        return
+    subject, body = compose(registration, Notice(notice))
+    send_mail(subject, body, None, [registration.email])
+    # The id only: log lines keep no address or name.
+    logger.info("Registration %s: %s email sent", registration_id, notice)
+
+
+def send_after_commit(registration: Registration, notice: Notice) -> None:
+    """Queues the email once the change that calls for it is committed (and only then)."""
+    registration_id = registration.pk
+    transaction.on_commit(lambda: send_registration_email.enqueue(registration_id, str(notice)))
