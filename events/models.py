@@ -431,6 +431,7 @@ class EventPage(FormPageMixin, BasePage):
     def ical_url(self):
         return cms_url(reverse("event-ical", args=[self.pk]))
 
+    @property
     def registration_closes_at(self):
         """When the form closes: the deadline, else the start."""
         return self.registration_deadline or self.starts_at
