@@ -208,6 +208,13 @@ class FormPageMixin(FormMixin, models.Model):
     def default_preview_mode(self) -> Any:
         return super(FormMixin, self).default_preview_mode
 
+    def get_submissions_list_view_class(self) -> Any:
+        # Imported here: the admin's views need the app registry, which models load before.
+        from api.forms.exports import SafeSubmissionsListView
+
+        chosen = self.submissions_list_view_class
+        return chosen if chosen and issubclass(chosen, SafeSubmissionsListView) else SafeSubmissionsListView
+
     def clean(self) -> None:
         super().clean()
         path = self.redirect_path.strip()
