@@ -236,9 +236,14 @@ class FormPageMixin(FormMixin, models.Model):
         """Whether there is anything to answer; a page without questions offers no form."""
         return bool(self.get_form_fields())
 
+    def takes_submissions(self) -> bool:
+        """Whether readers may answer the form here: an alias mirrors another page's content, and
+        answers sent to it would land where editors never look for them."""
+        return self.alias_of_id is None and self.has_form()
+
     @property
     def public_form(self) -> FormPageMixin | None:
-        return self if self.has_form() else None
+        return self if self.takes_submissions() else None
 
     def email_field_name(self) -> str | None:
         """The first email question's name: where the confirmation goes."""
