@@ -22,7 +22,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, Panel
 from wagtail.contrib.forms.forms import FormBuilder
 from wagtail.contrib.forms.models import AbstractFormField, FormMixin, FormSubmission
 
-from api.forms.emails import queue_emails
+from api.forms.emails import plain_address, queue_emails
 from api.graphql.fields import graphql_field
 from cms.panels import item_titles
 
@@ -117,6 +117,12 @@ class FormField(AbstractFormField):
         }.get(self.field_type)
 
 
+def _one_plain_address(value: str) -> None:
+    # The confirmation goes to this address and PSG's replies too: one plain address only.
+    if not plain_address(value):
+        raise ValidationError("Enter one email address, like name@example.org.", code="invalid")
+
+
 class PublicFormBuilder(FormBuilder):
     """Wagtail's form builder with every text answer bounded and choices one per line."""
 
@@ -137,7 +143,9 @@ class PublicFormBuilder(FormBuilder):
         )
 
     def create_email_field(self, field: Any, options: dict[str, Any]) -> django.forms.Field:
-        return django.forms.EmailField(max_length=EMAIL_MAX_LENGTH, **options)
+        return django.forms.EmailField(
+            max_length=EMAIL_MAX_LENGTH, validators=[_one_plain_address], **options
+        )
 
     def create_url_field(self, field: Any, options: dict[str, Any]) -> django.forms.Field:
         return django.forms.URLField(max_length=URL_MAX_LENGTH, assume_scheme="https", **options)
