@@ -16,6 +16,7 @@ from typing import Any
 import django.forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models, transaction
 from django.http import HttpRequest
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, Panel
@@ -118,7 +119,12 @@ class FormField(AbstractFormField):
 
 
 def _one_plain_address(value: str) -> None:
-    # The confirmation goes to this address and PSG's replies too: one plain address only.
+    # The confirmation goes to this address and PSG's replies too: one plain address only. An
+    # address Django's own check refuses gets that check's one message, not two.
+    try:
+        validate_email(value)
+    except ValidationError:
+        return
     if not plain_address(value):
         raise ValidationError("Enter one email address, like name@example.org.", code="invalid")
 
