@@ -118,6 +118,24 @@ class FormField(AbstractFormField):
         }.get(self.field_type)
 
 
+class TickField(django.forms.BooleanField):
+    """One tick: `true` or `false` as the API documents (and `on`, `1`, `0` or empty, as browsers
+    and checkboxes send them); any other answer is a mistake rather than a tick."""
+
+    # Read as sent: a checkbox widget would turn any text into a tick before the field saw it.
+    widget = django.forms.TextInput
+    _TRUE = frozenset({"true", "on", "1"})
+    _FALSE = frozenset({"false", "off", "0", ""})
+
+    def to_python(self, value: Any) -> bool:
+        if isinstance(value, str):
+            text = value.strip().lower()
+            if text not in self._TRUE | self._FALSE:
+                raise ValidationError("Send true or false.", code="invalid")
+            return text in self._TRUE
+        return bool(super().to_python(value))
+
+
 def _one_plain_address(value: str) -> None:
     # The confirmation goes to this address and PSG's replies too: one plain address only. An
     # address Django's own check refuses gets that check's one message, not two.
@@ -159,6 +177,9 @@ class PublicFormBuilder(FormBuilder):
     def create_number_field(self, field: Any, options: dict[str, Any]) -> django.forms.Field:
         # Bounded, so an answer cannot be a thousand-digit number.
         return django.forms.DecimalField(max_digits=20, decimal_places=6, **options)
+
+    def create_checkbox_field(self, field: Any, options: dict[str, Any]) -> django.forms.Field:
+        return TickField(**options)
 
     def create_date_field(self, field: Any, options: dict[str, Any]) -> django.forms.Field:
         return django.forms.DateField(input_formats=["%Y-%m-%d"], **options)

@@ -1,12 +1,16 @@
 """Attacks on the public form mutation, each class with its variants, through HTTP."""
 
+import datetime
 import json
+import logging
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from wagtail.contrib.forms.models import FormSubmission
 
-from tests.api.forms.conftest import SUBMIT, VALID, fetch_form, submit
+from api.forms import guards
+from tests.api.forms.conftest import GOOD, SUBMIT, VALID, fetch_form, submit
 
 
 def post(client, body, **headers):
@@ -246,3 +250,92 @@ def test_a_preflight_for_a_json_post_grants_credentials_to_frontends_only(client
         client, {"query": SUBMIT, "variables": _variables(client)}, HTTP_ORIGIN="https://evil.example"
     )
     assert refused.status_code == 403
+
+
+def test_a_token_from_the_future_is_answered_ok_and_dropped(client, join_page, settings, monkeypatch):
+    settings.FORMS_MIN_FILL_SECONDS = 3
+    later = timezone.now() + datetime.timedelta(hours=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    token = guards.form_token(join_page.pk)
+    monkeypatch.undo()
+    response = submit(client, VALID, token=token)
+    assert response.json()["data"]["submitForm"]["ok"] is True
+    assert not FormSubmission.objects.exists()
+
+
+def test_one_token_replayed_is_bounded_by_the_rate_limit(client, join_page, settings):
+    # A token says when a form was handed out, not that it is unused: each replay is one more
+    # submission against the client's FORMS_RATE_LIMIT_SUBMISSIONS.
+    settings.RATE_LIMIT_ENABLED = True
+    settings.FORMS_RATE_LIMIT_SUBMISSIONS = 3
+    token = fetch_form(client)[1]["token"]
+    statuses = [submit(client, VALID, token=token).status_code for _ in range(8)]
+    assert statuses == [200] * 3 + [429] * 5
+    assert FormSubmission.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    "value", ["0000-00-00", "2024-02-30", "99999-01-01", "2024-1-1x", "０２０２４-01-01"]
+)
+def test_an_impossible_date_is_a_field_error(client, contact_page, value):
+    values = [(n, value if n == "visit_date" else v) for n, v in GOOD]
+    response = submit(client, values, path="/contact/")
+    result = response.json()["data"]["submitForm"]
+    assert response.status_code == 200
+    assert result["ok"] is False
+    assert [e["field"] for e in result["errors"]] == ["visit_date"]
+    assert not FormSubmission.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["maybe", "yes please", "2", "[true]", "null"])
+def test_a_checkbox_answer_other_than_true_or_false_is_a_field_error(client, contact_page, value):
+    values = [(n, value if n == "consent" else v) for n, v in GOOD]
+    result = submit(client, values, path="/contact/").json()["data"]["submitForm"]
+    assert result["ok"] is False
+    assert [e["field"] for e in result["errors"]] == ["consent"]
+    assert not FormSubmission.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"), [("true", True), ("TRUE", True), ("on", True), ("false", False)]
+)
+def test_a_checkbox_takes_true_or_false(client, contact_page, value, stored):
+    page = contact_page
+    page.form_fields.filter(field_type="checkbox").update(required=False)
+    values = [(n, value if n == "consent" else v) for n, v in GOOD]
+    assert submit(client, values, path="/contact/").json()["data"]["submitForm"]["ok"] is True
+    assert FormSubmission.objects.get().form_data["consent"] is stored
+
+
+def test_answers_at_the_length_limits(client, join_page, settings):
+    settings.RATE_LIMIT_ENABLED = False
+    assert submit(client, values_with("full_name", "x" * 255)).json()["data"]["submitForm"]["ok"]
+    over = submit(client, values_with("full_name", "x" * 256)).json()["data"]["submitForm"]
+    assert over["errors"][0]["field"] == "full_name"
+    too_long = submit(client, values_with("full_name", "x" * (settings.FORMS_MAX_VALUE_CHARS + 1)))
+    assert too_long.status_code == 400
+    too_long_name = submit(client, [*VALID, ("n" * 101, "x")])
+    assert too_long_name.status_code == 400
+    assert FormSubmission.objects.count() == 1
+
+
+def test_deeply_nested_variables_are_a_bad_request(client, join_page):
+    nested = "[" * 5000 + "]" * 5000
+    body = '{"query": "mutation { __typename }", "variables": {"values": ' + nested + "}}"
+    response = client.post("/graphql/", data=body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert not FormSubmission.objects.exists()
+
+
+def test_a_submitted_value_echoed_in_an_error_is_never_logged(client, join_page, caplog):
+    caplog.set_level(logging.DEBUG)
+    marker = "zq-marker-echo-91"
+    submit(client, values_with("membership", marker))  # "…is not one of the available choices"
+    submit(client, [*VALID, (marker, "x")])  # an unknown name
+    token = fetch_form(client)[1]["token"]
+    variables = {"path": "/join/", "values": [{"name": "email", "value": {"x": marker}}], "token": token}
+    post(client, {"query": SUBMIT, "variables": variables})
+    post(client, {"query": SUBMIT, "variables": {**variables, "token": {"t": marker}}})
+    assert marker not in caplog.text
+    for record in caplog.records:
+        assert marker not in str(record.args)
