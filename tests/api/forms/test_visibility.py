@@ -120,6 +120,16 @@ def test_what_readers_send_never_shows_in_public_answers_webhooks_or_logs(
         response = client.post("/graphql/", data={"query": query}, content_type="application/json")
         assert response.status_code == 200, response.json()
         assert MARKER not in response.content.decode()
+    for url in [
+        "/feeds/news.rss",
+        "/feeds/news.atom",
+        "/feeds/news.json",
+        "/feeds/events.ics",
+        "/embed/news/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert MARKER not in b"".join(getattr(response, "streaming_content", [response.content])).decode()
     assert MARKER not in str(dispatched)
     assert MARKER not in caplog.text
     for record in caplog.records:
