@@ -13,7 +13,8 @@ from typing import Any
 from wagtail.contrib.forms.views import SubmissionsListView
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+# A number as a NUMBER answer is stored (`-5`, `-0.5`, `-1E+2`): shown as the number it is.
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 def spreadsheet_safe(value: Any) -> Any:
