@@ -26,13 +26,28 @@ def spreadsheet_safe(value: Any) -> Any:
     return "'" + value
 
 
-class SafeSubmissionsListView(SubmissionsListView):
-    """Wagtail's submissions listing, with formula-like cells of its exports neutralised."""
+class SpreadsheetSafeExport:
+    """Put before a SubmissionsListView: formula-like cells of its exports neutralised."""
+
+    FORMAT_CSV = SubmissionsListView.FORMAT_CSV
 
     def preprocess_field_value(self, field: str, value: Any, export_format: str) -> Any:
-        cleaned = super().preprocess_field_value(field, value, export_format)
+        cleaned = super().preprocess_field_value(field, value, export_format)  # type: ignore[misc]
         return spreadsheet_safe(cleaned) if export_format == self.FORMAT_CSV else cleaned
 
     def get_heading(self, queryset: Any, field: str) -> str:
         # Editors' labels head the columns: both formats write a heading as a plain string.
-        return str(spreadsheet_safe(super().get_heading(queryset, field)))
+        return str(spreadsheet_safe(super().get_heading(queryset, field)))  # type: ignore[misc]
+
+
+class SafeSubmissionsListView(SpreadsheetSafeExport, SubmissionsListView):
+    """Wagtail's submissions listing, with formula-like cells of its exports neutralised."""
+
+
+def safe_submissions_view(chosen: type[SubmissionsListView] | None) -> type[SubmissionsListView]:
+    """The listing a page chose (an app's own, or Wagtail's), with safe exports."""
+    if chosen is None:
+        return SafeSubmissionsListView
+    if issubclass(chosen, SpreadsheetSafeExport):
+        return chosen
+    return type(chosen.__name__, (SpreadsheetSafeExport, chosen), {"__module__": chosen.__module__})

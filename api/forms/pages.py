@@ -245,10 +245,9 @@ class FormPageMixin(FormMixin, models.Model):
 
     def get_submissions_list_view_class(self) -> Any:
         # Imported here: the admin's views need the app registry, which models load before.
-        from api.forms.exports import SafeSubmissionsListView
+        from api.forms.exports import safe_submissions_view
 
-        chosen = self.submissions_list_view_class
-        return chosen if chosen and issubclass(chosen, SafeSubmissionsListView) else SafeSubmissionsListView
+        return safe_submissions_view(self.submissions_list_view_class)
 
     def clean(self) -> None:
         super().clean()

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from wagtail.contrib.forms.models import FormSubmission
+from wagtail.contrib.forms.views import SubmissionsListView
 
 from tests.api.forms.conftest import VALID, submit
 
@@ -80,3 +81,25 @@ def test_an_xlsx_export_holds_a_formula_as_a_text_cell(client, join_page, formul
     cell = sheet[2][headings.index("Full name")]
     assert cell.data_type == "s"
     assert cell.value == formula.strip()
+
+
+def test_an_apps_own_listing_keeps_its_behaviour_and_gets_safe_exports(editor_client, join_page, monkeypatch):
+    class Listing(SubmissionsListView):
+        def to_row_dict(self, item):
+            row = super().to_row_dict(item)
+            row["full_name"] = "=" + str(row["full_name"])
+            return row
+
+    monkeypatch.setattr(type(join_page), "submissions_list_view_class", Listing, raising=False)
+    assert submit(editor_client, VALID).json()["data"]["submitForm"]["ok"]
+    response = editor_client.get(f"/admin/forms/submissions/{join_page.pk}/", {"export": "csv"})
+    row = next(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert row["Full name"] == "'=Ana Quispe"
+
+
+def test_the_listing_shows_an_answer_as_text(editor_client, join_page):
+    _submit_name(editor_client, "<script>alert(1)</script>")
+    response = editor_client.get(f"/admin/forms/submissions/{join_page.pk}/")
+    assert response.status_code == 200
+    assert b"<script>alert(1)</script>" not in response.content
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in response.content
