@@ -11,6 +11,7 @@ from wagtail.models import Page, PageViewRestriction
 
 import webhooks.delivery
 from api.forms import guards
+from home.models import JoinFormField
 from tests.api.forms.conftest import FORM_QUERY, VALID, submit
 from tests.factories import (
     FormPageFactory,
@@ -213,4 +214,16 @@ def test_a_preview_token_never_opens_a_draft_to_submissions(client, join_page):
     not_found(client, "/draft-form/", draft.pk)
     answer = submit(client, [("email", "a@example.org")], path="/draft-form/", token=form["token"])
     assert answer.status_code == 404
+    assert not FormSubmission.objects.exists()
+
+
+def test_a_question_only_in_a_draft_takes_no_answer(client, join_page):
+    draft = type(join_page).objects.get(pk=join_page.pk)
+    draft.form_fields.add(JoinFormField(label="Draft only", field_type="singleline", required=False))
+    draft.save_revision()  # a draft: the live page keeps its questions
+    assert not JoinFormField.objects.filter(page_id=join_page.pk, label="Draft only").exists()
+    response = submit(client, [*VALID, ("draft_only", "x")])
+    result = response.json()["data"]["submitForm"]
+    assert result["ok"] is False
+    assert [e["field"] for e in result["errors"]] == ["draft_only"]
     assert not FormSubmission.objects.exists()
