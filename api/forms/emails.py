@@ -28,6 +28,25 @@ NOTIFICATION = "notification"
 CONFIRMATION = "confirmation"
 
 
+# Characters a mailbox's display name, a quoted local part, a route or an address list is written
+# with: a reader's address is one plain `local@domain`, so no mail software reads it as two.
+_NOT_IN_A_PLAIN_ADDRESS = frozenset('"<>,;:\\()[]')
+
+
+def plain_address(value: str) -> bool:
+    """Whether `value` (an address Django's EmailField accepted) is one plain `local@domain`,
+    with a dotted domain name: what a confirmation is sent to and a notification replies to."""
+    if value.count("@") != 1 or any(c in _NOT_IN_A_PLAIN_ADDRESS or c.isspace() for c in value):
+        return False
+    local, domain = value.split("@")
+    return bool(local) and "." in domain.strip(".")
+
+
+def _one_line(text: str) -> str:
+    """`text` for a header: an editor's title never carries a line break into one."""
+    return " ".join(text.split())
+
+
 def queue_emails(submission_id: int, message: str = "") -> None:
     """Queue the notification to PSG and the reader's confirmation of one stored submission;
     `message` is what the confirmation says (the page's confirmation message if empty)."""
@@ -96,7 +115,7 @@ def compose(kind: str, submission: FormSubmission, message: str = "") -> EmailMe
             [f"A form was sent on “{page.title}”.", "", *answers, "", f"All submissions: {listing}"]
         )
         return EmailMessage(
-            subject=f"New submission: {page.title}",
+            subject=_one_line(f"New submission: {page.title}"),
             body=body,
             to=recipients,
             reply_to=[reader] if reader else None,
@@ -105,7 +124,7 @@ def compose(kind: str, submission: FormSubmission, message: str = "") -> EmailMe
         if not reader or not getattr(page, "email_confirmation", False):
             return None
         body = "\n".join([message or page.confirmation_message, "", "What you sent us:", "", *answers])
-        return EmailMessage(subject=f"Thank you: {page.title}", body=body, to=[reader])
+        return EmailMessage(subject=_one_line(f"Thank you: {page.title}"), body=body, to=[reader])
     raise ValueError(f"Unknown form email {kind!r}.")
 
 
@@ -122,7 +141,7 @@ def notification_recipients(page: Any) -> list[str]:
 def _reader_address(page: Any, data: dict[str, Any]) -> str | None:
     name = page.email_field_name()
     value = data.get(name) if name else None
-    return value if isinstance(value, str) and value else None
+    return value if isinstance(value, str) and value and plain_address(value) else None
 
 
 def _answer_lines(page: Any, data: dict[str, Any]) -> Iterable[str]:

@@ -16,13 +16,14 @@ from typing import Any
 import django.forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models, transaction
 from django.http import HttpRequest
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, Panel
 from wagtail.contrib.forms.forms import FormBuilder
 from wagtail.contrib.forms.models import AbstractFormField, FormMixin, FormSubmission
 
-from api.forms.emails import queue_emails
+from api.forms.emails import plain_address, queue_emails
 from api.graphql.fields import graphql_field
 from cms.panels import item_titles
 
@@ -117,6 +118,35 @@ class FormField(AbstractFormField):
         }.get(self.field_type)
 
 
+class TickField(django.forms.BooleanField):
+    """One tick: `true` or `false` as the API documents (and `on`, `1`, `0` or empty, as browsers
+    and checkboxes send them); any other answer is a mistake rather than a tick."""
+
+    # Read as sent: a checkbox widget would turn any text into a tick before the field saw it.
+    widget = django.forms.TextInput
+    _TRUE = frozenset({"true", "on", "1"})
+    _FALSE = frozenset({"false", "off", "0", ""})
+
+    def to_python(self, value: Any) -> bool:
+        if isinstance(value, str):
+            text = value.strip().lower()
+            if text not in self._TRUE | self._FALSE:
+                raise ValidationError("Send true or false.", code="invalid")
+            return text in self._TRUE
+        return bool(super().to_python(value))
+
+
+def _one_plain_address(value: str) -> None:
+    # The confirmation goes to this address and PSG's replies too: one plain address only. An
+    # address Django's own check refuses gets that check's one message, not two.
+    try:
+        validate_email(value)
+    except ValidationError:
+        return
+    if not plain_address(value):
+        raise ValidationError("Enter one email address, like name@example.org.", code="invalid")
+
+
 class PublicFormBuilder(FormBuilder):
     """Wagtail's form builder with every text answer bounded and choices one per line."""
 
@@ -137,7 +167,9 @@ class PublicFormBuilder(FormBuilder):
         )
 
     def create_email_field(self, field: Any, options: dict[str, Any]) -> django.forms.Field:
-        return django.forms.EmailField(max_length=EMAIL_MAX_LENGTH, **options)
+        return django.forms.EmailField(
+            max_length=EMAIL_MAX_LENGTH, validators=[_one_plain_address], **options
+        )
 
     def create_url_field(self, field: Any, options: dict[str, Any]) -> django.forms.Field:
         return django.forms.URLField(max_length=URL_MAX_LENGTH, assume_scheme="https", **options)
@@ -145,6 +177,9 @@ class PublicFormBuilder(FormBuilder):
     def create_number_field(self, field: Any, options: dict[str, Any]) -> django.forms.Field:
         # Bounded, so an answer cannot be a thousand-digit number.
         return django.forms.DecimalField(max_digits=20, decimal_places=6, **options)
+
+    def create_checkbox_field(self, field: Any, options: dict[str, Any]) -> django.forms.Field:
+        return TickField(**options)
 
     def create_date_field(self, field: Any, options: dict[str, Any]) -> django.forms.Field:
         return django.forms.DateField(input_formats=["%Y-%m-%d"], **options)
@@ -208,6 +243,12 @@ class FormPageMixin(FormMixin, models.Model):
     def default_preview_mode(self) -> Any:
         return super(FormMixin, self).default_preview_mode
 
+    def get_submissions_list_view_class(self) -> Any:
+        # Imported here: the admin's views need the app registry, which models load before.
+        from api.forms.exports import safe_submissions_view
+
+        return safe_submissions_view(self.submissions_list_view_class)
+
     def clean(self) -> None:
         super().clean()
         path = self.redirect_path.strip()
@@ -229,9 +270,14 @@ class FormPageMixin(FormMixin, models.Model):
         """Whether there is anything to answer; a page without questions offers no form."""
         return bool(self.get_form_fields())
 
+    def takes_submissions(self) -> bool:
+        """Whether readers may answer the form here: an alias mirrors another page's content, and
+        answers sent to it would land where editors never look for them."""
+        return self.alias_of_id is None and self.has_form()
+
     @property
     def public_form(self) -> FormPageMixin | None:
-        return self if self.has_form() else None
+        return self if self.takes_submissions() else None
 
     def email_field_name(self) -> str | None:
         """The first email question's name: where the confirmation goes."""

@@ -218,8 +218,8 @@ def _check_sizes(values: list[Any]) -> None:
 
 def _form_page(path: str) -> FormPageMixin:
     page = public_page_at(path)
-    if not isinstance(page, FormPageMixin) or not page.has_form():
-        # The same answer for a path with no page, a page not public, and a page without a form.
+    if not isinstance(page, FormPageMixin) or not page.takes_submissions():
+        # The same answer for a path with no page, a page not public, a page without a form, an alias.
         raise GraphQLError(f"There is no form at {path!r}.", extensions={"code": "FORM_NOT_FOUND"})
     return page
 

@@ -20,11 +20,16 @@ from django.views.decorators.csrf import csrf_exempt
 from graphql import (
     DocumentNode,
     ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLError,
     GraphQLSchema,
     GraphQLSyntaxError,
+    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
+    SelectionSetNode,
     execute,
     get_operation_ast,
     parse,
@@ -185,6 +190,32 @@ def _content_length(request: HttpRequest) -> int:
         raise RequestError(400, "BAD_REQUEST", "`Content-Length` must be a number of bytes.")
     # int() of thousands of digits raises; anything this long is over every limit anyway.
     return int(raw) if len(raw) <= 18 else 10**18
+
+
+def _root_fields(document: DocumentNode, operation: OperationDefinitionNode) -> set[str]:
+    """The response keys an operation's root selection writes, through fragments and inline fragments
+    (`__typename` aside, which does nothing)."""
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    keys: set[str] = set()
+    seen: set[str] = set()
+    pending: list[SelectionSetNode] = [operation.selection_set]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FieldNode):
+                if selection.name.value != "__typename":
+                    keys.add((selection.alias or selection.name).value)
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name not in seen and name in fragments:
+                    seen.add(name)
+                    pending.append(fragments[name].selection_set)
+    return keys
 
 
 def _never_awaitable(_value: object) -> bool:
@@ -358,6 +389,14 @@ class GraphQLHTTPView(View):
         operation = get_operation_ast(document, operation_name)
         if operation is not None and operation.operation == OperationType.MUTATION:
             self.check_mutation_request(request)
+            if len(_root_fields(document, operation)) > 1:
+                # Each mutation writes: aliases or fragments repeating one would write that many
+                # times for one request, one rate-limit count and one check of the request.
+                return 400, {
+                    "errors": [
+                        _error("A mutation request runs one mutation: send one per request.", "BAD_REQUEST")
+                    ]
+                }
         elif operation is not None and operation.operation != OperationType.QUERY:
             raise RequestError(
                 405,

@@ -2,7 +2,14 @@ import json
 
 import pytest
 
-from tests.factories import JoinFormFieldFactory, JoinPageFactory, MembershipOptionFactory, make_site
+from tests.factories import (
+    FormPageFactory,
+    FormPageFieldFactory,
+    JoinFormFieldFactory,
+    JoinPageFactory,
+    MembershipOptionFactory,
+    make_site,
+)
 
 FORM_QUERY = """
 query Form($path: String!) {
@@ -84,4 +91,34 @@ VALID = [
     ("interests", "Mining"),
     ("interests", "Health"),
     ("i_agree_to_be_contacted", "true"),
+]
+
+
+@pytest.fixture
+def contact_page(db):
+    home, _news, _events = make_site()
+    page = FormPageFactory(parent=home, title="Contact", slug="contact", redirect_path="/thanks/")
+    for label, field_type, extra in [
+        ("Email", "email", {}),
+        ("Message", "multiline", {}),
+        ("Visit date", "date", {"required": False}),
+        ("Website", "url", {"required": False}),
+        ("Group size", "number", {"required": False}),
+        ("Topic", "dropdown", {"choices": "Press\nMembership, renewals\nOther"}),
+        ("Reply by", "radio", {"choices": "Email\nPhone", "default_value": "Email"}),
+        ("Consent", "checkbox", {}),
+    ]:
+        FormPageFieldFactory(page=page, label=label, field_type=field_type, **extra)
+    return page
+
+
+GOOD = [
+    ("email", "reader@example.org"),
+    ("message", "Hello"),
+    ("visit_date", "2026-12-01"),
+    ("website", "example.org"),
+    ("group_size", "12"),
+    ("topic", "Membership, renewals"),
+    ("reply_by", "Phone"),
+    ("consent", "true"),
 ]

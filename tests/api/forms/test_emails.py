@@ -140,3 +140,88 @@ def test_the_request_only_queues_the_emails_and_the_worker_sends_them(
     run_worker()
 
     assert sorted(m.to[0] for m in mailoutbox) == ["ana@example.org", "office@psg.example"]
+
+
+def _with_email(address):
+    return [(n, address if n == "email" else v) for n, v in VALID]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "ana@example.org\r\nBcc: victim@evil.example",
+        "ana@example.org\nBcc: victim@evil.example",
+        "ana@example.org, victim@evil.example",
+        "ana@example.org; victim@evil.example",
+        "Ana <victim@evil.example>",
+        '"victim@evil.example, other"@example.org',
+        '"a\\"<victim@evil.example>"@example.org',
+        "victim@[127.0.0.1]",
+        "victim@localhost",
+    ],
+)
+def test_an_address_that_is_not_one_plain_address_is_a_field_error(client, contact, mailoutbox, address):
+    response = submit(client, _with_email(address))
+    result = response.json()["data"]["submitForm"]
+    assert result["ok"] is False
+    assert [e["field"] for e in result["errors"]] == ["email"]
+    assert not FormSubmission.objects.exists()
+    assert mailoutbox == []
+
+
+def test_the_confirmation_goes_to_the_one_address_typed_as_plain_text(
+    client, contact, mailoutbox, django_capture_on_commit_callbacks
+):
+    values = [
+        (n, '<a href="https://evil.example">Claim your prize</a>' if n == "full_name" else v)
+        for n, v in VALID
+    ]
+    send(client, django_capture_on_commit_callbacks, values)
+    confirmation = next(m for m in mailoutbox if m.to == ["ana@example.org"])
+    assert confirmation.recipients() == ["ana@example.org"]
+    assert confirmation.cc == [] and confirmation.bcc == [] and confirmation.reply_to == []
+    assert confirmation.content_subtype == "plain"
+    assert not getattr(confirmation, "alternatives", [])
+    message = confirmation.message()
+    assert message.get_content_type() == "text/plain"
+    assert message["To"] == "ana@example.org"
+    notification = next(m for m in mailoutbox if m.to == ["office@psg.example"])
+    assert notification.reply_to == ["ana@example.org"]
+    assert notification.message()["Reply-To"] == "ana@example.org"
+
+
+def test_a_title_with_a_line_break_makes_a_one_line_subject(
+    client, contact, join_page, mailoutbox, django_capture_on_commit_callbacks
+):
+    join_page.title = "Join\r\nBcc: victim@evil.example"
+    join_page.save()
+    send(client, django_capture_on_commit_callbacks)
+    assert len(mailoutbox) == 2
+    for message in mailoutbox:
+        assert "\n" not in message.subject and "\r" not in message.subject
+        assert message.message()["Bcc"] is None
+        assert "victim@evil.example" not in message.recipients()
+
+
+def test_a_stored_address_that_is_not_plain_gets_no_email(join_page, contact, mailoutbox):
+    # Answers stored before the address rule (or by an app's own code) are checked again on sending.
+    submission = FormSubmission.objects.create(
+        page=join_page, form_data={"email": '"victim@evil.example, x"@example.org', "full_name": "A"}
+    )
+    emails.send_form_email.call(submission.pk, emails.CONFIRMATION)
+    emails.send_form_email.call(submission.pk, emails.NOTIFICATION)
+    assert [m.to for m in mailoutbox] == [["office@psg.example"]]
+    assert mailoutbox[0].reply_to == []
+
+
+def test_the_rate_limit_bounds_how_many_confirmations_one_client_causes(
+    client, contact, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.RATE_LIMIT_ENABLED = True
+    settings.FORMS_RATE_LIMIT_SUBMISSIONS = 3
+    statuses = []
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(6):
+            statuses.append(submit(client, VALID).status_code)
+    assert statuses.count(429) == 3
+    assert len([m for m in mailoutbox if m.to == ["ana@example.org"]]) == 3

@@ -1,40 +1,8 @@
 """Every kind of question is checked on the server by the rules the form shows, each message on its field."""
 
-import pytest
 from wagtail.contrib.forms.models import FormSubmission
 
-from tests.api.forms.conftest import fetch_form, submit
-from tests.factories import FormPageFactory, FormPageFieldFactory, make_site
-
-
-@pytest.fixture
-def contact_page(db):
-    home, _news, _events = make_site()
-    page = FormPageFactory(parent=home, title="Contact", slug="contact", redirect_path="/thanks/")
-    for label, field_type, extra in [
-        ("Email", "email", {}),
-        ("Message", "multiline", {}),
-        ("Visit date", "date", {"required": False}),
-        ("Website", "url", {"required": False}),
-        ("Group size", "number", {"required": False}),
-        ("Topic", "dropdown", {"choices": "Press\nMembership, renewals\nOther"}),
-        ("Reply by", "radio", {"choices": "Email\nPhone", "default_value": "Email"}),
-        ("Consent", "checkbox", {}),
-    ]:
-        FormPageFieldFactory(page=page, label=label, field_type=field_type, **extra)
-    return page
-
-
-GOOD = [
-    ("email", "reader@example.org"),
-    ("message", "Hello"),
-    ("visit_date", "2026-12-01"),
-    ("website", "example.org"),
-    ("group_size", "12"),
-    ("topic", "Membership, renewals"),
-    ("reply_by", "Phone"),
-    ("consent", "true"),
-]
+from tests.api.forms.conftest import GOOD, fetch_form, submit
 
 
 def result(client, values):
