@@ -79,14 +79,13 @@ def over_submission_limit(request: HttpRequest) -> int | None:
     if not settings.RATE_LIMIT_ENABLED:
         return None
     limit = settings.FORMS_RATE_LIMIT_SUBMISSIONS
-    frontend = api_keys.verified(request.META)
+    if api_keys.verified(request.META) is not None:
+        # A frontend's server forwarding its readers' answers: one address for all of them, so the
+        # per-address count would hold a whole site to a few a minute. Its key's own limit counts it
+        # (the rate limiter, like every keyed request); the token, honeypot and CAPTCHA still apply.
+        return None
     try:
-        if frontend is not None:
-            count, retry_after = ratelimit.count_in_window("ratelimit:forms-key", frontend.digest)
-        else:
-            count, retry_after = ratelimit.count_in_window(
-                "ratelimit:forms", ratelimit.client_address(request)
-            )
+        count, retry_after = ratelimit.count_in_window("ratelimit:forms", ratelimit.client_address(request))
     except Exception:  # as the rate limiter does: an outage of the state store costs the limit only
         logger.exception("Form rate limiting skipped: the cache is unavailable.")
         return None

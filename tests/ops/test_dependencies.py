@@ -15,7 +15,7 @@ from wagtail.models import Collection
 from tests.ops.conftest import ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
-APPLICATION = ["cms", "api", "home", "news", "events", "webhooks"]
+APPLICATION = ["cms", "api", "home", "news", "events", "formpages", "webhooks"]
 FIRST_PARTY = {*APPLICATION, "bench", "tests"}
 DEV_TOOLS = {
     "pytest",

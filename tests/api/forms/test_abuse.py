@@ -9,6 +9,7 @@ from wagtail.contrib.forms.models import FormSubmission
 
 from api.forms import guards
 from tests.api.forms.conftest import VALID, fetch_form, submit
+from tests.factories import make_api_key
 
 
 def result(response):
@@ -88,6 +89,27 @@ def test_submissions_have_a_tighter_rate_limit_than_reads(client, join_page, set
     assert fetch_form(client)[1]["fields"]
     # Another address has its own count.
     assert result(submit(client, VALID, token=token, REMOTE_ADDR="192.0.2.9"))["ok"] is True
+
+
+def test_a_frontend_server_with_a_key_is_counted_on_the_keys_own_limit(client, join_page, settings):
+    """A server-rendered frontend forwards all its readers' answers from one address."""
+    settings.FORMS_RATE_LIMIT_SUBMISSIONS = 2
+    _, unlimited = make_api_key("Public site")
+    token = fetch_form(client)[1]["token"]
+    for _ in range(4):
+        assert result(submit(client, VALID, token=token, HTTP_AUTHORIZATION=f"Bearer {unlimited}"))["ok"]
+    assert FormSubmission.objects.count() == 4
+    # The key's own limit still holds.
+    _, limited = make_api_key("Staging", rate_limit=3)
+    statuses = [
+        submit(client, VALID, token=token, HTTP_AUTHORIZATION=f"Bearer {limited}").status_code
+        for _ in range(5)
+    ]
+    assert statuses == [200] * 3 + [429] * 2
+    # Without a key, the same address keeps its tighter count.
+    assert result(submit(client, VALID, token=token))["ok"] is True
+    assert result(submit(client, VALID, token=token))["ok"] is True
+    assert submit(client, VALID, token=token).status_code == 429
 
 
 def test_too_many_values_or_too_long_a_value_is_a_bad_request(client, join_page, settings):
