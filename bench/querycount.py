@@ -1,8 +1,11 @@
 """SQL queries (and Redis commands) per request, counted in process through the WSGI application
-the server runs (`cms.wsgi.application`, response-cache fast path included), apart from the load run.
+the server runs (`cms.wsgi.application`, response-cache fast path included), apart from the load run;
+a cached answer also through Django's own application (`cms.wsgi.django_application`, what
+bench/no_fast_path.py serves).
 
 Run by bench/run.py with the server's environment: `python -m bench.querycount` reads the scenarios
-as JSON on stdin and prints {key: {"uncached": n, "uncached_redis": n, "cached": n, ...}} as JSON.
+as JSON on stdin and prints {key: {"uncached": n, "uncached_redis": n, "cached": n,
+"cached_no_fast_path": n, ...}} as JSON.
 """
 
 import json
@@ -26,14 +29,16 @@ def count_redis_commands():
 
 
 class WSGIClient:
-    """Requests through the WSGI callable the server runs, built by Django's RequestFactory."""
+    """Requests through the WSGI callable the server runs, built by Django's RequestFactory;
+    `fast_path=False`: through Django's own application, as bench/no_fast_path.py serves it."""
 
-    def __init__(self):
+    def __init__(self, fast_path=True):
         from django.test import RequestFactory
 
-        from cms.wsgi import application
+        from cms.wsgi import application, django_application
 
-        self.factory, self.application = RequestFactory(SERVER_NAME="127.0.0.1"), application
+        self.factory = RequestFactory(SERVER_NAME="127.0.0.1")
+        self.application = application if fast_path else django_application
 
     def request(self, method, path, **kwargs):
         environ = getattr(self.factory, method)(path, **kwargs).environ
@@ -66,7 +71,7 @@ def main():
 
     django.setup()
     count_redis_commands()
-    client = WSGIClient()
+    client, without_fast_path = WSGIClient(), WSGIClient(fast_path=False)
     results = {}
     for scenario in json.load(sys.stdin):
         key, entry = scenario["key"], {}
@@ -83,6 +88,9 @@ def main():
             if not scenario.get("hostile"):
                 graphql_get(client, query, variables)  # fills the response cache
                 entry["cached"], entry["cached_redis"] = graphql_get(client, query, variables)[:2]
+                graphql_get(without_fast_path, query, variables)
+                measured = graphql_get(without_fast_path, query, variables)
+                entry["cached_no_fast_path"], entry["cached_no_fast_path_redis"] = measured[:2]
         if scenario.get("rest"):
             count(client, "get", scenario["rest"])
             entry["rest"], entry["rest_redis"] = count(client, "get", scenario["rest"])[:2]

@@ -1,5 +1,10 @@
 """The results table (plain text for the terminal, Markdown for bench/results/)."""
 
+CACHED = "GraphQL cached"
+# The same cached GET from the same server, settings and data without the response cache's fast
+# path (bench/no_fast_path.py): the answer comes from the response cache inside Django.
+NO_FAST_PATH = "GraphQL cached, no fast path"
+
 COLUMNS = [
     ("dataset", "dataset"),
     ("scenario", "scenario"),
@@ -65,3 +70,74 @@ def add_ratios(rows):
         row["vs_rest"] = row["rps"] / rest["rps"] if rest and rest["rps"] else None
         row["vs_static"] = row["rps"] / static["rps"] if static and static["rps"] else None
     return rows
+
+
+def fast_path_gains(rows):
+    """Per dataset and scenario with both rows: req/s and p50 with and without the fast path, and
+    the req/s ratio with / without."""
+    by = {(r["dataset"], r["scenario"], r["server"]): r for r in rows}
+    gains = []
+    for row in rows:
+        if row["server"] != CACHED:
+            continue
+        plain = by.get((row["dataset"], row["scenario"], NO_FAST_PATH))
+        if plain is None:
+            continue
+        gains.append(
+            {
+                "dataset": row["dataset"],
+                "scenario": row["scenario"],
+                "rps_with": row["rps"],
+                "rps_without": plain["rps"],
+                "p50_with": row["p50_ms"],
+                "p50_without": plain["p50_ms"],
+                "ratio": row["rps"] / plain["rps"] if plain["rps"] else None,
+            }
+        )
+    return gains
+
+
+FAST_PATH_COLUMNS = [
+    ("dataset", "dataset"),
+    ("scenario", "scenario"),
+    ("rps_with", "req/s with"),
+    ("rps_without", "req/s without"),
+    ("p50_with", "p50 ms with"),
+    ("p50_without", "p50 ms without"),
+    ("ratio", "with / without"),
+]
+
+
+def _gain_cells(gain):
+    cells = []
+    for key, _title in FAST_PATH_COLUMNS:
+        value = gain[key]
+        if value is None:
+            cells.append("–")
+        elif key.startswith("rps"):
+            cells.append(f"{value:,.0f}")
+        elif key.startswith("p50"):
+            cells.append(_cell("p50_ms", value))
+        elif key == "ratio":
+            cells.append(f"{value:.2f}×")
+        else:
+            cells.append(str(value))
+    return cells
+
+
+def fast_path_text(gains):
+    header = [title for _key, title in FAST_PATH_COLUMNS]
+    cells = [_gain_cells(gain) for gain in gains]
+    widths = [max(len(line[i]) for line in [header, *cells]) for i in range(len(header))]
+    lines = [header, ["-" * w for w in widths], *cells]
+    return "\n".join(
+        "  ".join(v.ljust(widths[i]) if i < 2 else v.rjust(widths[i]) for i, v in enumerate(line))
+        for line in lines
+    )
+
+
+def fast_path_markdown(gains):
+    header = [title for _key, title in FAST_PATH_COLUMNS]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(_gain_cells(gain)) + " |" for gain in gains]
+    return "\n".join(lines)

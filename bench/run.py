@@ -5,7 +5,8 @@ bench/datasets.py (kept and reused while its fingerprint matches), served by `ma
 (Granian, two workers, bench/settings.py: production's with the REST API), driven by wrk for a few
 seconds per scenario with 8 connections, uncached (a new comment in the query per request),
 cached (the same GET repeated) and through Varnish (the same GET, docker/varnish/default.vcl in
-front of the server: bench/varnish.py). SQL queries per request are counted in process
+front of the server: bench/varnish.py), and cached again from a second server without the
+response cache's fast path (bench/no_fast_path.py). SQL queries per request are counted in process
 (bench/querycount.py), apart from the load.
 
 Writes bench/results/<date>-<commit>.md and .json and prints the table.
@@ -241,6 +242,10 @@ class Server:
             self.process.wait(timeout=5)
 
 
+# Django's own WSGI application behind production's front: no response-cache fast path.
+NO_FAST_PATH_APP = "bench.no_fast_path:asgi_application"
+
+
 NGINX_CONF = """
 worker_processes 2;
 daemon off;
@@ -370,7 +375,13 @@ def bench_dataset(
     edge = Varnish(port, edge_dir) if varnishd() else contextlib.nullcontext()
     if not varnishd():
         notes.append("no varnishd: no rows through Varnish (Debian: apt-get install varnish)")
-    with Server(env, workdir / f"server-{label}.log") as server, edge as varnish:
+    # The same server, settings and data without the fast path, idle but for its own rows, so that
+    # each cached answer is measured with and without it back to back.
+    plain_port = free_port()
+    plain = Server(
+        {**env, "PORT": str(plain_port)}, workdir / f"server-{size}-no-fast-path.log", app=NO_FAST_PATH_APP
+    )
+    with Server(env, workdir / f"server-{label}.log") as server, plain, edge as varnish:
         middle = max(1, min(1000, size // 2))
         status, body = graphql_get(port, f"{{ news(page: {middle}, pageSize: 1) {{ items {{ id path }} }} }}")
         item = json.loads(body)["data"]["news"]["items"][0]
@@ -380,6 +391,7 @@ def bench_dataset(
             if scenario["query"] is not None:
                 for n in range(4):
                     graphql_get(port, scenario["query"] + f"\n# w{n}\n", scenario["variables"])
+                    graphql_get(plain_port, scenario["query"] + f"\n# p{n}\n", scenario["variables"])
             if scenario["rest"]:
                 for _ in range(4):
                     http(port, scenario["rest"])
@@ -388,6 +400,7 @@ def bench_dataset(
         prefix, suffix = loadgen.busting_url("/graphql/", items[0]["query"])
         loadgen.run(port, {"prefix": prefix, "suffix": suffix}, 1)
         loadgen.run(port, {"path": items[0]["rest"]}, 1)
+        loadgen.run(plain_port, {"prefix": prefix, "suffix": suffix}, 1)
         for scenario in items:
             key, name = scenario["key"], scenario["name"]
             hostile = scenario.get("hostile")
@@ -442,6 +455,21 @@ def bench_dataset(
                     **result,
                     "queries": counts[key].get("cached"),
                     "redis": counts[key].get("cached_redis"),
+                }
+            )
+            # Its own response-cache entry (the Host, with its port, is in the key), then hits.
+            plain_status, plain_body = http(plain_port, fixed)
+            if plain_status != 200 or plain_body != cached_body:
+                raise RuntimeError(f"{name} without the fast path: {plain_status} {plain_body[:500]!r}")
+            result = loadgen.run(plain_port, {"path": fixed}, seconds)
+            rows.append(
+                {
+                    **base,
+                    "server": report.NO_FAST_PATH,
+                    "status": str(plain_status),
+                    **result,
+                    "queries": counts[key].get("cached_no_fast_path"),
+                    "redis": counts[key].get("cached_no_fast_path_redis"),
                 }
             )
             if varnish is not None:
@@ -597,12 +625,25 @@ def write_results(data: Record) -> Path:
         "process through the WSGI "
         "application Granian serves, response-cache fast path included (warm process), apart from "
         "the load; production adds a connection health check query per request, not counted. "
+        f"*{report.NO_FAST_PATH}*: the same cached GET from a second server with the same settings "
+        "and data, running Django's own WSGI application without the response cache's fast path "
+        "(bench/no_fast_path.py), measured right after the *cached* row: the answer comes from the "
+        "response cache inside Django, as in a deployment without the fast path; its SQL/req and "
+        "Redis/req are counted through that application. "
         "*Granian floor*: the same bytes from a WSGI app "
         "that does nothing (bench/floor_app.py) under the same server configuration, the most any "
         "Python answer can do here. Ratios are req/s of the GraphQL row over REST v2 / the static "
         "file of the same scenario.",
         "",
         report.markdown_table(data["rows"]),
+        "",
+        "## What the fast path buys",
+        "",
+        "Without the HTTP cache tier a repeated GET reaches the app: req/s and p50 of each cached GET "
+        f"with the fast path (*{report.CACHED}*) and without it (*{report.NO_FAST_PATH}*), and the "
+        "ratio of their req/s (above 1×: the fast path answers more requests a second).",
+        "",
+        report.fast_path_markdown(report.fast_path_gains(data["rows"])),
         "",
         "Granian worker RSS after the run (MB): "
         + "; ".join(f"{label}: {', '.join(map(str, rss))}" for label, rss in data["rss_mb"].items()),
@@ -689,6 +730,9 @@ def main(argv: list[str] | None = None) -> None:
     path = write_results(data)
     print()
     print(report.text_table(rows))
+    print()
+    print("the fast path, cached GETs with / without:")
+    print(report.fast_path_text(report.fast_path_gains(rows)))
     print()
     print("worker RSS (MB):", rss)
     for note in notes:

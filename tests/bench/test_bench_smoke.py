@@ -107,9 +107,56 @@ def test_query_counts_go_through_the_wsgi_application(settings):
         uncached = querycount.graphql_get(client, NEWS_QUERY, None, nonce="a")
         querycount.graphql_get(client, NEWS_QUERY, None)
         cached = querycount.graphql_get(client, NEWS_QUERY, None)
+        without_fast_path = querycount.WSGIClient(fast_path=False)
+        querycount.graphql_get(without_fast_path, NEWS_QUERY, None)
+        from_django = querycount.graphql_get(without_fast_path, NEWS_QUERY, None)
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
     assert uncached[0] == 2 and uncached[2] == 200
-    # Answered by the response cache's fast path: no SQL at all.
+    # Answered by the response cache's fast path: no SQL at all, one Redis round trip.
     assert cached[0] == 0 and cached[2] == 200
+    # Django's own application answers from the response cache, without the fast path's replay.
+    assert from_django[0] == 0 and from_django[2] == 200
+    assert querycount.WSGIClient(fast_path=False).application is not querycount.WSGIClient().application
+
+
+def test_the_bench_server_without_the_fast_path_is_production_s_without_it():
+    from api.graphql.fast_path import ResponseCacheFastPath
+    from bench import no_fast_path
+    from cms import asgi
+    from cms.forwarded import TrustedForwardedProto
+
+    production, plain = asgi.application, no_fast_path.asgi_application
+    assert type(plain) is type(production) and plain.shortcut is production.shortcut
+    assert isinstance(production.app, TrustedForwardedProto) and isinstance(plain.app, TrustedForwardedProto)
+    assert isinstance(production.app.app, ResponseCacheFastPath)
+    assert plain.app.app is production.app.app.application  # Django's handler, unwrapped
+
+
+def test_the_fast_path_table_compares_each_cached_get_with_and_without():
+    def row(scenario, server, rps, p50):
+        return {"dataset": "200 news", "scenario": scenario, "server": server, "rps": rps, "p50_ms": p50}
+
+    rows = [
+        row("news: latest 20", report.CACHED, 1500.0, 5.0),
+        row("news: latest 20", report.NO_FAST_PATH, 600.0, 12.5),
+        row("search", report.CACHED, 1400.0, 5.5),  # no row without: not compared
+    ]
+
+    gains = report.fast_path_gains(rows)
+
+    assert gains == [
+        {
+            "dataset": "200 news",
+            "scenario": "news: latest 20",
+            "rps_with": 1500.0,
+            "rps_without": 600.0,
+            "p50_with": 5.0,
+            "p50_without": 12.5,
+            "ratio": 2.5,
+        }
+    ]
+    assert "2.50×" in report.fast_path_text(gains) and "1,500" in report.fast_path_text(gains)
+    markdown = report.fast_path_markdown(gains)
+    assert markdown.startswith("| dataset | scenario | req/s with |") and "| 2.50× |" in markdown
