@@ -8,9 +8,10 @@ left as sent, and a plain number such as `-5` is left as it is.
 """
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from wagtail.contrib.forms.views import SubmissionsListView
+if TYPE_CHECKING:
+    from wagtail.contrib.forms.views import SubmissionsListView
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # A number as a NUMBER answer is stored (`-5`, `-0.5`, `-1E+2`): shown as the number it is.
@@ -29,7 +30,7 @@ def spreadsheet_safe(value: Any) -> Any:
 class SpreadsheetSafeExport:
     """Put before a SubmissionsListView: formula-like cells of its exports neutralised."""
 
-    FORMAT_CSV = SubmissionsListView.FORMAT_CSV
+    FORMAT_CSV = "csv"  # Wagtail's SpreadsheetExportMixin.FORMAT_CSV
 
     def preprocess_field_value(self, field: str, value: Any, export_format: str) -> Any:
         cleaned = super().preprocess_field_value(field, value, export_format)  # type: ignore[misc]
@@ -40,14 +41,14 @@ class SpreadsheetSafeExport:
         return str(spreadsheet_safe(super().get_heading(queryset, field)))  # type: ignore[misc]
 
 
-class SafeSubmissionsListView(SpreadsheetSafeExport, SubmissionsListView):
-    """Wagtail's submissions listing, with formula-like cells of its exports neutralised."""
-
-
-def safe_submissions_view(chosen: type[SubmissionsListView] | None) -> type[SubmissionsListView]:
+def safe_submissions_view(chosen: "type[SubmissionsListView] | None") -> "type[SubmissionsListView]":
     """The listing a page chose (an app's own, or Wagtail's), with safe exports."""
     if chosen is None:
-        return SafeSubmissionsListView
+        # Imported when the admin asks, as Wagtail's FormMixin does: its views need the app registry,
+        # which page models are loaded before.
+        from wagtail.contrib.forms.views import SubmissionsListView
+
+        chosen = SubmissionsListView
     if issubclass(chosen, SpreadsheetSafeExport):
         return chosen
     return type(chosen.__name__, (SpreadsheetSafeExport, chosen), {"__module__": chosen.__module__})

@@ -24,6 +24,7 @@ from wagtail.contrib.forms.forms import FormBuilder
 from wagtail.contrib.forms.models import AbstractFormField, FormMixin, FormSubmission
 
 from api.forms.emails import plain_address, queue_emails
+from api.forms.exports import safe_submissions_view
 from api.graphql.fields import graphql_field
 from cms.panels import item_titles
 
@@ -244,9 +245,6 @@ class FormPageMixin(FormMixin, models.Model):
         return super(FormMixin, self).default_preview_mode
 
     def get_submissions_list_view_class(self) -> Any:
-        # Imported here: the admin's views need the app registry, which models load before.
-        from api.forms.exports import safe_submissions_view
-
         return safe_submissions_view(self.submissions_list_view_class)
 
     def clean(self) -> None:
