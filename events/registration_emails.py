@@ -6,8 +6,10 @@ production) and carries only the registration's id: the address is read when the
 the task queue keeps no personal data, and nothing is sent to someone erased in the meantime.
 """
 
+import datetime
 import enum
 import logging
+import smtplib
 
 from django.conf import settings
 from django.core import signing
@@ -17,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from api.forms.emails import backoff, one_line
 from events.registrations import Registration
 
 logger = logging.getLogger("events")
@@ -102,16 +105,41 @@ def compose(registration: Registration, notice: Notice) -> tuple[str, str]:
     return subject, "\n".join(lines) + "\n"
 
 
-# The worker's backend (TASKS in cms/settings/base.py), with the publish webhooks.
+# The worker's backend (TASKS in cms/settings/base.py), with the publish webhooks. A mail server's
+# failure is retried with the forms' backoff, FORMS_EMAIL_MAX_ATTEMPTS times in all.
 @task(backend="webhooks")
-def send_registration_email(registration_id: int, notice: str) -> None:
+def send_registration_email(registration_id: int, notice: str, attempt: int = 1) -> None:
     registration = Registration.objects.select_related("page").filter(pk=registration_id).first()
     if registration is None:
         # Erased (or expired) since the email was queued: there is no one to write to.
         return
     subject, body = compose(registration, Notice(notice))
-    send_mail(subject, body, None, [registration.email])
-    # The id only: log lines keep no address or name.
+    try:
+        # An editor's title never carries a line break into the subject header.
+        send_mail(one_line(subject), body, None, [registration.email])
+    except (smtplib.SMTPException, OSError) as exc:
+        # The id only: log lines keep no address or name.
+        if attempt >= settings.FORMS_EMAIL_MAX_ATTEMPTS:
+            logger.error(
+                "Registration %s: %s email not sent after %d attempts (%s)",
+                registration_id,
+                notice,
+                attempt,
+                type(exc).__name__,
+            )
+            return
+        retry = send_registration_email
+        if retry.get_backend().supports_defer:
+            retry = retry.using(run_after=timezone.now() + datetime.timedelta(seconds=backoff(attempt)))
+        logger.warning(
+            "Registration %s: %s email failed (%s): attempt %d queued",
+            registration_id,
+            notice,
+            type(exc).__name__,
+            attempt + 1,
+        )
+        retry.enqueue(registration_id, notice, attempt + 1)
+        return
     logger.info("Registration %s: %s email sent", registration_id, notice)
 
 

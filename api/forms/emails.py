@@ -42,7 +42,7 @@ def plain_address(value: str) -> bool:
     return bool(local) and "." in domain.strip(".")
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """`text` for a header: an editor's title never carries a line break into one."""
     return " ".join(text.split())
 
@@ -115,7 +115,7 @@ def compose(kind: str, submission: FormSubmission, message: str = "") -> EmailMe
             [f"A form was sent on “{page.title}”.", "", *answers, "", f"All submissions: {listing}"]
         )
         return EmailMessage(
-            subject=_one_line(f"New submission: {page.title}"),
+            subject=one_line(f"New submission: {page.title}"),
             body=body,
             to=recipients,
             reply_to=[reader] if reader else None,
@@ -124,7 +124,7 @@ def compose(kind: str, submission: FormSubmission, message: str = "") -> EmailMe
         if not reader or not getattr(page, "email_confirmation", False):
             return None
         body = "\n".join([message or page.confirmation_message, "", "What you sent us:", "", *answers])
-        return EmailMessage(subject=_one_line(f"Thank you: {page.title}"), body=body, to=[reader])
+        return EmailMessage(subject=one_line(f"Thank you: {page.title}"), body=body, to=[reader])
     raise ValueError(f"Unknown form email {kind!r}.")
 
 

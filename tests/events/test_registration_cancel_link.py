@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
+from events import registration_emails
 from events.registrations import Registration
 from tests.events.registration_setup import (
     cancel_path,
@@ -104,3 +105,32 @@ def test_emails_wait_for_the_worker_and_the_queue_keeps_only_ids(
         "db_worker", "--backend", "webhooks", "--batch", "--no-startup-delay", "--no-reload", verbosity=0
     )
     assert [message.to for message in mail.outbox] == [["ana@example.org"]]
+
+
+def test_a_title_with_a_line_break_makes_a_one_line_subject(full_event, django_capture_on_commit_callbacks):
+    full_event.title = "Conference\r\nBcc: victim@evil.example"
+    full_event.save()
+    registered(full_event, "Ana Quispe", "ana@example.org", django_capture_on_commit_callbacks)
+    (message,) = mail.outbox
+    assert "\n" not in message.subject and "\r" not in message.subject
+    assert message.message()["Bcc"] is None and message.recipients() == ["ana@example.org"]
+
+
+def test_a_mail_server_failure_is_retried(
+    full_event, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.FORMS_EMAIL_MAX_ATTEMPTS = 3
+    ana = registered(full_event, "Ana Quispe", "ana@example.org", django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    failures = iter([OSError("refused"), OSError("refused")])
+
+    def flaky_send(*args, **kwargs):
+        failure = next(failures, None)
+        if failure:
+            raise failure
+        return mail.send_mail(*args, **kwargs)
+
+    monkeypatch.setattr(registration_emails, "send_mail", flaky_send)
+    registration_emails.send_registration_email.call(ana.pk, "confirmed")
+    # Two failures, then the third attempt (run at once by the test's immediate backend) is sent.
+    assert [m.to for m in mail.outbox] == [["ana@example.org"]]
