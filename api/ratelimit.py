@@ -35,7 +35,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.module_loading import import_string
 
 from api import api_keys
-from api.cache import raw_redis_client, state_cache
+from api.cache import STATE, event_loop_cache, raw_async_redis_client, raw_redis_client, state_cache
 from api.resource_policy import CROSS_ORIGIN
 from cms.request_id import make_request_id
 from cms.second_factor import second_factor_pending
@@ -175,12 +175,17 @@ def count_for_key(frontend: api_keys.TrustedFrontend, amount: int = 1) -> tuple[
     return _count(f"ratelimit:{KEY}", frontend.digest, amount)
 
 
-def _count(name: str, counted: str, amount: int) -> tuple[int, int]:
+def _window_key(name: str, counted: str) -> tuple[str, int, int]:
+    """The counter's cache key in the current window, the window's length, and seconds until it ends."""
     window = settings.RATE_LIMIT_WINDOW
     now = time.time()
     window_index = int(now // window)
-    key = f"{name}:{window}:{window_index}:{counted}"
     retry_after = max(1, math.ceil((window_index + 1) * window - now))
+    return f"{name}:{window}:{window_index}:{counted}", window, retry_after
+
+
+def _count(name: str, counted: str, amount: int) -> tuple[int, int]:
+    key, window, retry_after = _window_key(name, counted)
     backend = state_cache()
     client = raw_redis_client(backend)
     if client is not None:
@@ -201,6 +206,22 @@ def _count(name: str, counted: str, amount: int) -> tuple[int, int]:
         backend.add(key, amount, timeout=window + 1)
         count = amount
     return count, retry_after
+
+
+async def acount_request(address: str, bucket: str = API) -> tuple[int, int] | None:
+    """count_request() from the server's event loop (api/graphql/fast_path.py), on the same counter
+    through an asyncio client; None when the state cache is not Redis (the caller lets Django count)."""
+    backend = event_loop_cache(STATE)
+    client = raw_async_redis_client(backend)
+    if client is None:
+        return None
+    key, window, retry_after = _window_key(f"ratelimit:{bucket}", _bucket_key(address))
+    full_key = backend.make_and_validate_key(key)
+    pipeline = client.pipeline(transaction=False)
+    pipeline.incrby(full_key, 1)
+    pipeline.expire(full_key, window + 1, nx=True)
+    count, _ = await pipeline.execute()
+    return int(count), retry_after
 
 
 @functools.cache

@@ -16,6 +16,7 @@ shutdown), asgiref runs every request in one thread and never calls the response
 """
 
 import asyncio
+import io
 import json
 import logging
 import re
@@ -25,7 +26,7 @@ import urllib.parse
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Iterator, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import IO, Any
 
 from api.resource_policy import CROSS_ORIGIN
 from cms.env import get_env_int
@@ -40,6 +41,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 WSGIApp = Callable[..., Iterable[bytes]]
 # Answers a request from its environ without a body, or None: (status, headers, body).
 Shortcut = Callable[[dict[str, Any]], tuple[int, list[tuple[str, str]], bytes] | None]
+# Answers a whole request (its environ, body included) from the event loop, or None:
+# (status line, headers, body).
+Replay = Callable[[dict[str, Any]], Awaitable[tuple[str, list[tuple[str, str]], bytes] | None]]
 
 # Bodies larger than this live in a temporary file while they are read, not in memory.
 SPOOL_BYTES = 1024 * 1024
@@ -135,7 +139,7 @@ def run_wsgi(app: WSGIApp, environ: dict[str, Any]) -> WSGIResponse:
     return response
 
 
-def build_environ(scope: Scope, body: tempfile.SpooledTemporaryFile, body_size: int) -> dict[str, Any]:
+def build_environ(scope: Scope, body: IO[bytes], body_size: int) -> dict[str, Any]:
     """The WSGI environ of an ASGI HTTP scope, as gunicorn builds it from the raw request."""
     raw_path = scope.get("raw_path") or scope["path"].encode()
     # PATH_INFO is the percent-decoded bytes, as latin-1 (PEP 3333); from the raw path, so bytes
@@ -170,6 +174,12 @@ def build_environ(scope: Scope, body: tempfile.SpooledTemporaryFile, body_size: 
         if key in environ:
             value = environ[key] + ("; " if key == "HTTP_COOKIE" else ",") + value
         environ[key] = value
+    return with_body(environ, body, body_size)
+
+
+def with_body(environ: dict[str, Any], body: IO[bytes], body_size: int) -> dict[str, Any]:
+    """`environ` given the request's body, read whole."""
+    environ["wsgi.input"] = body
     # The body is all here: its real length, also for a chunked request (which has none).
     if body_size or "CONTENT_LENGTH" in environ:
         environ["CONTENT_LENGTH"] = str(body_size)
@@ -190,8 +200,10 @@ class WSGIFront:
         send_stall_timeout: float,
         shortcut: Shortcut | None = None,
         shortcut_delay: float = 0.0,
+        replay: Replay | None = None,
     ) -> None:
         self.app = app
+        self.replay = replay
         self.shortcut = shortcut
         self.shortcut_delay = shortcut_delay
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wsgi")
@@ -207,7 +219,9 @@ class WSGIFront:
         # As gunicorn does: `X_Forwarded_Proto` would reach Django as HTTP_X_FORWARDED_PROTO,
         # indistinguishable from the proxy's `X-Forwarded-Proto`, so names with "_" are dropped.
         scope = {**scope, "headers": [(name, value) for name, value in scope["headers"] if b"_" not in name]}
-        if self.shortcut is not None and await self.answer_without_app(scope, guarded):
+        # Built once, before the body is read: the shortcut sees an empty one.
+        environ = build_environ(scope, io.BytesIO(), 0)
+        if self.shortcut is not None and await self.answer_without_app(environ, scope, guarded):
             return
         try:
             body, size = await self.read_body(scope, receive)
@@ -217,7 +231,27 @@ class WSGIFront:
         except ClientGone:
             return
         with body:
-            await self.respond(build_environ(scope, body, size), scope, guarded)
+            environ = with_body(environ, body, size)
+            if self.replay is not None and await self.answer_from_replay(environ, guarded):
+                return
+            await self.respond(environ, scope, guarded)
+
+    async def answer_from_replay(self, environ: dict[str, Any], send: GuardedSend) -> bool:
+        """Let `replay` answer the whole request in the event loop, no thread taken; True when it did."""
+        try:
+            answer = await self.replay(environ) if self.replay is not None else None
+        except Exception:
+            logger.exception("The replay failed; the application answers.")
+            return False
+        if answer is None:
+            return False
+        status, headers, content = answer
+        raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+        if not any(name == b"content-length" for name, _ in raw):
+            raw.append((b"content-length", str(len(content)).encode()))
+        await send({"type": "http.response.start", "status": int(status.split(" ", 1)[0]), "headers": raw})
+        await send({"type": "http.response.body", "body": content})
+        return True
 
     async def respond(self, environ: dict[str, Any], scope: Scope, send: GuardedSend) -> None:
         loop = asyncio.get_running_loop()
@@ -249,11 +283,9 @@ class WSGIFront:
             if response.iterable is not None:
                 self.executor.submit(response.close)
 
-    async def answer_without_app(self, scope: Scope, send: GuardedSend) -> bool:
+    async def answer_without_app(self, environ: dict[str, Any], scope: Scope, send: GuardedSend) -> bool:
         """Let `shortcut` answer from the request line and headers, in the event loop, before any
         body is read or a thread is taken; True when it did."""
-        with tempfile.SpooledTemporaryFile() as nothing:
-            environ = build_environ(scope, nothing, 0)
         try:
             answer = self.shortcut(environ) if self.shortcut is not None else None
         except Exception:
@@ -279,13 +311,16 @@ class WSGIFront:
         if not done.cancelled() and done.exception() is None:
             self.executor.submit(done.result().close)
 
-    async def read_body(self, scope: Scope, receive: Receive) -> tuple[tempfile.SpooledTemporaryFile, int]:
+    async def read_body(self, scope: Scope, receive: Receive) -> tuple[IO[bytes], int]:
         """The body, whole, in a file, and its size; refused when too large or too slow to arrive.
 
         The time allowed grows with what has arrived (like Apache's mod_reqtimeout): a client
         sending at least `body_min_rate` bytes a second always finishes, a trickle does not.
         """
-        declared = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        if b"content-length" not in headers and b"transfer-encoding" not in headers:
+            return io.BytesIO(), 0  # HTTP/1.1 sends a body only with one of these: none to wait for
+        declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
             raise RequestRefused(413, "REQUEST_TOO_LARGE", "The request body is too large.")
         body = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (the caller closes it)
@@ -374,12 +409,16 @@ async def refuse(scope: Scope, send: GuardedSend, refused: RequestRefused) -> No
     await send({"type": "http.response.body", "body": content})
 
 
-def serve_wsgi(wsgi_application: WSGIApp, shortcut: Shortcut | None = None) -> ASGIApp:
+def serve_wsgi(
+    wsgi_application: WSGIApp, shortcut: Shortcut | None = None, replay: Replay | None = None
+) -> ASGIApp:
     """`wsgi_application` behind the front, configured from the environment; `shortcut` may answer
-    a request from its headers alone, before its body is read or a thread runs."""
+    a request from its headers alone, before its body is read or a thread runs, and `replay` a
+    whole request, before a thread runs."""
     return WSGIFront(
         wsgi_application,
         shortcut=shortcut,
+        replay=replay,
         shortcut_delay=get_env_int("RATE_LIMIT_REFUSAL_DELAY_MS", 150) / 1000,
         # Threads running Django in each worker process; each holds its own database connection.
         threads=get_env_int("WEB_THREADS", 2),

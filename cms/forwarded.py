@@ -23,6 +23,7 @@ class TrustedForwardedProto:
         allowed = [entry.strip() for entry in allowed if entry.strip()]
         self.everyone = "*" in allowed
         self.networks: list[Network] = []
+        self._trusted: dict[str, bool] = {}  # per address, as parsing one costs more than the rest
         for entry in allowed:
             if entry == "*":
                 continue
@@ -32,6 +33,14 @@ class TrustedForwardedProto:
                 logger.error("FORWARDED_ALLOW_IPS: %r is not an IP address or network; ignored.", entry)
 
     def trusts(self, address: str) -> bool:
+        trusted = self._trusted.get(address)
+        if trusted is None:
+            if len(self._trusted) >= 4096:  # bounded: addresses are the clients'
+                self._trusted.clear()
+            trusted = self._trusted[address] = self._decide(address)
+        return trusted
+
+    def _decide(self, address: str) -> bool:
         if self.everyone:
             return True
         try:
@@ -40,11 +49,15 @@ class TrustedForwardedProto:
             return False
         return any(ip in network for network in self.networks)
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+    def apply(self, environ: dict[str, Any]) -> dict[str, Any]:
+        """`environ` as the application sees it (changed in place; applying twice changes nothing)."""
         if not self.trusts(environ.get("REMOTE_ADDR", "")):
             environ.pop("HTTP_X_FORWARDED_PROTO", None)
         else:
             proto = environ.get("HTTP_X_FORWARDED_PROTO", "").split(",", 1)[0].strip().lower()
             if proto in {"http", "https"}:
                 environ["wsgi.url_scheme"] = proto
-        return self.app(environ, start_response)
+        return environ
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        return self.app(self.apply(environ), start_response)

@@ -14,8 +14,15 @@ same decision, `ratelimit.bucket_for_path`, on the same counter). What is kept i
 response cache bounds it: an answer over the size cap is not kept, and each kept answer counts
 against its client's budget of new entries (`response_cache.may_add_entry`). Whatever goes wrong
 here, the request goes to Django.
+
+Under the production server the lookup happens even earlier, in its event loop
+(`replay_in_event_loop`, called by cms/asgi_front.py once the request is read): a hit is sent from
+there with no thread taken, through an asyncio Redis client, with the same checks and the same
+bytes; a miss hands Django's thread the key and the generation it read, so the miss costs no
+second lookup.
 """
 
+import asyncio
 import hashlib
 import io
 import json
@@ -27,9 +34,11 @@ from typing import Any
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache
+from django.core.cache.backends.redis import RedisCache
 
 from api import ratelimit
+from api.cache import STATE, event_loop_cache
 from api.graphql.response_cache import (
     DEFERRED_WRITES,
     FAST_PATH_MARKER,
@@ -38,6 +47,7 @@ from api.graphql.response_cache import (
     may_add_entry,
 )
 from cms.generation import GENERATION_KEY
+from cms.internals.django_redis import async_redis_client, decode, mget
 from cms.request_id import HEADER as REQUEST_ID_HEADER
 from cms.request_id import make_request_id
 
@@ -47,6 +57,11 @@ logger = logging.getLogger("api.graphql.fast_path")
 # a test checks that each resolves to it.
 PATHS = frozenset({"/graphql/", "/graphql"})
 KEY_PREFIX = "graphql:replay:"
+# Set in the environ by `replay_in_event_loop` after a lookup that replayed nothing: the request's
+# key, so the thread goes straight to Django. Not an HTTP_* name: no client header can set it.
+LOOKED_UP = "psg.replay_looked_up"
+# The event loop's lookup gives up after this long and leaves the request to the thread.
+EVENT_LOOP_LOOKUP_SECONDS = 0.5
 
 # Everything in the raw request, the POST body aside, that can change what Django sends for a
 # cacheable answer: the query (GET), the scheme and host of absolute URLs, HSTS and the HTTPS
@@ -75,6 +90,8 @@ _PER_REQUEST = frozenset({"x-request-id", "x-cache", "date"})
 Headers = list[tuple[str, str]]
 # What a replay keeps: (content generation, expiry as a timestamp, status line, headers, body, ETag).
 Replay = tuple[object, float, str, tuple[tuple[str, str], ...], bytes, str | None]
+# What is sent: status line, headers, body.
+Answer = tuple[str, Headers, bytes]
 
 
 class ResponseCacheFastPath:
@@ -84,6 +101,9 @@ class ResponseCacheFastPath:
         self.application = application
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        looked_up = environ.pop(LOOKED_UP, None)
+        if looked_up is not None:
+            return self._through_django(environ, start_response, looked_up)
         key = None
         try:
             key = _key(environ)
@@ -180,29 +200,66 @@ def _read_body(environ: WSGIEnvironment) -> bytes | None:
 
 def _replay(environ: WSGIEnvironment, start_response: StartResponse, key: str) -> list[bytes] | None:
     found = cache.get_many([GENERATION_KEY, key])
-    current = found.get(GENERATION_KEY)
+    replay = _usable(environ, found.get(GENERATION_KEY), found.get(key))
+    if replay is None or not _within_rate_limit(environ):
+        return None  # over the limit: Django answers the 429
+    status, headers, body = _answer(environ, replay)
+    start_response(status, headers)
+    return [body]
+
+
+async def replay_in_event_loop(environ: WSGIEnvironment) -> Answer | None:
+    """The replay for this request, looked up from the server's event loop (cms/asgi_front.py), or
+    None: the request then goes to the WSGI application, told of a lookup already made."""
+    try:
+        key = _key(environ)
+        if key is None:
+            return None
+        backend = event_loop_cache(DEFAULT_CACHE_ALIAS)
+        if not isinstance(backend, RedisCache) or (
+            settings.RATE_LIMIT_ENABLED and not isinstance(event_loop_cache(STATE), RedisCache)
+        ):
+            return None  # not Redis: the thread looks up and counts through Django's caches
+        client = async_redis_client(backend)
+        async with asyncio.timeout(EVENT_LOOP_LOOKUP_SECONDS):
+            raw_generation, raw_entry = await mget(
+                client, [backend.make_and_validate_key(GENERATION_KEY), backend.make_and_validate_key(key)]
+            )
+            environ[LOOKED_UP] = key
+            replay = _usable(environ, decode(backend, raw_generation), decode(backend, raw_entry))
+            if replay is None or not await _within_rate_limit_from_event_loop(environ):
+                return None
+        return _answer(environ, replay)
+    except Exception:
+        # As in the thread: an outage costs the shortcut, never the answer (the thread tries again).
+        logger.exception("Response cache fast path skipped in the event loop")
+        environ.pop(LOOKED_UP, None)
+        environ.pop(GENERATION_SEEN, None)
+        return None
+
+
+def _usable(environ: WSGIEnvironment, current: object, entry: object) -> Replay | None:
+    """The kept answer, if it is of the current generation and not past its expiry."""
     if current is not None:
         environ[GENERATION_SEEN] = current  # the view reuses it: no second read
-    entry = found.get(key)
     if entry is None:
         return None
-    replay: Replay = entry
-    generation, expires_at, status, kept, body, etag = replay
+    replay: Replay = entry  # type: ignore[assignment]
+    generation, expires_at = replay[0], replay[1]
     if generation != current or time.time() >= expires_at:
         return None
-    if not _within_rate_limit(environ):
-        return None  # Django answers the 429
+    return replay
+
+
+def _answer(environ: WSGIEnvironment, replay: Replay) -> Answer:
+    _generation, _expires_at, status, kept, body, etag = replay
     request_id = make_request_id(environ.get("HTTP_X_REQUEST_ID", ""))
     given = environ.get("HTTP_IF_NONE_MATCH")
     # As add_http_caching answers a GET (only GET answers carry an ETag).
     if etag and given and etag in [tag.strip() for tag in given.split(",")]:
         headers = [(name, value) for name, value in kept if name.lower() not in _NOT_IN_304]
-        start_response(
-            "304 Not Modified", [*headers, ("Content-Length", "0"), (REQUEST_ID_HEADER, request_id)]
-        )
-        return []
-    start_response(status, [*kept, ("X-Cache", "hit"), (REQUEST_ID_HEADER, request_id)])
-    return [body]
+        return "304 Not Modified", [*headers, ("Content-Length", "0"), (REQUEST_ID_HEADER, request_id)], b""
+    return status, [*kept, ("X-Cache", "hit"), (REQUEST_ID_HEADER, request_id)], body
 
 
 _NOT_IN_304 = frozenset({"content-type", "content-length"})
@@ -220,6 +277,26 @@ def _within_rate_limit(environ: WSGIEnvironment) -> bool:
     if ratelimit.over_limit_for(address, bucket) is not None:
         return False
     count, retry_after = ratelimit.count_request(address, bucket)
+    if count > settings.RATE_LIMIT_REQUESTS:
+        ratelimit.remember_over_limit(address, bucket, retry_after)
+        return False
+    return True
+
+
+async def _within_rate_limit_from_event_loop(environ: WSGIEnvironment) -> bool:
+    """_within_rate_limit(), counted through the asyncio client."""
+    if not settings.RATE_LIMIT_ENABLED:
+        return True
+    bucket = ratelimit.bucket_for_path(environ.get("PATH_INFO", ""))
+    if bucket is None:
+        return True
+    address = ratelimit.address_from_meta(environ)
+    if ratelimit.over_limit_for(address, bucket) is not None:
+        return False
+    counted = await ratelimit.acount_request(address, bucket)
+    if counted is None:  # the state cache is not Redis (checked before the lookup)
+        raise RuntimeError("the rate limit cannot be counted from the event loop")
+    count, retry_after = counted
     if count > settings.RATE_LIMIT_REQUESTS:
         ratelimit.remember_over_limit(address, bucket, retry_after)
         return False

@@ -85,3 +85,24 @@ def test_the_raw_client_writes_what_the_cache_reads(redis_cache):
     assert redis_client(redis_cache).incrby(key, 5) == 5
     assert redis_cache.get("count") == 5
     assert redis_cache.incr("count", 2) == 7
+
+
+def test_the_event_loop_reads_what_the_cache_wrote(redis_cache):
+    """async_redis_client, mget and decode rely on `_servers`, `_pool_options` (with a synchronous
+    `parser_class` to leave out) and `_serializer`."""
+    import asyncio
+
+    from cms.internals.django_redis import async_redis_client, decode, mget
+
+    assert isinstance(redis_cache._cache._pool_options.get("parser_class"), type)
+    redis_cache.set("answer", ("generation", 1.5, b"body"))
+    redis_cache.set("count", 7)
+    keys = [redis_cache.make_and_validate_key(name) for name in ("answer", "count", "missing")]
+
+    async def read():
+        client = async_redis_client(redis_cache)
+        assert async_redis_client(redis_cache) is client  # one per loop and cache
+        return await mget(client, keys)
+
+    values = asyncio.run(read())
+    assert [decode(redis_cache, value) for value in values] == [("generation", 1.5, b"body"), 7, None]
