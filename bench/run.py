@@ -519,9 +519,19 @@ def bench_dataset(
                 }
             )
         rss = server.worker_rss_mb()
-    rows.append(
-        measure_floor(base_env=env, static=static, size=size, label=label, seconds=seconds, workdir=workdir)
-    )
+    for app, server_name in FLOORS:
+        rows.append(
+            measure_floor(
+                base_env=env,
+                static=static,
+                size=size,
+                label=label,
+                seconds=seconds,
+                workdir=workdir,
+                app=app,
+                server_name=server_name,
+            )
+        )
     for row in rows:
         if row.get("non2xx") and row["status"] == "200":
             notes.append(f"{label} {row['scenario']} ({row['server']}): {row['non2xx']} non-2xx answers")
@@ -530,18 +540,33 @@ def bench_dataset(
     return rows, rss, notes
 
 
+# bench/floor_app.py: the answer from a thread (as Django's), and from the front's event loop (as
+# the fast path's replays).
+FLOORS = (
+    ("bench.floor_app:asgi_application", "Granian floor"),
+    ("bench.floor_app:event_loop_asgi_application", "Granian floor, event loop"),
+)
+
+
 def measure_floor(
-    base_env: dict[str, str], static: "StaticServer", size: int, label: str, seconds: int, workdir: Path
+    base_env: dict[str, str],
+    static: "StaticServer",
+    size: int,
+    label: str,
+    seconds: int,
+    workdir: Path,
+    app: str,
+    server_name: str,
 ) -> Record:
     """The latest-20 listing's bytes from bench/floor_app.py under the same server configuration."""
     port = free_port()
     env = {**base_env, "PORT": str(port), "BENCH_FLOOR_FILE": str(static.static / f"{size}-news.json")}
-    with Server(env, workdir / f"server-floor-{size}.log", app="bench.floor_app:asgi_application"):
+    with Server(env, workdir / f"server-floor-{size}.log", app=app):
         result = loadgen.run(port, {"path": "/graphql/"}, seconds)
     return {
         "dataset": label,
         "scenario": "news: latest 20",
-        "server": "Granian floor",
+        "server": server_name,
         "status": "200",
         **result,
         "queries": 0,
@@ -635,8 +660,10 @@ def write_results(data: Record) -> Path:
         "response cache inside Django, as in a deployment without the fast path; its SQL/req and "
         "Redis/req are counted through that application. "
         "*Granian floor*: the same bytes from a WSGI app "
-        "that does nothing (bench/floor_app.py) under the same server configuration, the most any "
-        "Python answer can do here. Ratios are req/s of the GraphQL row over REST v2 / the static "
+        "that does nothing (bench/floor_app.py) under the same server configuration, answering from "
+        "a thread as Django does, the most any answer from Django can do here; *Granian floor, "
+        "event loop*: the same bytes sent from the front's event loop, as the fast path sends a "
+        "cached answer, the most a replay can do. Ratios are req/s of the GraphQL row over REST v2 / the static "
         "file of the same scenario.",
         "",
         report.markdown_table(data["rows"]),
