@@ -4,6 +4,7 @@ Falls back to a small threaded Python generator only when wrk is not installed.
 """
 
 import json
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -69,6 +70,15 @@ def fixed_graphql_url(path, query, variables=None):
     return url
 
 
+def for_this_run(target):
+    """A cache-busting `target` with a nonce of its own: each run's requests are new to the server
+    (the counters behind the prefix start again at 1 every run, so without it a run would repeat
+    the requests of the one before, the warm-up's included, and find their answers cached)."""
+    if "prefix" not in target:
+        return target
+    return {**target, "prefix": f"{target['prefix']}{secrets.token_hex(4)}-"}
+
+
 def wrk_command(port, script, seconds, connections, threads):
     """wrk against this machine's server on `port`, driven by the Lua `script` file."""
     return [
@@ -90,6 +100,7 @@ def have_wrk():
 
 def run(port, target, seconds=5, connections=8, threads=2):
     """`target`: {"path"} or {"prefix","suffix"} (cache-busting), optional "method", "body", "headers"."""
+    target = for_this_run(target)
     if have_wrk():
         return _run_wrk(port, target, seconds, connections, threads)
     return _run_python(port, target, seconds, connections)

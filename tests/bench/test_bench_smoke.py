@@ -160,3 +160,12 @@ def test_the_fast_path_table_compares_each_cached_get_with_and_without():
     assert "2.50×" in report.fast_path_text(gains) and "1,500" in report.fast_path_text(gains)
     markdown = report.fast_path_markdown(gains)
     assert markdown.startswith("| dataset | scenario | req/s with |") and "| 2.50× |" in markdown
+
+
+def test_each_cache_busting_run_sends_requests_no_run_sent_before():
+    from bench import loadgen
+
+    target = dict(zip(("prefix", "suffix"), loadgen.busting_url("/graphql/", "{ __typename }"), strict=True))
+    first, second = loadgen.for_this_run(target), loadgen.for_this_run(target)
+    assert first["prefix"].startswith(target["prefix"]) and first["prefix"] != second["prefix"]
+    assert loadgen.for_this_run({"path": "/graphql/"}) == {"path": "/graphql/"}
