@@ -18,7 +18,7 @@ results shown, from the text the search indexes (the pages are loaded already).
 import html
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,13 +26,14 @@ from django.conf import settings
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Model, Value
+from django.db.models import F, Value
 from wagtail.models import Page
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from api.graphql.errors import UserInputError
 from api.prefetch import with_references_loaded
+from cms.internals.modelsearch import result_ids
 
 logger = logging.getLogger(__name__)
 
@@ -56,17 +57,13 @@ def validate_search_term(term: str | None, argument: str) -> str:
     return " ".join(_NOT_WORDS.sub(" ", term).split())
 
 
-def _ids(results: Iterable[Model]) -> list[int]:
-    return [item.pk for item in results]
-
-
 def matching_ids(queryset: PageQuerySet, term: str) -> list[int]:
     """Ids of pages in `queryset` that match `term`, best match first (at most MAX_SEARCH_RESULTS)."""
-    ids = _ids(queryset.search(term, operator="and")[:MAX_SEARCH_RESULTS])
+    ids = result_ids(queryset.search(term, operator="and")[:MAX_SEARCH_RESULTS])
     if len(ids) < MAX_SEARCH_RESULTS and _WORD.search(term):
         seen = set(ids)
         as_typed = queryset.autocomplete(term, operator="and")[:MAX_SEARCH_RESULTS]
-        ids += [pk for pk in _ids(as_typed) if pk not in seen][: MAX_SEARCH_RESULTS - len(ids)]
+        ids += [pk for pk in result_ids(as_typed) if pk not in seen][: MAX_SEARCH_RESULTS - len(ids)]
     if not ids:
         ids = near_title_ids(queryset, term)
     return ids

@@ -663,8 +663,8 @@ def write_results(data: Record) -> Path:
         "that does nothing (bench/floor_app.py) under the same server configuration, answering from "
         "a thread as Django does, the most any answer from Django can do here; *Granian floor, "
         "event loop*: the same bytes sent from the front's event loop, as the fast path sends a "
-        "cached answer, the most a replay can do. Ratios are req/s of the GraphQL row over REST v2 / the static "
-        "file of the same scenario.",
+        "cached answer, the most a replay can do. Ratios are req/s of the GraphQL row over "
+        "REST v2 / the static file of the same scenario.",
         "",
         report.markdown_table(data["rows"]),
         "",
