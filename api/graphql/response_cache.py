@@ -29,9 +29,10 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
-from graphql import GraphQLError, OperationDefinitionNode, parse, value_from_ast_untyped
+from graphql import GraphQLError, OperationDefinitionNode, value_from_ast_untyped
 
 from api import api_keys, ratelimit
+from api.graphql.parsing import parse_query
 from api.visibility import facts_valid_until
 from cms.generation import current_generation
 from cms.request_cache import store
@@ -106,9 +107,10 @@ def _what_changes_the_answer(query, variables, operation_name):
 @functools.lru_cache(maxsize=128)
 def _declared_variables(query, max_tokens):
     """{operation name (None: anonymous): ((variable, has default, default), …)}, or None if the
-    query does not parse. Parsed at most once per query and process while it is in use."""
+    query does not parse. Worked out at most once per query and process while it is in use, from
+    the document the view validates (api/graphql/parsing.py)."""
     try:
-        document = parse(query, no_location=True, max_tokens=max_tokens)
+        document = parse_query(query, max_tokens)
     except (GraphQLError, RecursionError):
         return None
     operations = {}

@@ -32,7 +32,6 @@ from graphql import (
     SelectionSetNode,
     execute,
     get_operation_ast,
-    parse,
     validate,
 )
 from graphql.validation.validate import ValidationAbortedError
@@ -43,6 +42,7 @@ from api.graphql import persisted, response_cache
 from api.graphql.errors import RequestError
 from api.graphql.inputs import BadJSON, find_bad_input, load_json
 from api.graphql.limits import rough_token_count, shape_errors, validation_rules
+from api.graphql.parsing import parse_query
 from api.graphql.schema import schema
 from api.input_rules import forbidden_character
 from api.malformed_requests import is_graphql
@@ -126,7 +126,7 @@ def _valid_document(graphql_schema: GraphQLSchema, query: str) -> DocumentNode:
         if document is not None:
             _DOCUMENTS.move_to_end(key)
             return document
-    document = parse(query, max_lexical_tokens=limits["MAX_TOKENS"], max_comments=limits["MAX_TOKENS"])
+    document = parse_query(query)
     # The cheap shape limits first: they bound what the spec's rules are given (docs/security.md).
     errors = shape_errors(graphql_schema, document) or validate(
         graphql_schema, document, validation_rules(), max_errors=10, hide_suggestions=_hide_suggestions()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from api.graphql import view
+from api.graphql import parsing, response_cache, view
 from tests.factories import NewsPageFactory, make_site
 
 pytestmark = pytest.mark.django_db
@@ -13,15 +13,18 @@ QUERY = "query Latest($size: Int) { news(pageSize: $size) { items { title } } }"
 @pytest.fixture
 def parses(monkeypatch):
     calls = []
-    original = view.parse
+    original = parsing.parse
 
     def counting(*args, **kwargs):
         calls.append(args[0])
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(view, "parse", counting)
+    monkeypatch.setattr(parsing, "parse", counting)
     monkeypatch.setattr(view, "_DOCUMENTS", type(view._DOCUMENTS)())
-    return calls
+    parsing._parse.cache_clear()
+    response_cache._declared_variables.cache_clear()
+    yield calls
+    parsing._parse.cache_clear()
 
 
 def test_same_query_with_other_variables_is_parsed_once(gql, parses, settings):
@@ -38,7 +41,8 @@ def test_invalid_queries_are_not_kept(gql, parses):
     for _ in range(2):
         status, errors = gql.errors("{ news { items { nope } } }")
         assert status == 400 and errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
-    assert len(parses) == 2 and not view._DOCUMENTS
+    # Validated (and refused) each time, never kept; the parse itself is among the last few reused.
+    assert len(parses) == 1 and not view._DOCUMENTS
 
 
 def test_validation_follows_settings(gql, parses, settings):
@@ -60,3 +64,11 @@ def test_the_kept_documents_are_bounded(gql, parses, settings, monkeypatch):
     # The oldest went first; the newest is still kept.
     gql("{ a4: siteSettings { organisationName } }")
     assert len(parses) == 5
+
+
+def test_a_query_the_response_cache_cannot_answer_is_parsed_once(gql, parses, settings):
+    """The cache's key (the operation and its variables) and validation read one parse."""
+    settings.GRAPHQL_RESPONSE_CACHE = True
+    make_site()
+    gql(QUERY, {"size": 2})
+    assert parses == [QUERY]
