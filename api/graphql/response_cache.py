@@ -32,6 +32,7 @@ from django.utils import timezone
 from graphql import GraphQLError, OperationDefinitionNode, value_from_ast_untyped
 
 from api import api_keys, ratelimit
+from api.graphql.limits import rough_token_count
 from api.graphql.parsing import parse_query
 from api.visibility import facts_valid_until
 from cms.generation import current_generation
@@ -109,6 +110,8 @@ def _declared_variables(query, max_tokens):
     """{operation name (None: anonymous): ((variable, has default, default), …)}, or None if the
     query does not parse. Worked out at most once per query and process while it is in use, from
     the document the view validates (api/graphql/parsing.py)."""
+    if rough_token_count(query) > max_tokens:
+        return None  # the view refuses it unparsed (QUERY_TOO_COMPLEX): nor is it parsed here
     try:
         document = parse_query(query, max_tokens)
     except (GraphQLError, RecursionError):

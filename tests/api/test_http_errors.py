@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from api.graphql import parsing
 from tests.factories import make_site
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,8 @@ def test_too_many_tokens_is_400_before_parsing(client, monkeypatch):
     def parse_must_not_run(*args, **kwargs):
         raise AssertionError("parsed a token flood")
 
-    monkeypatch.setattr("api.graphql.view.parse", parse_must_not_run)
+    monkeypatch.setattr("api.graphql.parsing.parse", parse_must_not_run)
+    parsing._parse.cache_clear()
     query = "{ " + " ".join("a" for _ in range(2500)) + " }"  # under the size limits
     response = post_json(client, {"query": query})
     assert response.status_code == 400
