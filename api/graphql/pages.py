@@ -211,9 +211,7 @@ class PagesQuery(graphene.ObjectType):
         term = validate_search_term(query, "query")
         if not term:
             raise UserInputError("`query` must not be empty.", argument="query")
-        ids = matching_ids(Page.objects.live(), term)
-        public = set(public_pages().filter(pk__in=ids).values_list("pk", flat=True))
-        ranked = [pk for pk in ids if pk in public]
+        ranked = matching_ids(Page.objects.live(), term, within=public_pages())
         ids_page, pagination = paginate(ranked, page, page_size)
         pages = Page.objects.filter(pk__in=ids_page).specific().in_bulk()
         items = prepare_pages(pages[pk] for pk in ids_page if pk in pages)
