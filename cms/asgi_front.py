@@ -246,11 +246,7 @@ class WSGIFront:
         if answer is None:
             return False
         status, headers, content = answer
-        raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
-        if not any(name == b"content-length" for name, _ in raw):
-            raw.append((b"content-length", str(len(content)).encode()))
-        await send({"type": "http.response.start", "status": int(status.split(" ", 1)[0]), "headers": raw})
-        await send({"type": "http.response.body", "body": content})
+        await send_whole(send, int(status.split(" ", 1)[0]), headers, content)
         return True
 
     async def respond(self, environ: dict[str, Any], scope: Scope, send: GuardedSend) -> None:
@@ -298,13 +294,10 @@ class WSGIFront:
             # A client looping over refusals is slowed to a few a second per connection, at the
             # price of an idle connection in the event loop, not of CPU.
             await asyncio.sleep(self.shortcut_delay)
-        raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
-        raw.append((b"content-length", str(len(content)).encode()))
         request_headers = dict(scope["headers"])
         if request_headers.get(b"content-length", b"0") != b"0" or b"transfer-encoding" in request_headers:
-            raw.append((b"connection", b"close"))  # the body is never read
-        await send({"type": "http.response.start", "status": status, "headers": raw})
-        await send({"type": "http.response.body", "body": content})
+            headers = [*headers, ("Connection", "close")]  # the body is never read
+        await send_whole(send, status, headers, content)
         return True
 
     def close_when_done(self, done: asyncio.Future) -> None:
@@ -353,6 +346,15 @@ class WSGIFront:
             raise
         body.seek(0)
         return body, size
+
+
+async def send_whole(send: Send, status: int, headers: list[tuple[str, str]], content: bytes) -> None:
+    """A whole response from the event loop, with its Content-Length."""
+    raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+    if not any(name == b"content-length" for name, _ in raw):
+        raw.append((b"content-length", str(len(content)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": content})
 
 
 def _app_path(scope: Scope) -> str:

@@ -267,6 +267,26 @@ _NOT_IN_304 = frozenset({"content-type", "content-length"})
 
 def _within_rate_limit(environ: WSGIEnvironment) -> bool:
     """Counts the request exactly as RateLimitMiddleware would, on the same counter."""
+    counted = _to_count(environ)
+    if isinstance(counted, bool):
+        return counted
+    return _within(*counted, *ratelimit.count_request(*counted))
+
+
+async def _within_rate_limit_from_event_loop(environ: WSGIEnvironment) -> bool:
+    """_within_rate_limit(), counted through the asyncio client."""
+    counted = _to_count(environ)
+    if isinstance(counted, bool):
+        return counted
+    count = await ratelimit.acount_request(*counted)
+    if count is None:  # the state cache is not Redis (checked before the lookup)
+        raise RuntimeError("the rate limit cannot be counted from the event loop")
+    return _within(*counted, *count)
+
+
+def _to_count(environ: WSGIEnvironment) -> tuple[str, str] | bool:
+    """(address, bucket) this replay counts on; or the answer without counting: True when nothing
+    is counted, False when the address is known to be over its limit already."""
     if not settings.RATE_LIMIT_ENABLED:
         return True
     # Resolved as Django resolves it; never signed in (no session cookie gets here), so never exempt.
@@ -274,29 +294,10 @@ def _within_rate_limit(environ: WSGIEnvironment) -> bool:
     if bucket is None:
         return True
     address = ratelimit.address_from_meta(environ)
-    if ratelimit.over_limit_for(address, bucket) is not None:
-        return False
-    count, retry_after = ratelimit.count_request(address, bucket)
-    if count > settings.RATE_LIMIT_REQUESTS:
-        ratelimit.remember_over_limit(address, bucket, retry_after)
-        return False
-    return True
+    return (address, bucket) if ratelimit.over_limit_for(address, bucket) is None else False
 
 
-async def _within_rate_limit_from_event_loop(environ: WSGIEnvironment) -> bool:
-    """_within_rate_limit(), counted through the asyncio client."""
-    if not settings.RATE_LIMIT_ENABLED:
-        return True
-    bucket = ratelimit.bucket_for_path(environ.get("PATH_INFO", ""))
-    if bucket is None:
-        return True
-    address = ratelimit.address_from_meta(environ)
-    if ratelimit.over_limit_for(address, bucket) is not None:
-        return False
-    counted = await ratelimit.acount_request(address, bucket)
-    if counted is None:  # the state cache is not Redis (checked before the lookup)
-        raise RuntimeError("the rate limit cannot be counted from the event loop")
-    count, retry_after = counted
+def _within(address: str, bucket: str, count: int, retry_after: int) -> bool:
     if count > settings.RATE_LIMIT_REQUESTS:
         ratelimit.remember_over_limit(address, bucket, retry_after)
         return False
