@@ -224,3 +224,18 @@ def test_an_unreachable_redis_costs_the_shortcut_not_the_answer(news, monkeypatc
     assert status == 200 and "Cajamarca" in body.decode()
     assert headers["x-cache"] == "hit" and server.reached == 2  # the thread's fast path replayed it
     assert "fast path skipped in the event loop" in caplog.text
+
+
+def test_requests_in_one_event_loop_share_one_backend_and_client():
+    """`caches[alias]` is a new backend in every asyncio task (asgiref's Local follows the context):
+    looked up that way, each request opened its own Redis connections until Redis refused more."""
+    from cms.internals.django_redis import async_redis_client
+
+    async def one_request():
+        return async_redis_client(event_loop_cache("default"))
+
+    async def several_at_once():
+        return await asyncio.gather(*(one_request() for _ in range(3)))
+
+    clients = asyncio.run(several_at_once())
+    assert all(client is clients[0] for client in clients)
