@@ -41,9 +41,10 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 WSGIApp = Callable[..., Iterable[bytes]]
 # Answers a request from its environ without a body, or None: (status, headers, body).
 Shortcut = Callable[[dict[str, Any]], tuple[int, list[tuple[str, str]], bytes] | None]
-# Answers a whole request (its environ, body included) from the event loop, or None:
-# (status line, headers, body).
-Replay = Callable[[dict[str, Any]], Awaitable[tuple[str, list[tuple[str, str]], bytes] | None]]
+# A whole answer sent from the event loop: (status line, headers, body).
+Answer = tuple[str, list[tuple[str, str]], bytes]
+# Answers a whole request (its environ, body included) from the event loop, or None.
+Replay = Callable[[dict[str, Any]], Awaitable[Answer | None]]
 
 # Bodies larger than this live in a temporary file while they are read, not in memory.
 SPOOL_BYTES = 1024 * 1024
@@ -238,8 +239,9 @@ class WSGIFront:
 
     async def answer_from_replay(self, environ: dict[str, Any], send: GuardedSend) -> bool:
         """Let `replay` answer the whole request in the event loop, no thread taken; True when it did."""
+        assert self.replay is not None  # noqa: S101 (only called when there is one)
         try:
-            answer = await self.replay(environ) if self.replay is not None else None
+            answer = await self.replay(environ)
         except Exception:
             logger.exception("The replay failed; the application answers.")
             return False

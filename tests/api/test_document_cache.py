@@ -37,12 +37,16 @@ def test_same_query_with_other_variables_is_parsed_once(gql, parses, settings):
     assert parses == [QUERY]
 
 
-def test_invalid_queries_are_not_kept(gql, parses):
+def test_invalid_queries_are_not_kept(gql, parses, monkeypatch):
+    validations = []
+    original = view.validate
+    monkeypatch.setattr(view, "validate", lambda *a, **k: validations.append(1) or original(*a, **k))
     for _ in range(2):
         status, errors = gql.errors("{ news { items { nope } } }")
         assert status == 400 and errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     # Validated (and refused) each time, never kept; the parse itself is among the last few reused.
     assert len(parses) == 1 and not view._DOCUMENTS
+    assert len(validations) == 2
 
 
 def test_validation_follows_settings(gql, parses, settings):
@@ -66,9 +70,15 @@ def test_the_kept_documents_are_bounded(gql, parses, settings, monkeypatch):
     assert len(parses) == 5
 
 
-def test_a_query_the_response_cache_cannot_answer_is_parsed_once(gql, parses, settings):
-    """The cache's key (the operation and its variables) and validation read one parse."""
+def test_a_query_the_response_cache_cannot_answer_is_parsed_once(gql, parses, settings, monkeypatch):
+    """The cache's key (the operation and its variables) and validation read one parse: counted in
+    graphql-core itself, so a parse of its own anywhere would show."""
+    from graphql.language.parser import Parser
+
+    documents = []
+    original = Parser.parse_document
+    monkeypatch.setattr(Parser, "parse_document", lambda self: documents.append(1) or original(self))
     settings.GRAPHQL_RESPONSE_CACHE = True
     make_site()
     gql(QUERY, {"size": 2})
-    assert parses == [QUERY]
+    assert parses == [QUERY] and len(documents) == 1

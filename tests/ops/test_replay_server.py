@@ -1,6 +1,6 @@
-"""`make serve`'s server with Redis: cached GraphQL answers come from its event loop
-(api/graphql/fast_path.py `replay_in_event_loop`), counted by the rate limit and never staler than
-the content generation."""
+"""`make serve`'s server with Redis, as production runs it: cached GraphQL answers (replayed from
+its event loop, api/graphql/fast_path.py `replay_in_event_loop`; tests/api/test_fast_path_event_loop.py
+shows no thread is taken) are counted by the rate limit and never staler than the content generation."""
 
 import json
 import pickle
