@@ -26,7 +26,7 @@ from django.conf import settings
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, QuerySet, Value
+from django.db.models import F, Q, Value
 from wagtail.models import Page
 from wagtail.query import PageQuerySet
 from wagtail.search import index
@@ -57,18 +57,16 @@ def validate_search_term(term: str | None, argument: str) -> str:
     return " ".join(_NOT_WORDS.sub(" ", term).split())
 
 
-def matching_ids(queryset: PageQuerySet, term: str, within: QuerySet[Any] | None = None) -> list[int]:
-    """Ids of pages in `queryset` (and in `within`, if given) that match `term`, best match first
-    (at most MAX_SEARCH_RESULTS)."""
+def matching_ids(queryset: PageQuerySet, term: str, within: Q | None = None) -> list[int]:
+    """Ids of pages in `queryset` (and meeting the condition `within`, if given) that match `term`,
+    best match first (at most MAX_SEARCH_RESULTS)."""
     ids = result_ids(queryset.search(term, operator="and"), within, MAX_SEARCH_RESULTS)
     if len(ids) < MAX_SEARCH_RESULTS and _WORD.search(term):
         seen = set(ids)
         as_typed = result_ids(queryset.autocomplete(term, operator="and"), within, MAX_SEARCH_RESULTS)
         ids += [pk for pk in as_typed if pk not in seen][: MAX_SEARCH_RESULTS - len(ids)]
     if not ids:
-        ids = near_title_ids(
-            queryset if within is None else queryset.filter(pk__in=within.values("pk")), term
-        )
+        ids = near_title_ids(queryset if within is None else queryset.filter(within), term)
     return ids
 
 

@@ -74,23 +74,29 @@ class GuardedSend:
         self.started = False
         self.abandoned = False
 
-    async def __call__(self, message: Message) -> None:
+    async def __call__(self, *messages: Message) -> None:
+        """Send `messages` in turn (several under one stall timeout, for a whole response at once)."""
         if self.abandoned:
             return
-        if message["type"] == "http.response.start":
-            self.started = True
-            headers = [(key, value) for key, value in message.get("headers", []) if key.lower() != b"server"]
-            # Granian adds `server: granian` to any response without the header; an empty one
-            # names no software.
-            message = {**message, "headers": [*headers, (b"server", b"")]}
         try:
             async with asyncio.timeout(self.stall_timeout):
-                await self.send(message)
+                for message in messages:
+                    if message["type"] == "http.response.start":
+                        self.started = True
+                        message = self.without_banner(message)
+                    await self.send(message)
         except TimeoutError:
             self.abandoned = True
             logger.info("A client read nothing for %ss; its response is dropped.", self.stall_timeout)
         except Exception:  # the client went away: nothing left to send to
             self.abandoned = True
+
+    @staticmethod
+    def without_banner(message: Message) -> Message:
+        headers = [(key, value) for key, value in message.get("headers", []) if key.lower() != b"server"]
+        # Granian adds `server: granian` to any response without the header; an empty one names
+        # no software.
+        return {**message, "headers": [*headers, (b"server", b"")]}
 
 
 class WSGIResponse:
@@ -267,8 +273,9 @@ class WSGIFront:
         start = {"type": "http.response.start", "status": response.status, "headers": response.headers}
         first = b"".join(response.chunks)
         try:
-            await send(start)
-            await send({"type": "http.response.body", "body": first, "more_body": response.rest is not None})
+            await send(
+                start, {"type": "http.response.body", "body": first, "more_body": response.rest is not None}
+            )
             if response.rest is not None:
                 while not send.abandoned:
                     chunk = await loop.run_in_executor(self.executor, next, response.rest, None)
@@ -350,13 +357,15 @@ class WSGIFront:
         return body, size
 
 
-async def send_whole(send: Send, status: int, headers: list[tuple[str, str]], content: bytes) -> None:
+async def send_whole(send: GuardedSend, status: int, headers: list[tuple[str, str]], content: bytes) -> None:
     """A whole response from the event loop, with its Content-Length."""
     raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
     if not any(name == b"content-length" for name, _ in raw):
         raw.append((b"content-length", str(len(content)).encode()))
-    await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": content})
+    await send(
+        {"type": "http.response.start", "status": status, "headers": raw},
+        {"type": "http.response.body", "body": content},
+    )
 
 
 def _app_path(scope: Scope) -> str:

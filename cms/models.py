@@ -12,6 +12,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable, Page
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
+from cms.internals.modelcluster import load
 from cms.menu_forms import MenuItemForm, NavigationMenuForm
 from cms.panels import InlinePanelWithForm, item_titles
 from cms.paths import frontend_path, frontend_url
@@ -55,6 +56,11 @@ class BasePage(HeadlessPreviewMixin, Page):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # Without modelcluster's and Wagtail's constructors, which do nothing for a loaded page.
+        return load(cls, db, field_names, values)
 
     def share_image_fallback(self):
         """The page's own picture, shared when no share image is chosen; page types that have one say so."""

@@ -14,7 +14,7 @@ from api.prefetch import prepare_pages
 from api.search import highlights, matching_ids, validate_search_term
 from api.seo import default_site, noindex_page_ids
 from api.serving import links_to_hidden_pages, public_redirect_target
-from api.visibility import public_pages
+from api.visibility import public_conditions, public_pages
 from cms.paths import frontend_path, frontend_url, site_root_paths
 from cms.sanitise import safe_url
 
@@ -211,7 +211,7 @@ class PagesQuery(graphene.ObjectType):
         term = validate_search_term(query, "query")
         if not term:
             raise UserInputError("`query` must not be empty.", argument="query")
-        ranked = matching_ids(Page.objects.live(), term, within=public_pages())
+        ranked = matching_ids(Page.objects.live(), term, within=public_conditions())
         ids_page, pagination = paginate(ranked, page, page_size)
         pages = Page.objects.filter(pk__in=ids_page).specific().in_bulk()
         items = prepare_pages(pages[pk] for pk in ids_page if pk in pages)

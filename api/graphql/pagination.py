@@ -11,7 +11,7 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from api.graphql.errors import UserInputError
-from api.visibility import facts_valid_until, request_now
+from api.visibility import facts_as_of, facts_valid_until, request_now
 from cms.generation import current_generation
 
 DEFAULT_PAGE_SIZE = 10
@@ -90,9 +90,12 @@ def cached_count(queryset: QuerySet[Any]) -> int:
     transition does (the same invalidation as cached answers)."""
     now = request_now()
     sql, params = queryset.query.sql_with_params()
-    # The request's clock is the only thing in the SQL that differs between requests (as the
-    # database backend writes it: SQLite's parameters are already strings).
-    clock: set[object] = {now, connections[queryset.db].ops.adapt_datetimefield_value(now)}
+    # The clock is the only thing in the SQL that differs between requests: the request's, or the
+    # moment the visibility facts were read (public_pages() filters on it while they stand), as the
+    # database backend writes it (SQLite's parameters are already strings).
+    adapt = connections[queryset.db].ops.adapt_datetimefield_value
+    moments = {moment for moment in (now, facts_as_of()) if moment is not None}
+    clock: set[object] = {*moments, *map(adapt, moments)}
     material = repr((sql, tuple("<now>" if _is_in(param, clock) else param for param in params)))
     key = f"count:{current_generation()}:{hashlib.sha256(material.encode()).hexdigest()}"
     entry = cache.get(key)

@@ -40,6 +40,7 @@ from api import ratelimit
 from api.cors import frontend_origin
 from api.graphql import persisted, response_cache
 from api.graphql.errors import RequestError
+from api.graphql.execution import PlannedExecutionContext
 from api.graphql.inputs import BadJSON, find_bad_input, load_json
 from api.graphql.limits import rough_token_count, shape_errors, validation_rules
 from api.graphql.parsing import parse_query
@@ -416,6 +417,7 @@ class GraphQLHTTPView(View):
                 # Every resolver is synchronous: graphql-core need not inspect each value for awaitables.
                 is_awaitable=_never_awaitable,
                 hide_suggestions=_hide_suggestions(),
+                execution_context_class=PlannedExecutionContext,
             ),
         )
         status = 200

@@ -5,8 +5,8 @@ each (through modelcluster, about 50 µs apiece) only for the API to keep their 
 and SQLite backends' results both answer `get_queryset()` with the ranked queryset they would
 iterate (`PostgresSearchResults`, `SQLiteSearchResults`; a method, but not documented), so the ids
 come from its `values_list` in the same order, from the same SQL less the other columns, and a
-filter (which pages are public) joins that query instead of following it with a list of ids. Any
-other backend's results are iterated as documented.
+condition (which pages are public) is added to that query's own WHERE instead of following it with
+a list of ids. Any other backend's results are iterated as documented.
 
 tests/internals/test_modelsearch.py fails when an upgrade changes this.
 """
@@ -14,24 +14,23 @@ tests/internals/test_modelsearch.py fails when an upgrade changes this.
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q
+from wagtail.models import Page
 
 
-def result_ids(
-    results: Iterable[Any], within: QuerySet[Any] | None = None, limit: int | None = None
-) -> list[int]:
-    """The primary keys of search `results`, in their order: only those also in `within` (one
-    query: the filter joins the ranked one), at most `limit`. `results` must be unsliced when
+def result_ids(results: Iterable[Any], within: Q | None = None, limit: int | None = None) -> list[int]:
+    """The primary keys of search `results`, in their order: only pages meeting `within` (one query:
+    the condition is part of the ranked one), at most `limit`. `results` must be unsliced when
     `within` is given (a sliced queryset cannot be filtered)."""
     get_queryset = getattr(results, "get_queryset", None)
     if get_queryset is not None:
         queryset = get_queryset()
         if within is not None:
-            queryset = queryset.filter(pk__in=within.values("pk"))
+            queryset = queryset.filter(within)
         ids = queryset.values_list("pk", flat=True)
         return list(ids[:limit] if limit is not None else ids)
     pks = [item.pk for item in results]
     if within is not None:
-        allowed = set(within.filter(pk__in=pks).values_list("pk", flat=True))
+        allowed = set(Page.objects.filter(within, pk__in=pks).values_list("pk", flat=True))
         pks = [pk for pk in pks if pk in allowed]
     return pks[:limit] if limit is not None else pks
