@@ -93,12 +93,22 @@ IDLE_MAX = 32
 
 async def mget(client: redis.asyncio.Redis, keys: list[str]) -> list[bytes | None]:
     """MGET over a connection made with `client`'s settings, without the client's per-command layers
-    (retries, response callbacks) or its pool's. A connection that fails is dropped."""
+    (retries, response callbacks) or its pool's. A connection that fails is dropped; if it had been
+    idle, the server closed it (a restart, an idle timeout) and likely its idle siblings too: they
+    are dropped as well and the command is sent once more on a new connection."""
     idle = _idle.setdefault(client, [])
-    connection = idle.pop() if idle else client.connection_pool.make_connection()
+    reused = bool(idle)
+    connection = idle.pop() if reused else client.connection_pool.make_connection()
     try:
         await connection.send_command("MGET", *keys)
         values: list[bytes | None] = await connection.read_response()
+    except redis.exceptions.ConnectionError:
+        await connection.disconnect()
+        if not reused:
+            raise
+        while idle:
+            await idle.pop().disconnect()
+        return await mget(client, keys)
     except BaseException:
         await connection.disconnect()
         raise

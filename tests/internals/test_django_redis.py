@@ -106,3 +106,39 @@ def test_the_event_loop_reads_what_the_cache_wrote(redis_cache):
 
     values = asyncio.run(read())
     assert [decode(redis_cache, value) for value in values] == [("generation", 1.5, b"body"), 7, None]
+
+
+def test_mget_reuses_its_connections_and_replaces_those_the_server_closed(redis_cache):
+    """mget keeps its own connections (made by the pool's `make_connection`): lookups one after
+    another use one, lookups at once one each, and when the server has closed them (a restart)
+    the next lookup still answers, on one new connection."""
+    import asyncio
+
+    from cms.internals.django_redis import async_redis_client, mget
+
+    redis_cache.set("answer", 42)
+    key = redis_cache.make_and_validate_key("answer")
+    admin = redis.Redis.from_url(URL)
+
+    def clients_named(name):
+        return [c for c in admin.client_list() if c.get("name") == name]
+
+    async def scenario(name):
+        client = async_redis_client(redis_cache)
+        client.connection_pool.connection_kwargs["client_name"] = name
+        for _ in range(5):
+            assert await mget(client, [key]) == [b"42"]
+        after_sequence = len(clients_named(name))
+        await asyncio.gather(*(mget(client, [key]) for _ in range(3)))
+        after_burst = len(clients_named(name))
+        for entry in clients_named(name):
+            admin.client_kill_filter(_id=entry["id"])
+        recovered = [await mget(client, [key]) for _ in range(3)]
+        return after_sequence, after_burst, recovered, len(clients_named(name))
+
+    name = f"mget-{uuid.uuid4().hex[:8]}"
+    after_sequence, after_burst, recovered, after_restart = asyncio.run(scenario(name))
+    assert after_sequence == 1
+    assert after_burst == 3
+    assert recovered == [[b"42"]] * 3
+    assert after_restart == 1
