@@ -4,7 +4,6 @@ Within one API request (`request_scope()`), the facts these checks need (restric
 branches, restricted collections) are read once, so a check costs no query per item.
 """
 
-import threading
 from datetime import timedelta
 from functools import reduce
 from operator import or_
@@ -125,15 +124,11 @@ def public_pages(model=Page):
     # Between the moment the facts were read and the next scheduled go-live or expiry, the dates
     # select the same pages at any instant: one queryset serves every request until then, and
     # only its copy is handed out (building these filters was a tenth of a listing's CPU).
-    key = (model, as_of, facts["valid_until"], roots, tuple(facts["hidden"]))
-    base = _built.get(key)
-    if base is None:
-        base = model.objects.filter(_public(as_of, roots, facts["hidden"]))
-        with _built_lock:
-            if len(_built) >= _BUILT_MAX:
-                _built.clear()
-            _built[key] = base
-    return base.all()
+    key = (as_of, facts["valid_until"], roots, tuple(facts["hidden"]))
+    built = _built.get(model)
+    if built is None or built[0] != key:
+        built = _built[model] = (key, model.objects.filter(_public(as_of, roots, facts["hidden"])))
+    return built[1].all()
 
 
 def public_conditions():
@@ -156,10 +151,8 @@ def _public(now, roots, hidden):
     return condition
 
 
-# Built public_pages() querysets, by model and the facts they were built from; few at any time.
+# {model: (the facts it was built from, public_pages() queryset)}: only the current facts' are kept.
 _built = {}
-_built_lock = threading.Lock()
-_BUILT_MAX = 64
 
 
 def is_public(page):
