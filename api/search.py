@@ -20,9 +20,10 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import DatabaseError, connection, transaction
@@ -33,7 +34,7 @@ from wagtail.search import index
 
 from api.graphql.errors import UserInputError
 from api.prefetch import with_references_loaded
-from cms.internals.modelsearch import result_ids
+from cms.internals.modelsearch import result_rows
 
 logger = logging.getLogger(__name__)
 
@@ -57,17 +58,49 @@ def validate_search_term(term: str | None, argument: str) -> str:
     return " ".join(_NOT_WORDS.sub(" ", term).split())
 
 
+class Match(NamedTuple):
+    pk: int
+    content_type_id: int
+
+
 def matching_ids(queryset: PageQuerySet, term: str, within: Q | None = None) -> list[int]:
     """Ids of pages in `queryset` (and meeting the condition `within`, if given) that match `term`,
     best match first (at most MAX_SEARCH_RESULTS)."""
-    ids = result_ids(queryset.search(term, operator="and"), within, MAX_SEARCH_RESULTS)
-    if len(ids) < MAX_SEARCH_RESULTS and _WORD.search(term):
-        seen = set(ids)
-        as_typed = result_ids(queryset.autocomplete(term, operator="and"), within, MAX_SEARCH_RESULTS)
-        ids += [pk for pk in as_typed if pk not in seen][: MAX_SEARCH_RESULTS - len(ids)]
-    if not ids:
-        ids = near_title_ids(queryset if within is None else queryset.filter(within), term)
-    return ids
+    return [match.pk for match in matching_pages(queryset, term, within)]
+
+
+def matching_pages(queryset: PageQuerySet, term: str, within: Q | None = None) -> list[Match]:
+    """matching_ids() with each page's content type, so the pages load without asking for it."""
+    fields = ("content_type_id",)
+    found = result_rows(queryset.search(term, operator="and"), within, MAX_SEARCH_RESULTS, fields)
+    matches = [Match(*row) for row in found]
+    if len(matches) < MAX_SEARCH_RESULTS and _WORD.search(term):
+        seen = {match.pk for match in matches}
+        as_typed = result_rows(
+            queryset.autocomplete(term, operator="and"), within, MAX_SEARCH_RESULTS, fields
+        )
+        matches += [Match(*row) for row in as_typed if row[0] not in seen][
+            : MAX_SEARCH_RESULTS - len(matches)
+        ]
+    if not matches:
+        matches = near_title_matches(queryset if within is None else queryset.filter(within), term)
+    return matches
+
+
+def specific_pages(matches: Sequence[Match]) -> list[Page]:
+    """The specific pages of `matches`, in order: one query per page type (Wagtail's `specific()`
+    would first ask for the content types the matches already carry)."""
+    by_type: dict[int, list[int]] = {}
+    for match in matches:
+        by_type.setdefault(match.content_type_id, []).append(match.pk)
+    loaded: dict[int, Page] = {}
+    for content_type_id, pks in by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None or not issubclass(model, Page):
+            loaded.update(Page.objects.filter(pk__in=pks).specific().in_bulk())  # a type since removed
+        else:
+            loaded.update(model._base_manager.filter(pk__in=pks).in_bulk())
+    return [loaded[match.pk] for match in matches if match.pk in loaded]
 
 
 # {database name: whether it has pg_trgm}, asked once per process.
@@ -86,7 +119,7 @@ def trigrams_available() -> bool:
     return _trigram_databases[name]
 
 
-def near_title_ids(queryset: PageQuerySet, term: str) -> list[int]:
+def near_title_matches(queryset: PageQuerySet, term: str) -> list[Match]:
     """Pages whose title nearly holds each word of `term` (a typo or two), most alike first; none
     without pg_trgm.
 
@@ -103,11 +136,11 @@ def near_title_ids(queryset: PageQuerySet, term: str) -> list[int]:
     ranked = (
         pages.annotate(likeness=TrigramWordSimilarity(term, "title"))
         .order_by("-likeness", "pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "content_type_id")
     )
     try:
         with transaction.atomic():  # a failure here must not break the request's transaction
-            return list(ranked[:MAX_SEARCH_RESULTS])
+            return [Match(*row) for row in ranked[:MAX_SEARCH_RESULTS]]
     except DatabaseError:
         logger.exception("Trigram search failed; answering without typo tolerance.")
         return []

@@ -11,7 +11,7 @@ from api.graphql.interfaces import PageInterface
 from api.graphql.pagination import PaginationInfo, paginate, pagination_arguments
 from api.input_rules import ascii_int
 from api.prefetch import prepare_pages
-from api.search import highlights, matching_ids, validate_search_term
+from api.search import highlights, matching_pages, specific_pages, validate_search_term
 from api.seo import default_site, noindex_page_ids
 from api.serving import links_to_hidden_pages, public_redirect_target
 from api.visibility import public_conditions, public_pages
@@ -211,10 +211,9 @@ class PagesQuery(graphene.ObjectType):
         term = validate_search_term(query, "query")
         if not term:
             raise UserInputError("`query` must not be empty.", argument="query")
-        ranked = matching_ids(Page.objects.live(), term, within=public_conditions())
-        ids_page, pagination = paginate(ranked, page, page_size)
-        pages = Page.objects.filter(pk__in=ids_page).specific().in_bulk()
-        items = prepare_pages(pages[pk] for pk in ids_page if pk in pages)
+        ranked = matching_pages(Page.objects.live(), term, within=public_conditions())
+        matches, pagination = paginate(ranked, page, page_size)
+        items = prepare_pages(specific_pages(matches))
         results = SearchResults(items=items, pagination=pagination)
         results.term = term
         return results

@@ -18,19 +18,23 @@ from django.db.models import Q
 from wagtail.models import Page
 
 
-def result_ids(results: Iterable[Any], within: Q | None = None, limit: int | None = None) -> list[int]:
-    """The primary keys of search `results`, in their order: only pages meeting `within` (one query:
-    the condition is part of the ranked one), at most `limit`. `results` must be unsliced when
-    `within` is given (a sliced queryset cannot be filtered)."""
+def result_rows(
+    results: Iterable[Any], within: Q | None = None, limit: int | None = None, fields: tuple[str, ...] = ()
+) -> list[tuple[Any, ...]]:
+    """(pk, *fields) of each of search `results`, in their order: only pages meeting `within` (one
+    query: the condition is part of the ranked one), at most `limit`. `results` must be unsliced
+    when `within` is given (a sliced queryset cannot be filtered)."""
     get_queryset = getattr(results, "get_queryset", None)
     if get_queryset is not None:
         queryset = get_queryset()
         if within is not None:
             queryset = queryset.filter(within)
-        ids = queryset.values_list("pk", flat=True)
-        return list(ids[:limit] if limit is not None else ids)
-    pks = [item.pk for item in results]
+        rows = queryset.values_list("pk", *fields)
+        return list(rows[:limit] if limit is not None else rows)
+    found = [(item.pk, *(getattr(item, name) for name in fields)) for item in results]
     if within is not None:
-        allowed = set(Page.objects.filter(within, pk__in=pks).values_list("pk", flat=True))
-        pks = [pk for pk in pks if pk in allowed]
-    return pks[:limit] if limit is not None else pks
+        allowed = set(
+            Page.objects.filter(within, pk__in=[row[0] for row in found]).values_list("pk", flat=True)
+        )
+        found = [row for row in found if row[0] in allowed]
+    return found[:limit] if limit is not None else found

@@ -3,7 +3,7 @@
 import pytest
 from wagtail.models import Page
 
-from cms.internals.modelsearch import result_ids
+from cms.internals.modelsearch import result_rows
 from tests.factories import NewsPageFactory, make_site
 
 pytestmark = pytest.mark.django_db
@@ -16,14 +16,16 @@ def test_results_are_their_ranked_queryset_and_give_the_same_ids_in_order():
         NewsPageFactory(parent=news_index, title=f"Cajamarca water protest {n}", summary=summary)
     results = Page.objects.live().search("Cajamarca")[:10]
     assert hasattr(results, "get_queryset")
-    iterated = [page.pk for page in Page.objects.live().search("Cajamarca")[:10]]
+    iterated = [(page.pk, page.content_type_id) for page in Page.objects.live().search("Cajamarca")[:10]]
     assert len(iterated) == 3
-    assert result_ids(results) == iterated
+    assert result_rows(results, fields=("content_type_id",)) == iterated
+    assert result_rows(results) == [(pk,) for pk, _type in iterated]
 
 
 def test_results_without_a_queryset_are_iterated():
     class Result:
         def __init__(self, pk):
             self.pk = pk
+            self.content_type_id = pk * 10
 
-    assert result_ids([Result(3), Result(1)]) == [3, 1]
+    assert result_rows([Result(3), Result(1)], fields=("content_type_id",)) == [(3, 30), (1, 10)]
