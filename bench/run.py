@@ -385,7 +385,11 @@ def bench_dataset(
     plain = Server(
         {**env, "PORT": str(plain_port)}, workdir / f"server-{size}-no-fast-path.log", app=NO_FAST_PATH_APP
     )
-    with Server(env, workdir / f"server-{label}.log") as server, plain, edge as varnish:
+    # Wagtail's REST API from a third server with the same settings and data, so the GraphQL
+    # server's worker RSS after the run is its own (REST v2 and DRF add about 15 MB to a worker).
+    rest_port = free_port()
+    rest = Server({**env, "PORT": str(rest_port)}, workdir / f"server-{size}-rest.log")
+    with Server(env, workdir / f"server-{label}.log") as server, plain, rest, edge as varnish:
         middle = max(1, min(1000, size // 2))
         status, body = graphql_get(port, f"{{ news(page: {middle}, pageSize: 1) {{ items {{ id path }} }} }}")
         item = json.loads(body)["data"]["news"]["items"][0]
@@ -398,12 +402,12 @@ def bench_dataset(
                     graphql_get(plain_port, scenario["query"] + f"\n# p{n}\n", scenario["variables"])
             if scenario["rest"]:
                 for _ in range(4):
-                    http(port, scenario["rest"])
+                    http(rest_port, scenario["rest"])
         # A second of unmeasured load on each server's listing, so the first measured row does not
         # pay for the database's and the processes' first moments under load.
         prefix, suffix = loadgen.busting_url("/graphql/", items[0]["query"])
         loadgen.run(port, {"prefix": prefix, "suffix": suffix}, 1)
-        loadgen.run(port, {"path": items[0]["rest"]}, 1)
+        loadgen.run(rest_port, {"path": items[0]["rest"]}, 1)
         loadgen.run(plain_port, {"prefix": prefix, "suffix": suffix}, 1)
         for scenario in items:
             key, name = scenario["key"], scenario["name"]
@@ -489,10 +493,10 @@ def bench_dataset(
                         "redis": 0,
                     }
                 )
-            rest_status, rest_body = http(port, scenario["rest"])
+            rest_status, rest_body = http(rest_port, scenario["rest"])
             if rest_status != 200:
                 raise RuntimeError(f"{scenario['rest']}: {rest_status} {rest_body[:500]!r}")
-            result = loadgen.run(port, {"path": scenario["rest"]}, seconds)
+            result = loadgen.run(rest_port, {"path": scenario["rest"]}, seconds)
             rows.append(
                 {
                     **base,
@@ -663,8 +667,9 @@ def write_results(data: Record) -> Path:
         "that does nothing (bench/floor_app.py) under the same server configuration, answering from "
         "a thread as Django does, the most any answer from Django can do here; *Granian floor, "
         "event loop*: the same bytes sent from the front's event loop, as the fast path sends a "
-        "cached answer, the most a replay can do. Ratios are req/s of the GraphQL row over "
-        "REST v2 / the static file of the same scenario.",
+        "cached answer, the most a replay can do. *REST v2*: Wagtail's REST API from a third server "
+        "with the same settings and data (so the GraphQL server's RSS below is its own). Ratios are "
+        "req/s of the GraphQL row over REST v2 / the static file of the same scenario.",
         "",
         report.markdown_table(data["rows"]),
         "",
@@ -676,7 +681,7 @@ def write_results(data: Record) -> Path:
         "",
         report.fast_path_markdown(report.fast_path_gains(data["rows"])),
         "",
-        "Granian worker RSS after the run (MB): "
+        "GraphQL server's Granian worker RSS after the run (MB): "
         + "; ".join(f"{label}: {', '.join(map(str, rss))}" for label, rss in data["rss_mb"].items()),
     ]
     if data["notes"]:
