@@ -170,7 +170,7 @@ def test_a_plan_is_made_once_per_field_not_per_object(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_the_projects_schema_answers_the_same_both_ways(client):
+def test_the_projects_schema_answers_the_same_both_ways(client, monkeypatch):
     _home, news_index, _events = make_site()
     topic = TopicFactory(name="Mining")
     for n in range(3):
@@ -183,10 +183,20 @@ def test_the_projects_schema_answers_the_same_both_ways(client):
         pagination { totalCount hasNextPage }
       }
     }"""
+    planned_fields = []
+    original = PlannedExecutionContext._plan
+    monkeypatch.setattr(
+        PlannedExecutionContext,
+        "_plan",
+        lambda self, parent_type, nodes: (
+            planned_fields.append(nodes[0].name.value) or original(self, parent_type, nodes)
+        ),
+    )
     response = client.post(
         "/graphql/", json.dumps({"query": query, "variables": {"size": 2}}), content_type="application/json"
     )
     payload = response.json()
+    assert {"news", "items", "title", "topics"} <= set(planned_fields)  # the view runs the planned context
     assert response.status_code == 200, payload
     assert [item["title"] for item in payload["data"]["news"]["items"]] == ["Item 2", "Item 1"]
 
