@@ -25,7 +25,6 @@ from graphql import (
     GraphQLLeafType,
     GraphQLNonNull,
     GraphQLObjectType,
-    GraphQLResolveInfo,
     GraphQLScalarType,
     located_error,
 )
@@ -70,20 +69,7 @@ class PlannedExecutionContext(ExecutionContext):
         if plan is None:
             return super().execute_field(parent_type, source, field_nodes, path)
         field_def = plan.field_def
-        info = GraphQLResolveInfo(
-            field_nodes[0].name.value,
-            field_nodes,
-            field_def.type,
-            parent_type,
-            path,
-            self.schema,
-            self.fragments,
-            self.root_value,
-            self.operation,
-            self.variable_values,
-            self.context_value,
-            self.is_awaitable,
-        )
+        info = None  # graphene's default resolver needs none: built only when something reads it
         try:
             if plan.attribute is not None:
                 name, default = plan.attribute
@@ -94,6 +80,7 @@ class PlannedExecutionContext(ExecutionContext):
                 args = plan.args
                 if args is None:
                     args = get_argument_values(field_def, field_nodes[0], self.variable_values)
+                info = self.build_resolve_info(field_def, field_nodes, parent_type, path)
                 result = plan.resolve(source, info, **args)
             leaf = plan.leaf
             if leaf is not None and result is not None and result is not Undefined:
@@ -103,6 +90,8 @@ class PlannedExecutionContext(ExecutionContext):
                 if serialized is not None and serialized is not Undefined:
                     return serialized
             # Null, an error or anything else: graphql-core's own completion, with its messages.
+            if info is None:
+                info = self.build_resolve_info(field_def, field_nodes, parent_type, path)
             return self.complete_value(field_def.type, field_nodes, info, path, result)
         except Exception as raw_error:
             error = located_error(raw_error, field_nodes, path.as_list())

@@ -82,3 +82,21 @@ def test_a_new_page_still_gets_its_content_type_and_menu_default():
         page = model(title="New")
         assert page.content_type.model_class() is model
         assert page.show_in_menus == model.show_in_menus_default
+
+
+@pytest.mark.django_db
+def test_loading_runs_the_idle_constructors_only_for_page_types_that_need_theirs(parents, monkeypatch):
+    NewsPageFactory(parent=parents[NewsPageFactory])
+    FormPageFactory(parent=parents[FormPageFactory])
+    built = []
+    original = ClusterableModel.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(type(self))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ClusterableModel, "__init__", counting)
+    assert len(list(NewsPage.objects.all())) == 1
+    assert built == []  # news pages load through Django's Model.__init__ alone
+    assert len(list(FormPage.objects.all())) == 1
+    assert built == [FormPage]  # form pages keep FormMixin's constructor, and the chain behind it
