@@ -75,6 +75,9 @@ def _renditions(
     if memo is None or images is None:
         result: dict[str, AbstractRendition] = image.get_renditions(*map(_filter, specs))
         return result
+    chosen = _known_renditions.chosen(image.pk, specs)
+    if chosen is not None:
+        return chosen
     loaded = memo.setdefault("renditions", {})  # {(image id, spec): [renditions]}
     asked = [spec for spec in specs if (image.pk, spec) not in loaded]
     if asked:
@@ -103,6 +106,7 @@ def _renditions(
     if made:  # missing until now (made just above): known from here on too
         loaded.update(made)
         _known_renditions.put(made)
+    _known_renditions.choose(image.pk, result)
     return result
 
 
@@ -120,11 +124,31 @@ class _KnownRenditions:
         self.lock = threading.Lock()
         self.generation: object = None
         self.entries: OrderedDict[tuple[int, str], tuple[AbstractRendition, ...]] = OrderedDict()
+        # {(image id, spec): the rendition Wagtail chose among an entry's}: the choice (by focal
+        # point) is Wagtail's own work, the same every time within a generation.
+        self.choices: dict[tuple[int, str], AbstractRendition] = {}
 
     def _current(self) -> None:
         generation = current_generation()
         if generation != self.generation:
-            self.generation, self.entries = generation, OrderedDict()
+            self.generation, self.entries, self.choices = generation, OrderedDict(), {}
+
+    def chosen(self, image_id: int, specs: Iterable[str]) -> dict[str, AbstractRendition] | None:
+        """{spec: rendition} as Wagtail chose them before, or None if any spec is not known."""
+        with self.lock:
+            self._current()
+            try:
+                return {spec: self.choices[image_id, spec] for spec in specs}
+            except KeyError:
+                return None
+
+    def choose(self, image_id: int, chosen: dict[str, AbstractRendition]) -> None:
+        with self.lock:
+            self._current()
+            if len(self.choices) >= self.MAX:
+                self.choices.clear()
+            for spec, rendition in chosen.items():
+                self.choices[image_id, spec] = rendition
 
     def get_many(self, keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], list[AbstractRendition]]:
         with self.lock:
@@ -306,6 +330,12 @@ def with_references_loaded(page: Page, field_name: str) -> Any:
             batch["loaded"].add(field_name)
             _load(_field_references(batch["pages"], field_name))
     return getattr(page, field_name)
+
+
+def is_prepared(page: Page) -> bool:
+    """Whether `page` came through `prepare_pages()` in this request (one of a response's list)."""
+    memo = store()
+    return memo is not None and id(page) in memo.get("batches", {})
 
 
 def batch_pages(page: Page) -> list[Page]:

@@ -13,6 +13,7 @@ from wagtail.models import Orderable, Page
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from cms.internals.modelcluster import load
+from cms.listing_columns import PEERS, load_left_out
 from cms.menu_forms import MenuItemForm, NavigationMenuForm
 from cms.panels import InlinePanelWithForm, item_titles
 from cms.paths import frontend_path, frontend_url
@@ -61,6 +62,17 @@ class BasePage(HeadlessPreviewMixin, Page):
     def from_db(cls, db, field_names, values):
         # Without modelcluster's and Wagtail's constructors, which do nothing for a loaded page.
         return load(cls, db, field_names, values)
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        # A deferred column read on a page of a listing loads for the whole listing at once.
+        if using is None and from_queryset is None and fields and load_left_out(self, fields):
+            return
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop(PEERS, None)  # the other pages of its listing are not part of a page
+        return state
 
     def share_image_fallback(self):
         """The page's own picture, shared when no share image is chosen; page types that have one say so."""

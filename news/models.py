@@ -14,7 +14,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from api.graphql.fields import graphql_field
-from api.prefetch import image_prefetch, loaded_for_batch, prepare_pages
+from api.prefetch import image_prefetch, is_prepared, loaded_for_batch, prepare_pages
 from api.visibility import public_media, public_pages
 from cms.blocks import BodyBlock
 from cms.models import BasePage, summary_field
@@ -103,7 +103,7 @@ class NewsPage(BasePage):
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []
     # What API listings read, fetched for the whole list at once (api.prefetch).
-    api_prefetch = [image_prefetch("main_image"), "prefetch_topics"]
+    api_prefetch = [image_prefetch("main_image")]
 
     graphql_fields = [
         graphql_field("publication_date", "graphene.Date", "The date readers see (ISO 8601).", required=True),
@@ -200,9 +200,13 @@ class NewsPage(BasePage):
 
     @property
     def topic_list(self):
+        if getattr(self, "_topic_list", None) is None and is_prepared(self):
+            # A listing's topics load when first read, for the whole list: none if none is read.
+            loaded_for_batch(self, "news-topics", NewsPage.prefetch_topics)
         prefetched = getattr(self, "_topic_list", None)
         if prefetched is not None:
             return prefetched
+        # A page outside a response's list (a preview's, built from its draft) reads its own.
         return sorted(self.topics.all(), key=lambda topic: topic.name)
 
     @staticmethod

@@ -1,15 +1,19 @@
 """Public news, ready for listings: newest first, with what lists show fetched up front."""
 
 from api.visibility import public_pages
+from cms.listing_columns import EDITING_COLUMNS, leave_out
 from news.models import NewsPage, Topic
 
 
 def news_items():
-    # Lists show the main image: joined here, one query fewer than prefetching it.
-    return (
+    # Lists show the main image: joined here, one query fewer than prefetching it. The body is
+    # loaded only if a client reads it (for the whole list at once).
+    return leave_out(
         public_pages(NewsPage)
         .select_related("main_image")
-        .order_by("-publication_date", "-first_published_at", "-pk")
+        .order_by("-publication_date", "-first_published_at", "-pk"),
+        "body",
+        *EDITING_COLUMNS,
     )
 
 

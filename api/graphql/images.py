@@ -91,8 +91,8 @@ def image_renditions(image: AbstractImage, specs: list[str], image_format: str) 
     """The renditions of allowed filters `specs` in `image_format`, in order; read in one batch."""
     made = {spec: rendition_spec(made_spec(image, spec), image_format) for spec in specs}
     # Every allowed filter of this format is read in the same query: a query selecting several
-    # widths or crops then costs one query per format, not one per field.
-    family = [rendition_spec(spec, image_format) for spec in settings.ALLOWED_IMAGE_FILTERS]
+    # widths or crops then costs one query per format, not one per field. Worked out only then.
+    family = (rendition_spec(spec, image_format) for spec in settings.ALLOWED_IMAGE_FILTERS)
     found = renditions(image, *dict.fromkeys(made.values()), load_also=family)
     return [ApiRendition(found[made[spec]], spec, image_format) for spec in specs]
 

@@ -67,6 +67,20 @@ def next_transition():
 
 
 def _cache_key(request, params):
+    # A miss asks twice (the lookup, then the store): the key is worked out once per request.
+    memo = store()
+    if memo is not None:
+        known = memo.get("response_cache_key")
+        if known is not None and known[0] is request and known[1] == params:
+            key: str = known[2]
+            return key
+    key = _work_out_key(request, params)
+    if memo is not None:
+        memo["response_cache_key"] = (request, params, key)
+    return key
+
+
+def _work_out_key(request, params):
     query, variables, operation_name = params
     operation_name, variables = _what_changes_the_answer(query, variables, operation_name)
     material = json.dumps(

@@ -5,6 +5,7 @@ from django.core.files.images import ImageFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.images import get_image_model
+from wagtail.images.rect import Rect
 from wagtail.images.tests.utils import get_test_image_file
 
 from api.renditions import generate_allowed_renditions
@@ -48,3 +49,18 @@ def test_renditions_are_read_once_until_the_image_changes(gql):
     replaced, read = rendition_queries(gql)
     assert read == 1
     assert replaced["url"] != first["url"] and "new" in replaced["url"]
+
+
+def test_the_rendition_chosen_for_a_focal_point_follows_a_new_focal_point(gql):
+    _home, news_index, _events = make_site()
+    image = get_image_model().objects.create(title="Cusco", file=get_test_image_file(size=(800, 600)))
+    NewsPageFactory(parent=news_index, main_image=image)
+    centred, _ = rendition_queries(gql)
+    assert rendition_queries(gql) == (centred, 0)  # Wagtail's choice among those read is kept too
+
+    # An editor marks the left edge as what matters: the crop is cut around it from the next request.
+    image.set_focal_point(Rect(75, 275, 125, 325))
+    image.save()
+    moved, _ = rendition_queries(gql)
+    assert moved["url"] != centred["url"] and moved["width"] == 400
+    assert rendition_queries(gql) == (moved, 0)
