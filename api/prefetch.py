@@ -10,8 +10,7 @@ Wagtail's link handlers), never through a list of field or block names.
 """
 
 import functools
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -26,7 +25,7 @@ from wagtail.models import Page
 from api.image_sizes import standing_spec
 from api.models import ImagePreview
 from api.visibility import public_page_paths_known, public_pages
-from cms.generation import current_generation
+from cms.generation import KeptForGeneration
 from cms.internals.wagtail_rich_text import linked_objects
 from cms.request_cache import store
 from cms.request_objects import known_objects, objects_by_id
@@ -75,9 +74,9 @@ def _renditions(
     if memo is None or images is None:
         result: dict[str, AbstractRendition] = image.get_renditions(*map(_filter, specs))
         return result
-    chosen = _known_renditions.chosen(image.pk, specs)
-    if chosen is not None:
-        return chosen
+    chosen = _chosen_renditions.get_many((image.pk, spec) for spec in specs)
+    if len(chosen) == len(specs):
+        return {spec: chosen[image.pk, spec] for spec in specs}
     loaded = memo.setdefault("renditions", {})  # {(image id, spec): [renditions]}
     asked = [spec for spec in specs if (image.pk, spec) not in loaded]
     if asked:
@@ -86,7 +85,7 @@ def _renditions(
             images[image.pk] = image
         pks = [pk for pk, known in images.items() if known is not None]
         wanted = [(pk, spec) for pk in pks for spec in missing if (pk, spec) not in loaded]
-        loaded.update(_known_renditions.get_many(wanted))
+        loaded.update((key, list(found)) for key, found in _known_renditions.get_many(wanted).items())
         ids = list({pk for pk, spec in wanted if (pk, spec) not in loaded})
         # Only what was asked for sends a query: the process knows renditions that exist, not
         # those an image does not have (a size it is too small for).
@@ -98,73 +97,26 @@ def _renditions(
             for rendition in rendition_model.objects.filter(image_id__in=ids, filter_spec__in=missing):
                 found.setdefault((rendition.image_id, rendition.filter_spec), []).append(rendition)
             loaded.update(found)
-            _known_renditions.put({key: value for key, value in found.items() if value})
+            _known_renditions.put_many({key: tuple(value) for key, value in found.items() if value})
     # Wagtail's own lookup picks the rendition matching the focal point from these.
     image.prefetched_renditions = [r for spec in specs for r in loaded[(image.pk, spec)]]
     result = image.get_renditions(*map(_filter, specs))
     made = {(image.pk, spec): [result[spec]] for spec in specs if not loaded[(image.pk, spec)]}
     if made:  # missing until now (made just above): known from here on too
         loaded.update(made)
-        _known_renditions.put(made)
-    _known_renditions.choose(image.pk, result)
+        _known_renditions.put_many({key: tuple(value) for key, value in made.items()})
+    _chosen_renditions.put_many({(image.pk, spec): rendition for spec, rendition in result.items()})
     return result
 
 
-class _KnownRenditions:
-    """Renditions this process has read, for the current content generation.
-
-    A rendition never changes once made, and an image edit (a new file or focal point) is a
-    content change that starts a new generation, so within one they can be reused across
-    requests without asking the database again. Bounded; only found renditions are kept.
-    """
-
-    MAX = 10_000
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.generation: object = None
-        self.entries: OrderedDict[tuple[int, str], tuple[AbstractRendition, ...]] = OrderedDict()
-        # {(image id, spec): the rendition Wagtail chose among an entry's}: the choice (by focal
-        # point) is Wagtail's own work, the same every time within a generation.
-        self.choices: dict[tuple[int, str], AbstractRendition] = {}
-
-    def _current(self) -> None:
-        generation = current_generation()
-        if generation != self.generation:
-            self.generation, self.entries, self.choices = generation, OrderedDict(), {}
-
-    def chosen(self, image_id: int, specs: Iterable[str]) -> dict[str, AbstractRendition] | None:
-        """{spec: rendition} as Wagtail chose them before, or None if any spec is not known."""
-        with self.lock:
-            self._current()
-            try:
-                return {spec: self.choices[image_id, spec] for spec in specs}
-            except KeyError:
-                return None
-
-    def choose(self, image_id: int, chosen: dict[str, AbstractRendition]) -> None:
-        with self.lock:
-            self._current()
-            if len(self.choices) >= self.MAX:
-                self.choices.clear()
-            for spec, rendition in chosen.items():
-                self.choices[image_id, spec] = rendition
-
-    def get_many(self, keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], list[AbstractRendition]]:
-        with self.lock:
-            self._current()
-            return {key: list(self.entries[key]) for key in keys if key in self.entries}
-
-    def put(self, found: dict[tuple[int, str], list[AbstractRendition]]) -> None:
-        with self.lock:
-            self._current()
-            for key, value in found.items():
-                self.entries[key] = tuple(value)
-            while len(self.entries) > self.MAX:
-                self.entries.popitem(last=False)
-
-
-_known_renditions = _KnownRenditions()
+# Renditions this process has read, {(image id, spec): renditions}, and the one Wagtail chose among
+# them for the image's focal point, {(image id, spec): rendition}. A rendition never changes once
+# made, and an image edit (a new file or focal point) is a content change that starts a new
+# generation, so within one they are reused across requests without asking the database again.
+# Only found renditions are kept.
+RenditionKey = tuple[int, str]
+_known_renditions: KeptForGeneration[RenditionKey, tuple[AbstractRendition, ...]] = KeptForGeneration(10_000)
+_chosen_renditions: KeptForGeneration[RenditionKey, AbstractRendition] = KeptForGeneration(10_000)
 
 
 @functools.lru_cache(maxsize=64)

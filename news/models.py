@@ -17,6 +17,7 @@ from api.graphql.fields import graphql_field
 from api.prefetch import image_prefetch, is_prepared, loaded_for_batch, prepare_pages
 from api.visibility import public_media, public_pages
 from cms.blocks import BodyBlock
+from cms.generation import KeptForGeneration
 from cms.models import BasePage, summary_field
 from cms.panels import page_tabs
 
@@ -211,17 +212,31 @@ class NewsPage(BasePage):
 
     @staticmethod
     def prefetch_topics(pages):
-        """Every page's topics in one query, one Topic object per topic (taggit's own prefetch
-        builds a queryset per page, which cost more than the query)."""
-        links = TaggedNewsPage.objects.filter(content_object_id__in=[page.pk for page in pages])
-        topics, by_page = {}, {page.pk: [] for page in pages}
-        rows = links.values_list("content_object_id", "tag_id", "tag__name", "tag__slug")
-        for page_id, pk, name, slug in rows:
-            if pk not in topics:
-                topics[pk] = Topic(pk=pk, name=name, slug=slug)
-            by_page[page_id].append(topics[pk])
+        """Every page's topics: those this process has not read in this generation in one query, one
+        Topic object per topic (taggit's own prefetch builds a queryset per page, which cost more
+        than the query)."""
+        known = _known_topics.get_many(page.pk for page in pages)
+        missing = list(
+            dict.fromkeys(page.pk for page in pages if page.pk is not None and page.pk not in known)
+        )
+        if missing:
+            links = TaggedNewsPage.objects.filter(content_object_id__in=missing)
+            topics, by_page = {}, {pk: [] for pk in missing}
+            rows = links.values_list("content_object_id", "tag_id", "tag__name", "tag__slug")
+            for page_id, pk, name, slug in rows:
+                if pk not in topics:
+                    topics[pk] = Topic(pk=pk, name=name, slug=slug)
+                by_page[page_id].append(topics[pk])
+            read = {pk: tuple(sorted(found, key=lambda topic: topic.name)) for pk, found in by_page.items()}
+            _known_topics.put_many(read)
+            known.update(read)
         for page in pages:
-            page._topic_list = sorted(by_page[page.pk], key=lambda topic: topic.name)
+            page._topic_list = list(known.get(page.pk, ()))
+
+
+# {page id: its topics, by name}. What a published page is filed under, and a topic's name and slug,
+# change only with content, which starts a new generation: read once per generation, not per request.
+_known_topics: KeptForGeneration[int, tuple[Topic, ...]] = KeptForGeneration(max_entries=20_000)
 
 
 def _neighbour(older):
