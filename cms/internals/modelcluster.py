@@ -27,6 +27,8 @@ M = TypeVar("M", bound=models.Model)
 IDLE_WHEN_LOADED = frozenset({ClusterableModel, Page})
 
 _skippable: dict[type[models.Model], bool] = {}
+# {model: (the field names of the last query with deferred columns, each field's position in its rows)}
+_layouts: dict[type[models.Model], tuple[Any, list[int | None]]] = {}
 
 
 def constructors(cls: type[models.Model]) -> set[type]:
@@ -45,12 +47,29 @@ def load(cls: type[M], db: str, field_names: Any, values: Any) -> M:
     if not skippable:
         loaded: M = models.Model.from_db.__func__(cls, db, field_names, values)  # type: ignore[attr-defined]
         return loaded
-    concrete_fields = cls._meta.concrete_fields
-    if len(values) != len(concrete_fields):
-        values_iter = iter(values)
-        values = [next(values_iter) if f.attname in field_names else DEFERRED for f in concrete_fields]
+    if len(values) != len(cls._meta.concrete_fields):
+        # Some columns were left out (a listing's): where each field's value is, worked out once per
+        # query (Django passes every row of one query the same list of names) rather than per row.
+        layout = _layouts.get(cls)
+        if layout is None or layout[0] is not field_names:
+            layout = _layouts[cls] = (field_names, _positions(cls, field_names))
+        values = [DEFERRED if position is None else values[position] for position in layout[1]]
     new = cls.__new__(cls)
     models.Model.__init__(new, *values)
     new._state.adding = False
     new._state.db = db
     return new
+
+
+def _positions(cls: type[models.Model], field_names: Any) -> list[int | None]:
+    """For each concrete field of `cls`, its value's index in a row loading `field_names` (None: deferred)."""
+    loaded = set(field_names)
+    positions: list[int | None] = []
+    index = 0
+    for field in cls._meta.concrete_fields:
+        if field.attname in loaded:
+            positions.append(index)
+            index += 1
+        else:
+            positions.append(None)
+    return positions
