@@ -11,6 +11,7 @@ from api.graphql.pagination import PaginationInfo, paginate, pagination_argument
 from api.input_rules import MAX_DATE, MIN_DATE, date_in_range
 from api.prefetch import prepare_pages
 from api.visibility import request_now
+from cms.listing_columns import EDITING_COLUMNS, leave_out
 from cms.sanitise import safe_url
 from events.models import EventPage
 from events.queries import london_day_bounds, past_events, upcoming_events
@@ -224,5 +225,6 @@ class EventsQuery(graphene.ObjectType):
             qs = qs.filter(starts_at__gte=london_day_bounds(starts_from)[0])
         if starts_until:
             qs = qs.filter(starts_at__lt=london_day_bounds(starts_until)[1])
-        items, pagination = paginate(qs, page, page_size)
+        # Bodies and Wagtail's editing columns load only if a client reads them, for the whole page.
+        items, pagination = paginate(leave_out(qs, "body", *EDITING_COLUMNS), page, page_size)
         return EventConnection(items=prepare_pages(items), pagination=pagination)

@@ -140,7 +140,7 @@ def query_count(client, query, variables, captured_sql=None):
         # the whole list when read: cms/listing_columns.py), the pages the bodies link to. Topics,
         # renditions and the total are known to the process after the warm-up request.
         (NEWS, 3),
-        (EVENTS, 4),
+        (EVENTS, 5),  # with the bodies, left out of the listing's query and read for the whole page
         (SEARCH, None),
         (SEARCH_HITS, None),
         (IMAGES, 2),  # pages with their images, then placeholders: topics are not read, so not loaded
