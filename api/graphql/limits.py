@@ -27,6 +27,8 @@ from graphql.validation import (
     specified_rules,
 )
 
+from api.graphql.rule_dispatch import looked_up_once
+
 # What QueryShapeRule checks one at a time.
 Definition = OperationDefinitionNode | FragmentDefinitionNode
 
@@ -381,9 +383,10 @@ def validation_rules() -> list[type[ASTValidationRule]]:
     """The spec's rules, plus ours (graphene-django's `validation_rules` would replace the spec's).
 
     QueryShapeRule is run on its own before these (`shape_errors`), so it is not repeated here.
+    Each finds its visit methods once per class (api/graphql/rule_dispatch.py).
     """
     rules: list[type[ASTValidationRule]] = list(specified_rules)
     if not settings.GRAPHQL_INTROSPECTION:
         # graphql-core's rule still allows __typename, unlike graphene's DisableIntrospection.
         rules.append(NoSchemaIntrospectionCustomRule)
-    return rules
+    return [looked_up_once(rule) for rule in rules]
