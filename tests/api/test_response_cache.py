@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from api.graphql import response_cache
 from tests.factories import NewsPageFactory, StandardPageFactory, make_site
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,20 @@ def test_second_request_is_a_hit_with_no_sql(client, news_index):
     assert response["X-Cache"] == "hit"
     assert titles(response) == ["First"]
     assert len(captured.captured_queries) == 0
+
+
+def test_a_miss_works_its_key_out_once(client, news_index, monkeypatch):
+    worked_out = []
+    original = response_cache._work_out_key
+
+    def counting(request, params):
+        worked_out.append(params)
+        return original(request, params)
+
+    monkeypatch.setattr(response_cache, "_work_out_key", counting)
+    assert post(client)["X-Cache"] == "miss"  # looked up, then stored: one key
+    assert len(worked_out) == 1
+    assert post(client)["X-Cache"] == "hit"
 
 
 def test_whitespace_does_not_change_the_key(client, news_index):
