@@ -203,7 +203,7 @@ class NewsPage(BasePage):
     def topic_list(self):
         if getattr(self, "_topic_list", None) is None and is_prepared(self):
             # A listing's topics load when first read, for the whole list: none if none is read.
-            loaded_for_batch(self, "news-topics", NewsPage.prefetch_topics)
+            loaded_for_batch(self, "news-topics", _load_topics)
         prefetched = getattr(self, "_topic_list", None)
         if prefetched is not None:
             return prefetched
@@ -232,6 +232,11 @@ class NewsPage(BasePage):
             known.update(read)
         for page in pages:
             page._topic_list = list(known.get(page.pk, ()))
+
+
+def _load_topics(pages):
+    # A response's list may hold other page types too (search results): only news items have topics.
+    NewsPage.prefetch_topics([page for page in pages if isinstance(page, NewsPage)])
 
 
 # {page id: its topics, by name}. What a published page is filed under, and a topic's name and slug,
