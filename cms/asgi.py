@@ -13,6 +13,7 @@ from api.ratelimit import refuse_known_over_limit  # noqa: E402
 from cms.asgi_front import Answer, ASGIApp, Replay, WSGIApp, serve_wsgi  # noqa: E402 (after the settings module is set)
 from cms.env import get_env_list  # noqa: E402
 from cms.forwarded import TrustedForwardedProto  # noqa: E402
+from cms.worker_heap import settle  # noqa: E402
 from cms.wsgi import application as wsgi_application  # noqa: E402
 from cms.wsgi import replay_in_event_loop  # noqa: E402
 
@@ -43,3 +44,6 @@ def _seeing_what_the_application_sees(replay: Replay, forwarded: TrustedForwarde
 
 
 application = serve(wsgi_application, replay=replay_in_event_loop)
+
+# Last: what the worker loaded for good leaves the garbage collector's full collections.
+settle()
