@@ -56,10 +56,13 @@ run: install-runtime
 	@echo "Admin: http://127.0.0.1:$(PORT)/admin/   GraphQL: http://127.0.0.1:$(PORT)/graphql/"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-## The whole suite; non-zero on any failure. Honours DATABASE_URL (PostgreSQL in CI).
+## The whole suite; non-zero on any failure. Honours DATABASE_URL (PostgreSQL in CI). One worker
+## process per core (pytest-xdist); the tests of one file run in one worker, in order, so a file's
+## fixed resources (its Redis database, its servers) are never shared. TEST_WORKERS=0: no workers.
+TEST_WORKERS ?= auto
 test: install
 	$(PY) manage.py check
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## The production server exactly as a deployment runs it: Granian, configured by docker/serve.py.
 serve: install-runtime
