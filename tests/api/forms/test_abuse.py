@@ -48,7 +48,11 @@ def test_answers_sent_after_the_fill_time_are_kept(client, join_page, settings, 
     assert FormSubmission.objects.count() == 1
 
 
-@pytest.mark.parametrize("token", ["", "not-a-token", signing.TimestampSigner(salt="other").sign("1")])
+@pytest.mark.parametrize(
+    "token",
+    ["", "not-a-token", signing.TimestampSigner(salt="other").sign("1")],
+    ids=["missing", "not-a-token", "signed-for-another-purpose"],
+)
 def test_a_missing_or_forged_token_is_a_bad_request(client, join_page, token):
     response = submit(client, VALID, token=token)
     assert response.status_code == 400
