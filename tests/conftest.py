@@ -2,6 +2,9 @@ import json
 
 import pytest
 from django.core.cache import caches
+from django.db import connections
+from pytest_django.fixtures import validate_django_db
+from pytest_django.plugin import blocking_manager_key
 
 from api import ratelimit
 
@@ -20,6 +23,35 @@ def _serialized_rollback(django_db_serialized_rollback):
     migrations create (Wagtail's root page and default locale), and a serialized test after a plain
     one would collide with the content types the flush re-creates. No effect on ordinary tests.
     """
+
+
+def _is_transactional(item):
+    """Whether `item` runs as a TransactionTestCase (pytest-django's own test for it)."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None:
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        if transaction or reset_sequences:
+            return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, the migrated rows are back before an ordinary test runs.
+
+    pytest-django runs transactional tests after all the others, so their flush leaves nothing
+    behind to miss. Under `make test`'s workers (pytest-xdist, a file at a time) a worker's next
+    file can hold ordinary tests, which run in a transaction of their own and would find the
+    database empty: no root page, locale, collection or permissions.
+    """
+    result = yield
+    if _is_transactional(item) and (nextitem is None or not _is_transactional(nextitem)):
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection in connections.all(initialized_only=True):
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents is not None:
+                    connection.creation.deserialize_db_from_string(contents)
+    return result
 
 
 @pytest.fixture(autouse=True)
