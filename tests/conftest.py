@@ -45,7 +45,8 @@ def pytest_runtest_teardown(item, nextitem):
     database empty: no root page, locale, collection or permissions.
     """
     result = yield
-    if _is_transactional(item) and (nextitem is None or not _is_transactional(nextitem)):
+    # Without a next test the session's teardown has run too, test databases gone.
+    if _is_transactional(item) and nextitem is not None and not _is_transactional(nextitem):
         with item.config.stash[blocking_manager_key].unblock():
             for connection in connections.all(initialized_only=True):
                 contents = getattr(connection, "_test_serialized_contents", None)
