@@ -18,12 +18,11 @@ def redis_databases_by_file(root: Path) -> dict[str, set[str]]:
 
 
 def test_each_local_redis_database_belongs_to_one_test_file():
-    shared = {number: files for number, files in redis_databases_by_file(TESTS).items() if len(files) > 1}
+    owners = redis_databases_by_file(TESTS)
+    shared = {number: files for number, files in owners.items() if len(files) > 1}
     assert not shared, f"Redis databases used by more than one test file: {shared}"
     # The check finds what it looks for: the rate-limit tests' database is there.
-    assert "api/test_ratelimit.py" in {
-        file for files in redis_databases_by_file(TESTS).values() for file in files
-    }
+    assert "api/test_ratelimit.py" in {file for files in owners.values() for file in files}
 
 
 def test_the_check_notices_a_shared_database(tmp_path):

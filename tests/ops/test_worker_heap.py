@@ -7,9 +7,8 @@ import sys
 
 from tests.ops.conftest import ROOT, production_env
 
-# What a worker reports once `cms.asgi` is imported: frozen objects, objects still in the collector's
-# generations, whether the URLconf and the GraphQL schema were imported before the freeze, and how
-# many objects a full collection walks before and after a request's worth of new objects die.
+# What a worker reports once `cms.asgi` is imported: frozen objects, the objects a full collection
+# still walks, and whether the URLconf, the admin's URLs and the GraphQL schema were loaded by then.
 PROBE = """
 import gc, json, sys
 import cms.asgi
