@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from api.forms.emails import backoff, one_line
+from api.forms.emails import backoff, one_line, reader_email_allowed
 from events.registrations import Registration
 
 logger = logging.getLogger("events")
@@ -35,6 +35,11 @@ class Notice(enum.StrEnum):
     CANCELLED = "cancelled"
     EVENT_POSTPONED = "event_postponed"
     EVENT_CANCELLED = "event_cancelled"
+
+
+# What a reader's own request sends (the address is theirs to type, so any address): these count
+# against the mailbox's daily bound. The others follow an editor's change or a cancel link's owner.
+READER_CAUSED = frozenset({Notice.CONFIRMED, Notice.WAITLISTED, Notice.REMINDER})
 
 
 def cancel_token(registration: Registration) -> str:
@@ -90,7 +95,9 @@ def compose(registration: Registration, notice: Notice) -> tuple[str, str]:
     """The subject and plain-text body of one notice to one registered person."""
     event = registration.page.specific
     subject, opening = _subject_and_opening(notice, event.title)
-    lines = [f"Dear {registration.name}," if registration.name else "Hello,", "", opening, ""]
+    # No name: whoever registers types it along with the address, so it could be anyone's words
+    # to anyone, sent by PSG's server.
+    lines = ["Hello,", "", opening, ""]
     if notice not in {Notice.CANCELLED, Notice.EVENT_CANCELLED}:
         lines.append(f"When: {timezone.localtime(event.starts_at):%A %-d %B %Y, %H:%M} (London time)")
         if event.venue_id:
@@ -112,6 +119,11 @@ def send_registration_email(registration_id: int, notice: str, attempt: int = 1)
     registration = Registration.objects.select_related("page").filter(pk=registration_id).first()
     if registration is None:
         # Erased (or expired) since the email was queued: there is no one to write to.
+        return
+    if attempt == 1 and notice in READER_CAUSED and not reader_email_allowed(registration.email):
+        logger.warning(
+            "Registration %s: %s email not sent: that mailbox's daily limit", registration_id, notice
+        )
         return
     subject, body = compose(registration, Notice(notice))
     try:

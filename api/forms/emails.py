@@ -8,12 +8,14 @@ holds no personal data and an answer erased meanwhile is never sent. Logs name i
 """
 
 import datetime
+import hashlib
 import logging
 import smtplib
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import timezone
@@ -47,6 +49,37 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def mailbox_key(address: str) -> str:
+    """One key per mailbox: the forms of one address that reach the same inbox (case, a `+tag`,
+    dots in the local part, as Gmail and others deliver them) count as one, and the key holds no
+    address."""
+    local, _, domain = address.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0].replace(".", "")
+    return "reader-emails:" + hashlib.sha256(f"{local}@{domain}".encode()).hexdigest()
+
+
+def reader_email_allowed(address: str) -> bool:
+    """Count one email a reader's request causes to `address`, and say whether it is within
+    FORMS_READER_EMAILS_PER_DAY (0: no bound).
+
+    Whoever fills a form or registers chooses the address, so without this bound anyone could make
+    PSG's server email a stranger as often as they can send requests, from as many clients as they
+    have: the client rate limits bound a client, this bounds what one mailbox receives.
+    """
+    limit: int = settings.FORMS_READER_EMAILS_PER_DAY
+    if limit <= 0:
+        return True
+    key = mailbox_key(address)
+    store = caches["state"]
+    store.add(key, 0, timeout=86_400)
+    try:
+        count: int = store.incr(key)
+    except ValueError:  # the day ended between add() and incr()
+        store.add(key, 1, timeout=86_400)
+        count = 1
+    return count <= limit
+
+
 def queue_emails(submission_id: int, message: str = "") -> None:
     """Queue the notification to PSG and the reader's confirmation of one stored submission;
     `message` is what the confirmation says (the page's confirmation message if empty)."""
@@ -68,6 +101,11 @@ def send_form_email(submission_id: int, kind: str, attempt: int = 1, message: st
         return  # erased since it was queued
     email = compose(kind, submission, message)
     if email is None:
+        return
+    if kind == CONFIRMATION and attempt == 1 and not reader_email_allowed(email.to[0]):
+        logger.warning(
+            "Form confirmation for submission %s not sent: that mailbox's daily limit", submission_id
+        )
         return
     try:
         email.send()
@@ -123,8 +161,14 @@ def compose(kind: str, submission: FormSubmission, message: str = "") -> EmailMe
     if kind == CONFIRMATION:
         if not reader or not getattr(page, "email_confirmation", False):
             return None
-        body = "\n".join([message or page.confirmation_message, "", "What you sent us:", "", *answers])
-        return EmailMessage(subject=one_line(f"Thank you: {page.title}"), body=body, to=[reader])
+        fields = page.get_form_fields()
+        picked = [f for f in fields if f.field_type in REPEATED_IN_CONFIRMATION]
+        lines = [message or page.confirmation_message, ""]
+        if picked:
+            lines += ["What you chose:", "", *_lines(picked, submission.form_data), ""]
+        if len(picked) < len(fields):
+            lines.append("What you wrote reached us; it is not repeated in this email.")
+        return EmailMessage(subject=one_line(f"Thank you: {page.title}"), body="\n".join(lines), to=[reader])
     raise ValueError(f"Unknown form email {kind!r}.")
 
 
@@ -144,8 +188,21 @@ def _reader_address(page: Any, data: dict[str, Any]) -> str | None:
     return value if isinstance(value, str) and value and plain_address(value) else None
 
 
+# The questions whose answers a confirmation repeats: one of the editors' choices, a tick, a
+# number or a date. Anything typed as text is left out, because the person who types it also
+# types the address the confirmation goes to: repeated, it would be their words to a stranger,
+# sent by PSG's server.
+REPEATED_IN_CONFIRMATION = frozenset(
+    {"checkbox", "checkboxes", "dropdown", "multiselect", "radio", "number", "date", "datetime"}
+)
+
+
 def _answer_lines(page: Any, data: dict[str, Any]) -> Iterable[str]:
-    for field in page.get_form_fields():
+    return _lines(page.get_form_fields(), data)
+
+
+def _lines(fields: Iterable[Any], data: dict[str, Any]) -> Iterable[str]:
+    for field in fields:
         value = data.get(field.name)
         if isinstance(value, list):
             value = ", ".join(str(item) for item in value)

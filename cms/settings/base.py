@@ -372,6 +372,9 @@ FORMS_CAPTCHA_SECRET = get_env("FORMS_CAPTCHA_SECRET", required=bool(FORMS_CAPTC
 # the backoff, doubled each time, FORMS_EMAIL_MAX_ATTEMPTS times in all.
 FORMS_EMAIL_MAX_ATTEMPTS = get_env_int("FORMS_EMAIL_MAX_ATTEMPTS", 5)
 FORMS_EMAIL_BACKOFF_SECONDS = get_env_float("FORMS_EMAIL_BACKOFF_SECONDS", 60.0)
+# Emails one mailbox gets a day because someone sent a form or registered with its address (form
+# confirmations, registration confirmations and reminders; 0: no bound). Counted in the "state" cache.
+FORMS_READER_EMAILS_PER_DAY = get_env_int("FORMS_READER_EMAILS_PER_DAY", 5)
 
 # --- Email (Django's email framework; the console in development) ------------------------------
 

@@ -1,7 +1,9 @@
 import json
 
 import pytest
+from wagtail.models import Site
 
+from cms.models import SiteSettings
 from tests.factories import (
     FormPageFactory,
     FormPageFieldFactory,
@@ -53,6 +55,14 @@ def join_page(db):
     )
     JoinFormFieldFactory(page=page, label="I agree to be contacted", field_type="checkbox")
     return page
+
+
+@pytest.fixture
+def contact(join_page):
+    """PSG's contact address in the site's settings: where notifications go."""
+    SiteSettings.objects.update_or_create(
+        site=Site.objects.get(is_default_site=True), defaults={"contact_email": "office@psg.example"}
+    )
 
 
 def fetch_form(client, path="/join/"):

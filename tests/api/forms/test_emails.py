@@ -6,19 +6,10 @@ import pytest
 from django.core import mail
 from django_tasks_db.models import DBTaskResult
 from wagtail.contrib.forms.models import FormSubmission
-from wagtail.models import Site
 
 from api.forms import emails
-from cms.models import SiteSettings
 from tests.api.forms.conftest import VALID, submit
 from tests.webhooks.test_worker import run_worker
-
-
-@pytest.fixture
-def contact(join_page):
-    SiteSettings.objects.update_or_create(
-        site=Site.objects.get(is_default_site=True), defaults={"contact_email": "office@psg.example"}
-    )
 
 
 def send(client, django_capture_on_commit_callbacks, values=VALID):
