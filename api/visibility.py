@@ -14,6 +14,7 @@ from django.utils import timezone
 from wagtail import hooks
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
+from cms.compiled_sql import traced
 from cms.generation import current_generation
 from cms.paths import site_root_paths
 from cms.request_cache import memoised as _memoised
@@ -127,7 +128,9 @@ def public_pages(model=Page):
     key = (as_of, facts["valid_until"], roots, tuple(facts["hidden"]))
     built = _built.get(model)
     if built is None or built[0] != key:
-        built = _built[model] = (key, model.objects.filter(_public(as_of, roots, facts["hidden"])))
+        # Traced by the same key: a listing built on it runs SQL compiled once per shape.
+        queryset = model.objects.filter(_public(as_of, roots, facts["hidden"]))
+        built = _built[model] = (key, traced(queryset, ("public_pages", model, *key)))
     return built[1].all()
 
 

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 from django.db import models
 from django.db.models.query import ModelIterable
 
+from cms.compiled_sql import with_compiled_sql
+
 M = TypeVar("M", bound=models.Model)
 
 # Where each object of a listing keeps the list it came in: not a field, so never saved.
@@ -38,9 +40,11 @@ EDITING_COLUMNS = (
 
 
 class _WithPeers(ModelIterable):
-    """Django's iterable of model objects, each told the list it is part of."""
+    """Django's iterable of model objects, each told the list it is part of, running SQL compiled
+    once per listing shape when the queryset is traced (cms/compiled_sql.py)."""
 
     def __iter__(self) -> Iterator[models.Model]:
+        self.queryset = with_compiled_sql(self.queryset)
         peers: list[models.Model] = []
         for obj in super().__iter__():
             obj.__dict__[PEERS] = peers

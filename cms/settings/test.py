@@ -30,3 +30,5 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
 # turns a mode on (tests/admin/test_two_factor.py).
 if ADMIN_2FA == "off":  # noqa: F405
     INSTALLED_APPS = [*INSTALLED_APPS, *TWO_FACTOR_APPS]  # noqa: F405
+# Every reuse of a listing's compiled SQL is compiled afresh too and must match (cms/compiled_sql.py).
+COMPILED_SQL_VERIFY = True
