@@ -1,5 +1,10 @@
 """Renditions and previews of images are made when an image is saved or a page using it is
-published (a django-tasks task), never one per API request.
+published, never one per API request.
+
+The placeholder and colour (a few tens of milliseconds) are made once the upload is committed, in
+the editor's request, so no answer ever lacks them. The renditions (every crop, width and format:
+seconds for a photograph) are a django-tasks task for the worker, so an upload returns at once;
+until the worker has made one, the API request that first needs it makes it (api.prefetch).
 
 Every allowed filter (settings.ALLOWED_IMAGE_FILTERS: each crop at each width) is made in the
 upload's own format and in each of settings.IMAGE_FORMATS (AVIF, WebP). Renditions never enlarge,
@@ -109,17 +114,18 @@ def generate_preview(image: AbstractImage) -> ImagePreview:
     return preview
 
 
-# Wagtail's default backend: it runs at once unless TASKS names another (cms/settings/base.py).
-@task()
+# The worker's backend (the `webhooks` alias, queued in the database in production; run at once
+# where TASKS_BACKEND=immediate): an upload's request never waits for its renditions.
+@task(backend="webhooks")
 def make_image_renditions(image_id: int) -> None:
     """Make what the API may hand out for one image: every rendition, its placeholder and colour."""
     image = get_image_model().objects.filter(pk=image_id).first()
     if image is None:
-        return
+        return  # deleted since it was queued
     try:
-        generate_allowed_renditions(image)
         generate_preview(image)
-    except Exception:  # a broken upload must not break the editor's save
+        generate_allowed_renditions(image)
+    except Exception:  # a broken upload must not stop the worker
         logger.exception("Could not make renditions of image %s", image_id)
 
 
@@ -131,8 +137,23 @@ def _enqueue_after_commit(image_ids: list[int]) -> None:
     transaction.on_commit(enqueue)
 
 
+def _preview_after_commit(image_id: int) -> None:
+    def make() -> None:
+        image = get_image_model().objects.filter(pk=image_id).first()
+        if image is None:
+            return
+        try:
+            generate_preview(image)
+        except Exception:  # a broken upload must not break the editor's save
+            logger.exception("Could not make the placeholder of image %s", image_id)
+
+    transaction.on_commit(make)
+
+
 def generate_after_commit(sender: type, instance: AbstractImage, **kwargs: object) -> None:
-    """post_save receiver of images: once the upload is committed, make its renditions."""
+    """post_save receiver of images: once the upload is committed, make its placeholder and queue
+    its renditions for the worker."""
+    _preview_after_commit(instance.pk)
     _enqueue_after_commit([instance.pk])
 
 

@@ -22,7 +22,7 @@ def test_the_command_makes_every_missing_rendition_and_preview():
 
     out = StringIO()
     call_command("make_renditions", stdout=out)
-    assert "1 images" in out.getvalue()
+    assert "Renditions made for 1 images." in out.getvalue()
     assert set(image.renditions.values_list("filter_spec", flat=True)) == set(specs_to_make(image))
     assert image.renditions.filter(pk=kept).exists()
     assert ImagePreview.objects.filter(image=image).exists()

@@ -12,12 +12,12 @@ from api.renditions import make_image_renditions
 class Command(BaseCommand):
     help = (
         "Make what the API may hand out for every image in the library (each crop and width in the "
-        "upload's format, WebP and AVIF; the placeholder and colour), on the default tasks backend. "
+        "upload's format, WebP and AVIF; the placeholder and colour), here rather than by the worker. "
         "Existing renditions are kept: safe to run again, and quick when nothing is missing."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         image_ids = list(get_image_model().objects.order_by("pk").values_list("pk", flat=True))
         for image_id in image_ids:
-            make_image_renditions.enqueue(image_id)
-        self.stdout.write(f"Renditions made or queued for {len(image_ids)} images.")
+            make_image_renditions.call(image_id)
+        self.stdout.write(f"Renditions made for {len(image_ids)} images.")
