@@ -70,7 +70,7 @@ serve: install-runtime
 	DJANGO_SETTINGS_MODULE=cms.settings.production PORT=$(PORT) $(PY) docker/serve.py
 
 ## The background worker beside `make serve`: runs the queued tasks (webhook deliveries and their
-## retries, Wagtail's reference index and file clean-up) from the database, as the compose `worker`.
+## retries, image renditions, form and registration emails) from the database, as the compose `worker`.
 worker: install-runtime
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py db_worker --backend webhooks
 
