@@ -6,10 +6,8 @@ production) and carries only the registration's id: the address is read when the
 the task queue keeps no personal data, and nothing is sent to someone erased in the meantime.
 """
 
-import datetime
 import enum
 import logging
-import smtplib
 
 from django.conf import settings
 from django.core import signing
@@ -19,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from api.forms.emails import backoff, one_line, reader_email_allowed
+from api.forms.emails import one_line, reader_email_allowed, send_with_retries
 from events.registrations import Registration
 
 logger = logging.getLogger("events")
@@ -126,33 +124,16 @@ def send_registration_email(registration_id: int, notice: str, attempt: int = 1)
         )
         return
     subject, body = compose(registration, Notice(notice))
-    try:
+    send_with_retries(
         # An editor's title never carries a line break into the subject header.
-        send_mail(one_line(subject), body, None, [registration.email])
-    except (smtplib.SMTPException, OSError) as exc:
+        lambda: send_mail(one_line(subject), body, None, [registration.email]),
         # The id only: log lines keep no address or name.
-        if attempt >= settings.FORMS_EMAIL_MAX_ATTEMPTS:
-            logger.error(
-                "Registration %s: %s email not sent after %d attempts (%s)",
-                registration_id,
-                notice,
-                attempt,
-                type(exc).__name__,
-            )
-            return
-        retry = send_registration_email
-        if retry.get_backend().supports_defer:
-            retry = retry.using(run_after=timezone.now() + datetime.timedelta(seconds=backoff(attempt)))
-        logger.warning(
-            "Registration %s: %s email failed (%s): attempt %d queued",
-            registration_id,
-            notice,
-            type(exc).__name__,
-            attempt + 1,
-        )
-        retry.enqueue(registration_id, notice, attempt + 1)
-        return
-    logger.info("Registration %s: %s email sent", registration_id, notice)
+        f"Registration {registration_id}: {notice} email",
+        logger,
+        send_registration_email,
+        (registration_id, notice),
+        attempt,
+    )
 
 
 def send_after_commit(registration: Registration, notice: Notice) -> None:

@@ -11,7 +11,7 @@ import datetime
 import hashlib
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -107,33 +107,37 @@ def send_form_email(submission_id: int, kind: str, attempt: int = 1, message: st
             "Form confirmation for submission %s not sent: that mailbox's daily limit", submission_id
         )
         return
+    what = f"Form {kind} email for submission {submission_id}"
+    args = (submission_id, kind)
+    send_with_retries(email.send, what, logger, send_form_email, args, attempt, message=message)
+
+
+def send_with_retries(
+    send: Callable[[], object],
+    what: str,
+    log: logging.Logger,
+    task: Any,
+    args: tuple[Any, ...],
+    attempt: int,
+    **kwargs: Any,
+) -> bool:
+    """Call `send`, attempt number `attempt` of an email task; on a mail server's failure queue
+    `task(*args, attempt + 1, **kwargs)` to run after the backoff, FORMS_EMAIL_MAX_ATTEMPTS
+    attempts in all. True once sent. `what` names the email in log lines: ids, never an address
+    or an answer."""
     try:
-        email.send()
+        send()
     except (smtplib.SMTPException, OSError) as exc:
         if attempt >= settings.FORMS_EMAIL_MAX_ATTEMPTS:
-            logger.error(
-                "Form %s email for submission %s not sent after %d attempts (%s)",
-                kind,
-                submission_id,
-                attempt,
-                type(exc).__name__,
-            )
-            return
-        retry = send_form_email
-        if send_form_email.get_backend().supports_defer:
-            retry = send_form_email.using(
-                run_after=timezone.now() + datetime.timedelta(seconds=backoff(attempt))
-            )
-        logger.warning(
-            "Form %s email for submission %s failed (%s): attempt %d queued",
-            kind,
-            submission_id,
-            type(exc).__name__,
-            attempt + 1,
-        )
-        retry.enqueue(submission_id, kind, attempt + 1, message=message)
-        return
-    logger.info("Form %s email for submission %s sent", kind, submission_id)
+            log.error("%s not sent after %d attempts (%s)", what, attempt, type(exc).__name__)
+            return False
+        if task.get_backend().supports_defer:
+            task = task.using(run_after=timezone.now() + datetime.timedelta(seconds=backoff(attempt)))
+        log.warning("%s failed (%s): attempt %d queued", what, type(exc).__name__, attempt + 1)
+        task.enqueue(*args, attempt + 1, **kwargs)
+        return False
+    log.info("%s sent", what)
+    return True
 
 
 def compose(kind: str, submission: FormSubmission, message: str = "") -> EmailMessage | None:
