@@ -10,8 +10,9 @@ the methods below carries that key plus what each call added, and a listing iter
 
 Safe by construction: any other way of deriving a queryset (`values()`, `reverse()`, `extra()`,
 `specific()`…) drops the trace, and so does an argument this module cannot compare by value (an
-expression, a subquery). Such a queryset compiles as Django always does. With `COMPILED_SQL_VERIFY`
-on (the test settings), every reuse is compiled afresh too and must match exactly.
+expression, a subquery, a model instance, whose SQL may name a field other than its key). Such a
+queryset compiles as Django always does. With `COMPILED_SQL_VERIFY` on (the test settings), every
+reuse is compiled afresh too and must match exactly.
 """
 
 import copy
@@ -67,8 +68,6 @@ def _value_key(value: Any) -> Hashable:
         return (type(value), tuple(sorted(keys, key=repr)) if isinstance(value, set | frozenset) else keys)
     if isinstance(value, Q):
         return (Q, value.connector, value.negated, tuple(map(_value_key, value.children)))
-    if isinstance(value, models.Model) and value.pk is not None:
-        return (type(value), _value_key(value.pk))
     raise _Unkeyable(type(value).__name__)
 
 

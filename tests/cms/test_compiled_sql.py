@@ -130,7 +130,7 @@ def test_arguments_are_told_apart_by_type_and_value():
     assert key(datetime.date(2024, 1, 1)) != key(datetime.datetime(2024, 1, 1))
     assert key([1, 2]) != key([2, 1]) and key({1, 2}) == key({2, 1})
     too_long = (list(range(compiled_sql.MAX_ITEMS + 1)), "x" * (compiled_sql.MAX_CHARS + 1))
-    for unknown in (F("a"), object(), NewsPage.objects.all(), *too_long):
+    for unknown in (F("a"), object(), NewsPage.objects.all(), Topic(pk=1), *too_long):
         with pytest.raises(compiled_sql._Unkeyable):
             key(unknown)
 
