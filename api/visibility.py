@@ -97,6 +97,17 @@ def facts_valid_until():
     return _facts()["valid_until"]
 
 
+def listing_now():
+    """The moment a listing filtered by the clock (upcoming events) compares with: the facts' own
+    while they stand, else the request's. Every moment the clock alone changes a listing ends the
+    facts (CLOCK_TRANSITIONS_HOOK), so until `facts_valid_until()` both select the same items;
+    the facts' moment keeps the listing's SQL the same from request to request (cms/compiled_sql.py)."""
+    facts = _facts()
+    now = request_now()
+    as_of = facts.get("as_of")
+    return as_of if as_of is not None and as_of <= now < facts["valid_until"] else now
+
+
 def facts_as_of():
     """The moment the facts were read, which public_pages() may filter on in place of the request's
     (same pages until `facts_valid_until()`); None for facts kept before it was recorded."""

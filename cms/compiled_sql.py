@@ -6,7 +6,8 @@ the request's CPU, and between content changes it yields the same SQL and parame
 listing every time. `traced()` marks a queryset whose SQL is fully decided by a key (its caller's
 word for the base: the visibility facts it was built from); every queryset derived from it through
 the methods below carries that key plus what each call added, and a listing iterated through
-`listing_columns` runs SQL compiled once for that whole trace (and its slice).
+`listing_columns` runs SQL compiled once for that whole trace (and its slice), from the second
+time it runs.
 
 Safe by construction: any other way of deriving a queryset (`values()`, `reverse()`, `extra()`,
 `specific()`…) drops the trace, and so does an argument this module cannot compare by value (an
@@ -32,14 +33,18 @@ from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=models.Model)
 
-# Compiled listings kept per process: each holds its compiler's state (a few kilobytes).
+# Compiled listings kept per process: each holds its compiler's state (a few kilobytes). A trace
+# is kept only the second time it is met among the last SEEN_ENTRIES, so a listing filtered on a
+# value of one request's own (a search's page of ids) is not kept for nothing.
 MAX_ENTRIES = 256
+SEEN_ENTRIES = 1024
 
 TRACE = "_compiled_sql_trace"
 
 _PLAIN = (str, int, float, bool, type(None), decimal.Decimal, datetime.date, datetime.time, uuid.UUID)
 
 _compiled: "OrderedDict[Hashable, tuple[SQLCompiler, str, tuple[Any, ...]]]" = OrderedDict()
+_seen: "OrderedDict[Hashable, None]" = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -182,6 +187,11 @@ def with_compiled_sql(queryset: "models.QuerySet[M]") -> "models.QuerySet[M]":
         entry = _compiled.get(key)
         if entry is not None:
             _compiled.move_to_end(key)
+        elif key not in _seen:
+            _seen[key] = None
+            while len(_seen) > SEEN_ENTRIES:
+                _seen.popitem(last=False)
+            return queryset
     if entry is None:
         compiler = query.get_compiler(using=db)
         try:
@@ -213,3 +223,4 @@ def forget() -> None:
     """Drop every compiled listing (tests)."""
     with _lock:
         _compiled.clear()
+        _seen.clear()

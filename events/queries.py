@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from api.visibility import public_pages, request_now
+from api.visibility import listing_now, public_pages
 from events.models import EventPage
 
 
@@ -20,7 +20,7 @@ def _not_ended(now):
 
 
 def upcoming_events(now=None):
-    now = now or request_now()
+    now = now or listing_now()
     return events().filter(_not_ended(now)).order_by("starts_at", "pk")
 
 
@@ -39,7 +39,7 @@ def next_listing_change(now):
 
 
 def past_events(now=None):
-    now = now or request_now()
+    now = now or listing_now()
     return events().exclude(_not_ended(now)).order_by("-starts_at", "-pk")
 
 
