@@ -12,7 +12,6 @@ import time
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.contrib.frontend_cache.backends import BaseBackend, CloudflareBackend, CloudfrontBackend
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -23,6 +22,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from cms.generation import current_generation
 from tests.factories import NewsPageFactory, make_site
+from tests.image_upload import upload_image
 
 pytestmark = pytest.mark.django_db
 
@@ -302,17 +302,8 @@ def test_cdns_get_the_urls_of_their_hosts_and_only_the_prefixes_they_understand(
 def test_image_uploads_purge_nothing_but_the_content(
     admin_client, varnish, django_capture_on_commit_callbacks
 ):
-    upload = get_test_image_file(filename="protest.png")
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            "/admin/images/add/",
-            {
-                "title": "Protest",
-                "file": SimpleUploadedFile("protest.png", upload.file.getvalue(), content_type="image/png"),
-                "description": "Protesters",
-                "collection": Collection.get_first_root_node().id,
-            },
-        )
+        response = upload_image(admin_client)
     assert response.status_code == 302
     assert varnish.paths == CONTENT_PATHS
 

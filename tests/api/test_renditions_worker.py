@@ -2,16 +2,14 @@
 queues the rest for the worker; an API request before the worker has run makes only what it needs."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 from wagtail.images import get_image_model
-from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import Collection
 
 from api.models import ImagePreview
 from api.renditions import specs_to_make
 from tests.factories import NewsPageFactory, make_site
+from tests.image_upload import upload_image
 
 QUERY = """{ news { items { mainImage { placeholder dominantColor
   rendition(filter: FILL_400X300, format: WEBP) { url width } } } } }"""
@@ -27,16 +25,7 @@ def worker_queue(settings, tmp_path):
 
 
 def upload(admin_client):
-    file = get_test_image_file(filename="protest.png", size=(1000, 700))
-    response = admin_client.post(
-        "/admin/images/add/",
-        {
-            "title": "Protest",
-            "file": SimpleUploadedFile("protest.png", file.file.getvalue(), content_type="image/png"),
-            "description": "Protesters outside the mine",
-            "collection": Collection.get_first_root_node().id,
-        },
-    )
+    response = upload_image(admin_client, size=(1000, 700))
     assert response.status_code == 302
     return get_image_model().objects.get()
 
