@@ -115,8 +115,13 @@ def generate_preview(image: AbstractImage) -> ImagePreview:
 
 
 # The worker's backend (the `webhooks` alias, queued in the database in production; run at once
-# where TASKS_BACKEND=immediate): an upload's request never waits for its renditions.
-@task(backend="webhooks")
+# where TASKS_BACKEND=immediate): an upload's request never waits for its renditions. Seconds of
+# work each, so below the default priority: a batch of uploads never holds up the publish
+# webhooks and readers' emails queued after it (an API request makes a rendition it needs first).
+RENDITIONS_PRIORITY = -50
+
+
+@task(backend="webhooks", priority=RENDITIONS_PRIORITY)
 def make_image_renditions(image_id: int) -> None:
     """Make what the API may hand out for one image: every rendition, its placeholder and colour."""
     image = get_image_model().objects.filter(pk=image_id).first()

@@ -1,11 +1,14 @@
 """An upload returns without making its renditions: the editor's request makes the placeholder and
 queues the rest for the worker; an API request before the worker has run makes only what it needs."""
 
+from uuid import UUID
+
 import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 from wagtail.images import get_image_model
 
+from api.forms.emails import CONFIRMATION, send_form_email
 from api.models import ImagePreview
 from api.renditions import specs_to_make
 from tests.factories import NewsPageFactory, make_site
@@ -27,7 +30,7 @@ def worker_queue(settings, tmp_path):
 def upload(admin_client):
     response = upload_image(admin_client, size=(1000, 700))
     assert response.status_code == 302
-    return get_image_model().objects.get()
+    return get_image_model().objects.latest("pk")
 
 
 def run_worker():
@@ -66,3 +69,24 @@ def test_an_image_deleted_before_the_worker_runs_is_skipped(worker_queue, admin_
     image.delete()
     run_worker()
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_queued_renditions_never_hold_up_what_is_queued_after_them(worker_queue, admin_client):
+    for _ in range(3):
+        upload(admin_client)
+    email = send_form_email.enqueue(12345, CONFIRMATION)  # queued last, a submission since erased
+    call_command(
+        "db_worker",
+        "--backend",
+        "webhooks",
+        "--batch",
+        "--max-tasks",
+        "1",
+        "--no-startup-delay",
+        "--no-reload",
+        verbosity=0,
+    )
+    done = DBTaskResult.objects.filter(status="SUCCESSFUL")
+    assert list(done.values_list("id", flat=True)) == [UUID(email.id)]
+    assert DBTaskResult.objects.filter(status="READY").count() == 3
