@@ -1,5 +1,5 @@
 """Renditions and previews of images are made when an image is saved or a page using it is
-published, never one per API request.
+published, not by the API requests that read them (but for one a request needs first).
 
 The placeholder and colour (a few tens of milliseconds) are made once the upload is committed, in
 the editor's request, so no answer ever lacks them. The renditions (every crop, width and format:

@@ -155,8 +155,6 @@ def traced(queryset: "models.QuerySet[M]", key: Hashable) -> "models.QuerySet[M]
 class _Precompiled:
     """Stands in for a queryset's Query where Django's model iterable asks it for a compiler."""
 
-    values_select = ()
-
     def __init__(self, compiler: SQLCompiler) -> None:
         self.compiler = compiler
 
@@ -182,7 +180,7 @@ def with_compiled_sql(queryset: "models.QuerySet[M]") -> "models.QuerySet[M]":
         return queryset
     query = queryset.query
     db = queryset.db
-    key = (trace, query.low_mark, query.high_mark, db, connections[db].vendor)
+    key = (trace, query.low_mark, query.high_mark, db)
     with _lock:
         entry = _compiled.get(key)
         if entry is not None:

@@ -120,31 +120,29 @@ def send_with_retries(
     args: tuple[Any, ...],
     attempt: int,
     **kwargs: Any,
-) -> bool:
+) -> None:
     """Call `send`, attempt number `attempt` of an email task; on a mail server's failure queue
     `task(*args, attempt + 1, **kwargs)` to run after the backoff, FORMS_EMAIL_MAX_ATTEMPTS
-    attempts in all. True once sent. `what` names the email in log lines: ids, never an address
-    or an answer."""
+    attempts in all. `what` names the email in log lines: ids, never an address or an answer."""
     try:
         send()
     except (smtplib.SMTPException, OSError) as exc:
         if attempt >= settings.FORMS_EMAIL_MAX_ATTEMPTS:
             log.error("%s not sent after %d attempts (%s)", what, attempt, type(exc).__name__)
-            return False
+            return
         if task.get_backend().supports_defer:
             task = task.using(run_after=timezone.now() + datetime.timedelta(seconds=backoff(attempt)))
         log.warning("%s failed (%s): attempt %d queued", what, type(exc).__name__, attempt + 1)
         task.enqueue(*args, attempt + 1, **kwargs)
-        return False
+        return
     log.info("%s sent", what)
-    return True
 
 
 def compose(kind: str, submission: FormSubmission, message: str = "") -> EmailMessage | None:
     """The email of `kind` about `submission`, or None when there is nobody to send it to; a
     confirmation says `message`, or the page's confirmation message."""
     page = submission.page.specific
-    answers = _answer_lines(page, submission.form_data)
+    answers = _lines(page.get_form_fields(), submission.form_data)
     reader = _reader_address(page, submission.form_data)
     if kind == NOTIFICATION:
         recipients = notification_recipients(page)
@@ -199,10 +197,6 @@ def _reader_address(page: Any, data: dict[str, Any]) -> str | None:
 REPEATED_IN_CONFIRMATION = frozenset(
     {"checkbox", "checkboxes", "dropdown", "multiselect", "radio", "number", "date", "datetime"}
 )
-
-
-def _answer_lines(page: Any, data: dict[str, Any]) -> Iterable[str]:
-    return _lines(page.get_form_fields(), data)
 
 
 def _lines(fields: Iterable[Any], data: dict[str, Any]) -> Iterable[str]:

@@ -180,7 +180,7 @@ def test_a_traced_listing_pickles_as_its_plain_queryset(news):
 
 
 def test_topics_listing_is_unaffected(news, gql):
-    # A queryset over another model derived from a public one by subquery compiles as always.
+    # Topic counts take public news as a subquery (`values()`, which drops the trace): as before.
     data = gql("{ newsTopics { name count } }")
     assert {t["name"]: t["count"] for t in data["newsTopics"]} == {"Mining": 3, "Health": 3}
     assert Topic.objects.count() == 2

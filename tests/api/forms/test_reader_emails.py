@@ -71,7 +71,7 @@ def test_the_confirmation_repeats_choices_and_never_what_was_typed(
     assert "Website: https://spam.example/" in notification.body
 
 
-def test_a_form_of_choices_only_says_nothing_was_left_out(
+def test_a_form_of_choices_and_an_address_leaves_out_only_the_address(
     join_page, contact, mailoutbox, django_capture_on_commit_callbacks
 ):
     join_page.form_fields.filter(field_type="singleline").delete()
