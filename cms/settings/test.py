@@ -1,5 +1,8 @@
 """Tests: fast hashing, local-memory cache, media in a temporary directory (set by conftest)."""
 
+import os
+import tempfile
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -32,3 +35,16 @@ if ADMIN_2FA == "off":  # noqa: F405
     INSTALLED_APPS = [*INSTALLED_APPS, *TWO_FACTOR_APPS]  # noqa: F405
 # Every reuse of a listing's compiled SQL is compiled afresh too and must match (cms/compiled_sql.py).
 COMPILED_SQL_VERIFY = True
+
+# SQLite tests use a database file, not Django's in-memory default. A live server (the browser tests)
+# serves each request in a thread of its own; with an in-memory database every thread shares the
+# test's one connection, so two requests at once (a page and its XHRs) could leave it inside a
+# transaction nobody opened, failing the tests after it. With a file each thread has its own
+# connection. Durability is not needed here: no fsync.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"psg-test-{os.getpid()}.sqlite3")
+    }
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (  # noqa: F405
+        "PRAGMA synchronous=OFF;"
+    )
