@@ -24,6 +24,7 @@ from corsheaders.middleware import (
     ACCESS_CONTROL_ALLOW_HEADERS,
     ACCESS_CONTROL_ALLOW_METHODS,
     ACCESS_CONTROL_ALLOW_ORIGIN,
+    ACCESS_CONTROL_EXPOSE_HEADERS,
     ACCESS_CONTROL_MAX_AGE,
     CorsMiddleware,
 )
@@ -55,6 +56,10 @@ class PublicReadCorsMiddleware(CorsMiddleware):
         if not self.is_enabled(request):
             return response
         response[ACCESS_CONTROL_ALLOW_ORIGIN] = "*"
+        # As for the listed origins: a partner's script may read the ETag, the request id to quote
+        # and how long to wait after a 429, none of which a browser shows it unless named here.
+        if conf.CORS_EXPOSE_HEADERS:
+            response[ACCESS_CONTROL_EXPOSE_HEADERS] = ", ".join(conf.CORS_EXPOSE_HEADERS)
         if request.method == "OPTIONS":
             response[ACCESS_CONTROL_ALLOW_HEADERS] = ", ".join(conf.CORS_ALLOW_HEADERS)
             response[ACCESS_CONTROL_ALLOW_METHODS] = ", ".join(conf.CORS_ALLOW_METHODS)

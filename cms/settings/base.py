@@ -4,6 +4,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from cms.env import email_settings, get_env, get_env_bool, get_env_float, get_env_int, get_env_list
@@ -314,6 +315,8 @@ CORS_URLS_REGEX = r"^/(graphql/|feeds/|embed/)"
 CORS_ALLOW_METHODS = ["GET", "POST", "OPTIONS"]
 CORS_PREFLIGHT_MAX_AGE = 86400
 CORS_EXPOSE_HEADERS = ["ETag", "X-Request-ID", "Retry-After"]
+# The library's defaults, and X-Request-ID: a browser client may send its own id to quote (it is echoed).
+CORS_ALLOW_HEADERS = (*default_headers, "x-request-id")
 # Who may frame /embed/news/ (its Content-Security-Policy frame-ancestors): any site by default.
 EMBED_FRAME_ANCESTORS = get_env("EMBED_FRAME_ANCESTORS", "*")
 

@@ -89,7 +89,11 @@ def test_an_unlisted_origin_gets_no_allow_origin_and_the_url_regex_decides_is_en
 
 
 def test_conf_reads_the_settings_with_the_library_defaults(settings):
+    # Unset, the library's defaults; set (as cms/settings does), the setting.
+    del settings.CORS_ALLOW_HEADERS
     assert list(conf.CORS_ALLOW_HEADERS) == list(default_headers)
+    settings.CORS_ALLOW_HEADERS = (*default_headers, "x-request-id")
+    assert "x-request-id" in conf.CORS_ALLOW_HEADERS
     settings.CORS_ALLOW_METHODS = ["GET"]
     assert list(conf.CORS_ALLOW_METHODS) == ["GET"]
     assert conf.CORS_ALLOWED_ORIGIN_REGEXES == [r"https://[a-z]+\.psg\.test"]
