@@ -35,6 +35,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     InlineFragmentNode,
+    NoDeprecatedCustomRule,
     OperationDefinitionNode,
     build_schema,
     is_scalar_type,
@@ -439,6 +440,15 @@ def test_guide_queries_validate_against_the_committed_schema():
         if not any(example.status == 200 for example in query.examples):
             continue  # an example of an error, not for src/ (the guide says so)
         errors = validate(schema, parse(query.document))
+        assert not errors, f"{query.name} (line {query.line}): {[e.message for e in errors]}"
+
+
+def test_guide_queries_use_no_deprecated_field():
+    """Copied into a frontend, a deprecated field warns in codegen and editors: the guide shows the
+    way that lasts (the deprecation's own reason says which)."""
+    schema = build_schema(SCHEMA_SDL.read_text(encoding="utf-8"))
+    for query in QUERIES:
+        errors = validate(schema, parse(query.document), [NoDeprecatedCustomRule])
         assert not errors, f"{query.name} (line {query.line}): {[e.message for e in errors]}"
 
 

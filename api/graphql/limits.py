@@ -24,9 +24,11 @@ from graphql.validation import (
     NoSchemaIntrospectionCustomRule,
     ValidationContext,
     ValidationRule,
+    ValuesOfCorrectTypeRule,
     specified_rules,
 )
 
+from api.graphql.literal_errors import LocatedValuesOfCorrectTypeRule
 from api.graphql.rule_dispatch import looked_up_once
 
 # What QueryShapeRule checks one at a time.
@@ -385,7 +387,10 @@ def validation_rules() -> list[type[ASTValidationRule]]:
     QueryShapeRule is run on its own before these (`shape_errors`), so it is not repeated here.
     Each finds its visit methods once per class (api/graphql/rule_dispatch.py).
     """
-    rules: list[type[ASTValidationRule]] = list(specified_rules)
+    rules: list[type[ASTValidationRule]] = [
+        LocatedValuesOfCorrectTypeRule if rule is ValuesOfCorrectTypeRule else rule
+        for rule in specified_rules
+    ]
     if not settings.GRAPHQL_INTROSPECTION:
         # graphql-core's rule still allows __typename, unlike graphene's DisableIntrospection.
         rules.append(NoSchemaIntrospectionCustomRule)

@@ -30,6 +30,7 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    VariableDefinitionNode,
     execute,
     get_operation_ast,
     validate,
@@ -287,7 +288,7 @@ class GraphQLHTTPView(View):
                     status, payload = self.run(request, *params)
                 finally:
                     ratelimit.charge_for_cpu(request, _cpu_clock() - started)
-                response = _json_response(payload, status, request_id)
+                response = _json_response(payload, status, request_id, _retry_after(payload))
                 cacheable = cacheable and not response_cache.caching_forbidden()
                 if cacheable and status == 200 and "errors" not in payload:
                     response_cache.store_response(request, params, response)
@@ -381,7 +382,9 @@ class GraphQLHTTPView(View):
         try:
             document = _valid_document(graphql_schema, query)
         except GraphQLSyntaxError as exc:
-            return 400, {"errors": [_error(public_message(exc.message), "GRAPHQL_PARSE_FAILED")]}
+            return 400, {
+                "errors": [_with_locations(exc, _error(public_message(exc.message), "GRAPHQL_PARSE_FAILED"))]
+            }
         except _InvalidQuery as exc:
             return 400, {"errors": [self.format_validation_error(e) for e in exc.errors]}
         bad_input = find_bad_input(graphql_schema, document, variables)
@@ -426,7 +429,12 @@ class GraphQLHTTPView(View):
             error_status, entry = self.format_execution_error(request, error)
             status = max(status, error_status)
             formatted.append(entry)
-        payload: dict[str, Any] = {"data": result.data} if status < 500 or result.data else {}
+        # An error before execution began (a variable, the operation to run) has no `data` entry at
+        # all, as a parse or validation error has none (GraphQL over HTTP).
+        before_execution = result.data is None and all(error.path is None for error in result.errors or ())
+        payload: dict[str, Any] = {}
+        if (status < 500 or result.data) and not (before_execution and formatted):
+            payload["data"] = result.data
         if formatted:
             payload["errors"] = formatted
         if status >= 500:
@@ -455,19 +463,20 @@ class GraphQLHTTPView(View):
             # graphql-core's own work budget (or the recursion limit) ran out: a costly document.
             code = "QUERY_TOO_COMPLEX"
         entry: dict[str, Any] = {"message": public_message(error.message), "extensions": {"code": code}}
-        if error.locations:
-            entry["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
-        return entry
+        return _with_locations(error, entry)
 
     def format_execution_error(self, request: HttpRequest, error: GraphQLError) -> tuple[int, dict[str, Any]]:
         original = error.original_error
         code = (error.extensions or {}).get("code")
         if error.path is None:
-            # Not from a field: graphql-core refusing the request itself (variable coercion, …).
-            return 400, {
-                "message": public_message(error.message),
-                "extensions": {"code": code or "BAD_USER_INPUT"},
-            }
+            # Not from a field: graphql-core refusing the request itself (a variable's value, the
+            # operation to run), naming the variable when one is at fault.
+            extensions: dict[str, Any] = {"code": code or "BAD_USER_INPUT"}
+            definition = error.nodes[0] if error.nodes else None
+            if isinstance(definition, VariableDefinitionNode):
+                extensions["variable"] = definition.variable.name.value
+            refusal: dict[str, Any] = {"message": public_message(error.message), "extensions": extensions}
+            return 400, _with_locations(error, refusal)
         if isinstance(original, GraphQLError) or (original is None and code):
             source = original if isinstance(original, GraphQLError) else error
             extensions = dict(source.extensions or {})
@@ -486,6 +495,24 @@ class GraphQLHTTPView(View):
             return 503, _error("The query took too long.", "QUERY_TIMEOUT", requestId=request_id)
         logger.error("Unhandled error in GraphQL resolver [request %s]", request_id, exc_info=original)
         return 500, _error("Internal server error.", "INTERNAL_SERVER_ERROR", requestId=request_id)
+
+
+def _retry_after(payload: dict[str, Any]) -> dict[str, str]:
+    """A `Retry-After` header for an answer whose errors say how long to wait (a mutation's own
+    limit): generic retry code reads the header, not the GraphQL error."""
+    waits = [
+        error["extensions"]["retryAfter"]
+        for error in payload.get("errors", ())
+        if isinstance(error.get("extensions", {}).get("retryAfter"), int)
+    ]
+    return {"Retry-After": str(max(waits))} if waits else {}
+
+
+def _with_locations(error: GraphQLError, entry: dict[str, Any]) -> dict[str, Any]:
+    """`entry` with where in the query `error` is, when it knows."""
+    if error.locations:
+        entry["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+    return entry
 
 
 graphql_view = GraphQLHTTPView.as_view()

@@ -67,7 +67,11 @@ def test_any_origin_may_read_the_headers_a_client_acts_on(client):
     # hides every other header from a partner's script unless it is exposed.
     for origin in ("https://partner.example", "https://frontend.test"):
         exposed = post(client, origin)["Access-Control-Expose-Headers"]
-        assert {name.strip().lower() for name in exposed.split(",")} == {"etag", "x-request-id", "retry-after"}
+        assert {name.strip().lower() for name in exposed.split(",")} == {
+            "etag",
+            "x-request-id",
+            "retry-after",
+        }
 
 
 def test_a_preflight_allows_a_request_id_of_the_clients_own(client):

@@ -119,6 +119,16 @@ def test_search_finds_items_by_title_words(gql, news_index):
     assert news["pagination"]["totalCount"] == 1
 
 
+@pytest.mark.parametrize("empty", ["", "   ", "\t\n"])
+def test_an_empty_search_box_is_no_search(gql, news_index, empty):
+    # A frontend may pass its search box straight through: empty lists everything, newest first.
+    _item(news_index, "Loreto oil spills: conflict continues", datetime.date(2016, 10, 3))
+    _item(news_index, "Elections in Lima", datetime.date(2016, 10, 4))
+    news = _news(gql, search=empty)
+    assert _titles(news) == ["Elections in Lima", "Loreto oil spills: conflict continues"]
+    assert news["pagination"]["totalCount"] == 2
+
+
 def test_order_oldest_first_and_by_title(gql, news_index):
     _item(news_index, "Bravo", datetime.date(2017, 1, 1))
     _item(news_index, "Charlie", datetime.date(2016, 1, 1))

@@ -88,6 +88,10 @@ def test_submissions_have_a_tighter_rate_limit_than_reads(client, join_page, set
     refused = submit(client, VALID, token=token)
     assert refused.status_code == 429
     assert error_codes(refused) == ["RATE_LIMITED"]
+    # The wait is in the header generic retry code reads, as on the API's own 429, and in the error.
+    retry_after = refused.json()["errors"][0]["extensions"]["retryAfter"]
+    assert 0 < retry_after <= settings.RATE_LIMIT_WINDOW
+    assert refused["Retry-After"] == str(retry_after)
     assert FormSubmission.objects.count() == 2
     # Reads are counted apart: the page is still served.
     assert fetch_form(client)[1]["fields"]
