@@ -22,7 +22,7 @@ from api.visibility import public_pages
 
 # Each registers its own hooks: the guide in the Help menu, the scheduled and drafts overview,
 # moderation's place on the dashboard and its confirmations, who sees personal data.
-from cms import editorial_overview, editors_guide, moderation_admin, personal_data_admin  # noqa: F401
+from cms import deletion_warnings, editorial_overview, editors_guide, moderation_admin, personal_data_admin  # noqa: F401
 from cms.admin_fields import DATE_FIELD, DATETIME_FIELD, TEXT_FIELD, TIME_FIELD, tag_field
 from cms.models import NavigationMenu
 

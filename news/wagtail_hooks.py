@@ -2,7 +2,10 @@
 by topic, publishing status and date, with bulk actions; a dashboard panel; topics as snippets), the
 paths a news change shows on, and what the HTTP cache tier forgets on any change."""
 
+from typing import Any
+
 from django.forms import CheckboxSelectMultiple, RadioSelect
+from django.http import HttpRequest
 from django.urls import reverse
 from django_filters import DateFromToRangeFilter, ModelMultipleChoiceFilter
 from wagtail import hooks
@@ -21,6 +24,7 @@ from api.graphql.listings import Listing, register_listing
 from api.graphql.persisted import register_persisted_query
 from api.graphql.registry import register_root_query
 from cms.dashboard import may_explore_pages, visible_to
+from cms.deletion_warnings import warn_on_delete
 from cms.publishing_status import GoLiveColumn, GoLiveListingMixin, PublishingStatusFilter
 from news.embed import WIDGET_QUERY
 from news.models import NewsIndexPage, NewsPage, Topic
@@ -187,3 +191,14 @@ def news_listing():
 # in their query strings) on every content change, as it does GraphQL answers.
 FEED_AND_EMBED_URL_NAMES = ("news-feed-rss", "news-feed-atom", "news-feed-json", "news-embed")
 register_purged_paths(lambda: [reverse(name) for name in FEED_AND_EMBED_URL_NAMES])
+
+
+@hooks.register("before_delete_snippet")
+def warn_of_topics_leaving_news(request: HttpRequest, instances: list[Any]) -> None:
+    topics = [instance for instance in instances if isinstance(instance, Topic)]
+    if not topics:
+        return
+    filed = NewsPage.objects.filter(tagged_topics__tag__in=topics).distinct().order_by("-publication_date")
+    names = list(filed.values_list("title", flat=True))
+    noun = "news item" if len(names) == 1 else f"{len(names)} news items"
+    warn_on_delete(request, f"its topic from the {noun}, live ones included", names)
