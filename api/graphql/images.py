@@ -9,9 +9,11 @@ published (api.renditions); a request only reads them, one query per response fo
 import mimetypes
 import re
 from dataclasses import dataclass
+from enum import Enum
 
 import graphene
 from django.conf import settings
+from graphql import GraphQLResolveInfo
 from wagtail.images.models import AbstractImage, AbstractRendition
 
 from api.image_sizes import made_spec
@@ -20,7 +22,7 @@ from api.prefetch import image_preview, renditions
 from api.renditions import ORIGINAL_FORMAT, rendition_spec
 
 
-def _enum_name(spec):
+def _enum_name(spec: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "_", spec.upper())
 
 
@@ -41,7 +43,7 @@ class ImageFormat(graphene.Enum):
     WEBP = "webp"
 
     @property
-    def description(self):
+    def description(self) -> str | None:
         return {
             ImageFormat.ORIGINAL: "The upload's own format (JPEG, PNG or GIF): every browser shows it.",
             ImageFormat.AVIF: "AVIF: the smallest files; offer it first in `<picture>`.",
@@ -57,8 +59,9 @@ ImageCrop = graphene.Enum(
 )
 
 
-def _value(enum_value, default):
-    value = getattr(enum_value, "value", enum_value)
+def _value(enum_value: Enum | str | None, default: str) -> str:
+    # A client's argument arrives as the enum's member, an argument left out as its default value.
+    value = enum_value.value if isinstance(enum_value, Enum) else enum_value
     return default if value is None else value
 
 
@@ -202,7 +205,7 @@ class FocalPointType(graphene.ObjectType):
     height = graphene.Int(required=True, description="Height of the area.")
 
 
-def _width_filters():
+def _width_filters() -> list[str]:
     return [spec for spec in settings.ALLOWED_IMAGE_FILTERS if spec.startswith("width-")]
 
 
@@ -257,11 +260,12 @@ class ImageType(graphene.ObjectType):
     )
 
     @staticmethod
-    def resolve_alt(image, info):
-        return image.default_alt_text
+    def resolve_alt(image: AbstractImage, info: GraphQLResolveInfo) -> str:
+        alt: str = image.default_alt_text
+        return alt
 
     @staticmethod
-    def resolve_focal_point(image, info):
+    def resolve_focal_point(image: AbstractImage, info: GraphQLResolveInfo) -> FocalPointType | None:
         if image.focal_point_x is None:
             return None
         return FocalPointType(
@@ -272,24 +276,36 @@ class ImageType(graphene.ObjectType):
         )
 
     @staticmethod
-    def resolve_rendition(image, info, filter, format=ORIGINAL_FORMAT):  # noqa: A002 - the argument clients use
-        spec = _value(filter, None)
+    def resolve_rendition(
+        image: AbstractImage,
+        info: GraphQLResolveInfo,
+        filter: Enum,  # noqa: A002 - the argument clients use
+        format: Enum | str | None = ORIGINAL_FORMAT,  # noqa: A002 - the argument clients use
+    ) -> ApiRendition:
+        # Required, so always given: a member of ImageFilter, never null.
+        spec: str = filter.value
         return image_renditions(image, [spec], _value(format, ORIGINAL_FORMAT))[0]
 
     @staticmethod
-    def resolve_responsive(image, info, crop="original"):
+    def resolve_responsive(
+        image: AbstractImage, info: GraphQLResolveInfo, crop: Enum | str | None = "original"
+    ) -> ResponsiveImageType:
         return ResponsiveImageType.build(image, _value(crop, "original"))
 
     @staticmethod
-    def resolve_srcset(image, info, format=ORIGINAL_FORMAT):  # noqa: A002 - the argument clients use
+    def resolve_srcset(
+        image: AbstractImage,
+        info: GraphQLResolveInfo,
+        format: Enum | str | None = ORIGINAL_FORMAT,  # noqa: A002 - the argument clients use
+    ) -> str:
         return _srcset(image_renditions(image, _width_filters(), _value(format, ORIGINAL_FORMAT)))
 
     @staticmethod
-    def resolve_placeholder(image, info):
+    def resolve_placeholder(image: AbstractImage, info: GraphQLResolveInfo) -> str | None:
         preview = image_preview(image)
         return preview.placeholder if preview is not None else None
 
     @staticmethod
-    def resolve_dominant_color(image, info):
+    def resolve_dominant_color(image: AbstractImage, info: GraphQLResolveInfo) -> str | None:
         preview = image_preview(image)
         return preview.dominant_colour if preview is not None else None

@@ -1,11 +1,15 @@
 """The fields every page type shares. Only public, non-editorial fields: see api.graphql.page_types."""
 
+import datetime
+
 import graphene
 from django.utils import timezone
+from graphql import GraphQLResolveInfo
+from wagtail.models import Page
 
 from api.graphql.pagination import PaginationInfo, pagination_arguments
 from api.graphql.seo import JSONString, SeoType
-from api.seo import structured_data
+from api.seo import JsonLd, structured_data
 from api.tree import ancestors, children, parent
 from cms.paths import frontend_path, frontend_url
 
@@ -68,62 +72,66 @@ class PageInterface(graphene.Interface):
     )
 
     @classmethod
-    def resolve_type(cls, instance, info):
+    def resolve_type(cls, instance: Page, info: GraphQLResolveInfo) -> type[graphene.ObjectType]:
         return PAGE_TYPES[type(instance)]
 
     @staticmethod
-    def resolve_path(page, info):
+    def resolve_path(page: Page, info: GraphQLResolveInfo) -> str:
         return frontend_path(page) or "/"
 
     @staticmethod
-    def resolve_url(page, info):
-        return frontend_url(frontend_path(page) or "/")
+    def resolve_url(page: Page, info: GraphQLResolveInfo) -> str:
+        url: str = frontend_url(frontend_path(page) or "/")
+        return url
 
     @staticmethod
-    def resolve_page_type(page, info):
+    def resolve_page_type(page: Page, info: GraphQLResolveInfo) -> str:
         return type(page).__name__
 
     @staticmethod
-    def resolve_id(page, info):
+    def resolve_id(page: Page, info: GraphQLResolveInfo) -> int | str:
         # A brand-new page seen through preview has no id yet.
         return page.pk if page.pk is not None else "preview"
 
     @staticmethod
-    def resolve_first_published_at(page, info):
+    def resolve_first_published_at(page: Page, info: GraphQLResolveInfo) -> datetime.datetime | None:
         return timezone.localtime(page.first_published_at) if page.first_published_at else None
 
     @staticmethod
-    def resolve_last_published_at(page, info):
+    def resolve_last_published_at(page: Page, info: GraphQLResolveInfo) -> datetime.datetime | None:
         return timezone.localtime(page.last_published_at) if page.last_published_at else None
 
     @staticmethod
-    def resolve_seo(page, info):
+    def resolve_seo(page: Page, info: GraphQLResolveInfo) -> Page:
         return page
 
     @staticmethod
-    def resolve_json_ld(page, info):
+    def resolve_json_ld(page: Page, info: GraphQLResolveInfo) -> JsonLd:
         return structured_data(getattr(info, "context", None)).describe(page)
 
     @staticmethod
-    def resolve_parent(page, info):
+    def resolve_parent(page: Page, info: GraphQLResolveInfo) -> Page | None:
         return parent(page)
 
     @staticmethod
-    def resolve_ancestors(page, info):
+    def resolve_ancestors(page: Page, info: GraphQLResolveInfo) -> list[Page]:
         return ancestors(page)
 
     @staticmethod
-    def resolve_children(node, info, page_size, **kwargs):
+    def resolve_children(
+        node: Page, info: GraphQLResolveInfo, page_size: int | None, **kwargs: int | None
+    ) -> "PageConnection":
         # `page` is the pagination argument here, the page asked about is `node`.
         items, pagination = children(node, kwargs.get("page"), page_size)
         return PageConnection(items=items, pagination=pagination)
 
     @staticmethod
-    def resolve_seo_title(page, info):
-        return page.seo_title or page.title
+    def resolve_seo_title(page: Page, info: GraphQLResolveInfo) -> str:
+        title: str = page.seo_title or page.title
+        return title
 
     @staticmethod
-    def resolve_search_description(page, info):
+    def resolve_search_description(page: Page, info: GraphQLResolveInfo) -> str:
         return page.search_description or ""
 
 

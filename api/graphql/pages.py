@@ -3,6 +3,7 @@
 import graphene
 from django.db.models import Q
 from django.utils import timezone
+from graphql import GraphQLResolveInfo
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page
 
@@ -22,7 +23,7 @@ from cms.sanitise import safe_url
 MAX_PAGE_ID = 2**31 - 1
 
 
-def normalise_path(path):
+def normalise_path(path: str | None) -> str:
     """`path` as page lookups compare it (with its trailing slash); UserInputError if it is no path."""
     path = (path or "").strip()
     if not path.startswith("/") or len(path) > 1024:
@@ -30,7 +31,7 @@ def normalise_path(path):
     return path if path.endswith("/") else path + "/"
 
 
-def public_page_at(path):
+def public_page_at(path: str | None) -> Page | None:
     """The public page at frontend `path` as its specific type, prepared for the API; None if none."""
     path = normalise_path(path)
     roots = [root.root_path for root in site_root_paths()]
@@ -73,7 +74,7 @@ class RedirectConnection(graphene.ObjectType):
     pagination = graphene.Field(PaginationInfo, required=True, description="Totals and position.")
 
 
-def public_redirects():
+def public_redirects() -> list[RedirectType]:
     """Every redirect of the frontend's site (or of all sites) whose target anonymous visitors may see,
     by old path: a public page, or a safe link that names no hidden page of this site."""
     site = default_site()
@@ -85,7 +86,7 @@ def public_redirects():
         .select_related("redirect_page")
         .order_by("old_path", "pk")
     )
-    found = []
+    found: list[tuple[Redirect, str]] = []
     for redirect in redirects:
         location = (
             frontend_path(redirect.redirect_page)
@@ -121,7 +122,7 @@ class SearchResults(graphene.ObjectType):
     pagination = graphene.Field(PaginationInfo, required=True, description="Totals and position.")
 
     @staticmethod
-    def resolve_hits(results, info):
+    def resolve_hits(results: "SearchResults", info: GraphQLResolveInfo) -> list[SearchHit]:
         return [
             SearchHit(page=page, title=highlight.title, snippet=highlight.snippet)
             for page, highlight in zip(results.items, highlights(results.items, results.term), strict=True)
@@ -172,7 +173,12 @@ class PagesQuery(graphene.ObjectType):
     )
 
     @staticmethod
-    def resolve_page(root, info, path=None, id=None):  # noqa: A002 - the argument clients use
+    def resolve_page(
+        root: None,
+        info: GraphQLResolveInfo,
+        path: str | None = None,
+        id: str | None = None,  # noqa: A002 - the argument clients use
+    ) -> Page | None:
         if (path is None) == (id is None):
             raise UserInputError("Give exactly one of `path` or `id`.")
         qs = public_pages()
@@ -188,7 +194,7 @@ class PagesQuery(graphene.ObjectType):
         return public_page_at(path)
 
     @staticmethod
-    def resolve_redirect(root, info, path):
+    def resolve_redirect(root: None, info: GraphQLResolveInfo, path: str) -> RedirectType | None:
         path = normalise_path(path)
         redirect = (
             Redirect.objects.filter(old_path=Redirect.normalise_path(path))
@@ -202,12 +208,16 @@ class PagesQuery(graphene.ObjectType):
         return RedirectType(old_path=path, location=location, is_permanent=redirect.is_permanent)
 
     @staticmethod
-    def resolve_redirects(root, info, page, page_size):
+    def resolve_redirects(
+        root: None, info: GraphQLResolveInfo, page: int | None, page_size: int | None
+    ) -> RedirectConnection:
         items, pagination = paginate(public_redirects(), page, page_size)
         return RedirectConnection(items=items, pagination=pagination)
 
     @staticmethod
-    def resolve_search(root, info, query, page, page_size):
+    def resolve_search(
+        root: None, info: GraphQLResolveInfo, query: str, page: int | None, page_size: int | None
+    ) -> SearchResults:
         term = validate_search_term(query, "query")
         if not term:
             raise UserInputError("`query` must not be empty.", argument="query")
@@ -219,7 +229,7 @@ class PagesQuery(graphene.ObjectType):
         return results
 
     @staticmethod
-    def resolve_sitemap(root, info):
+    def resolve_sitemap(root: None, info: GraphQLResolveInfo) -> list[SitemapEntry]:
         pages = public_pages().order_by("path").only("id", "url_path", "last_published_at")
         hidden = noindex_page_ids()
         return [

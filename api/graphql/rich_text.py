@@ -5,10 +5,12 @@ import contextvars
 import html as html_module
 import re
 import secrets
+from typing import Any
 
 import graphene
 from django.conf import settings
 from django.utils.html import escape
+from graphql import ValueNode
 from wagtail.documents import get_document_model
 from wagtail.rich_text import RichText
 
@@ -25,17 +27,19 @@ _UNLINK_RE = re.compile(r'<a data-psg-unlink="">(.*?)</a>', re.DOTALL)
 # holds another.
 _LINK_RE = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
 # The links this render resolved itself (public pages, public documents): no need to check again.
-_resolved = contextvars.ContextVar("psg_rich_text_resolved", default=None)
+_resolved: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
+    "psg_rich_text_resolved", default=None
+)
 
 
-def _remember(href):
+def _remember(href: str) -> str:
     resolved = _resolved.get()
     if resolved is not None:
         resolved.add(href)
     return href
 
 
-def _page_links(attrs_list):
+def _page_links(attrs_list: list[dict[str, str]]) -> list[str]:
     ids = [int(attrs["id"]) if str(attrs.get("id")).isdigit() else None for attrs in attrs_list]
     url_paths = load_public_page_paths([pk for pk in ids if pk is not None])
     tags = []
@@ -46,13 +50,13 @@ def _page_links(attrs_list):
     return tags
 
 
-def _document_links(attrs_list):
+def _document_links(attrs_list: list[dict[str, str]]) -> list[str]:
     ids = [int(attrs["id"]) if str(attrs.get("id")).isdigit() else None for attrs in attrs_list]
     documents = objects_by_id(get_document_model(), [pk for pk in ids if pk is not None])
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     tags = []
     for pk in ids:
-        document = public_media(documents.get(pk))
+        document = public_media(documents.get(pk) if pk is not None else None)
         tags.append(f'<a href="{escape(_remember(base + document.url))}">' if document else _UNLINK_MARK)
     return tags
 
@@ -61,7 +65,7 @@ def _document_links(attrs_list):
 _link_rewriter = link_rewriter({"page": _page_links, "document": _document_links}, unknown=_UNLINK_MARK)
 
 
-def render_rich_text(value):
+def render_rich_text(value: str | RichText | None) -> str | None:
     """Database rich text (str or RichText) to the HTML the API serves.
 
     Links are resolved first, then everything goes through the sanitiser; embeds (HTML from
@@ -74,12 +78,12 @@ def render_rich_text(value):
     placeholder = f"psg-embed-{secrets.token_hex(8)}-"
     fragments: list[str] = []
 
-    def embed_placeholders(attrs_list):
+    def embed_placeholders(attrs_list: list[dict[str, str]]) -> list[str]:
         start = len(fragments)
         fragments.extend(media_embeds(attrs_list))
         return [f"[{placeholder}{index}]" for index in range(start, len(fragments))]
 
-    resolved = set()
+    resolved: set[str] = set()
     reset = _resolved.set(resolved)
     try:
         linked = _UNLINK_RE.sub(r"\1", _link_rewriter(source))
@@ -92,7 +96,7 @@ def render_rich_text(value):
     return html
 
 
-def _unlink_hidden_pages(html, resolved):
+def _unlink_hidden_pages(html: str, resolved: set[str]) -> str:
     """Typed links (`https://frontend…/news/draft/`, `/news/draft/`) to a hidden page become text,
     like internal links to one: the link must not give the slug away."""
     typed = {html_module.unescape(match.group(1)) for match in _LINK_RE.finditer(html)} - resolved
@@ -109,13 +113,13 @@ class RichTextHTML(graphene.Scalar):
     """Rich text as HTML: internal links point at the frontend, links to non-public pages are plain text."""
 
     @staticmethod
-    def serialize(value):
+    def serialize(value: str | RichText | None) -> str | None:
         return render_rich_text(value)
 
     @staticmethod
-    def parse_value(value):
+    def parse_value(value: Any) -> Any:
         return value
 
     @staticmethod
-    def parse_literal(node, _variables=None):
+    def parse_literal(node: ValueNode, _variables: dict[str, Any] | None = None) -> Any:
         return getattr(node, "value", None)

@@ -1,14 +1,16 @@
 """Site-wide root queries: settings and navigation menus."""
 
 import graphene
+from graphql import GraphQLResolveInfo
+from wagtail.images.models import AbstractImage
 
 from api.graphql.images import ImageType
 from api.graphql.interfaces import PageInterface
 from api.graphql.seo import JSONString, ShareImageType
-from api.seo import site_settings, structured_data
+from api.seo import JsonLd, site_settings, structured_data
 from api.serving import public_link
 from api.visibility import public_media, public_pages
-from cms.models import NavigationMenu
+from cms.models import MenuItem, NavigationMenu, SiteSettings, SocialLink
 from cms.paths import frontend_path, frontend_url
 from cms.sanitise import safe_url
 
@@ -50,31 +52,31 @@ class SiteSettingsType(graphene.ObjectType):
     )
 
     @staticmethod
-    def resolve_logo(settings, info):
+    def resolve_logo(settings: SiteSettings, info: GraphQLResolveInfo) -> AbstractImage | None:
         return public_media(settings.organisation_logo)
 
     @staticmethod
-    def resolve_default_share_image(settings, info):
+    def resolve_default_share_image(settings: SiteSettings, info: GraphQLResolveInfo) -> AbstractImage | None:
         return public_media(settings.default_share_image)
 
     @staticmethod
-    def resolve_x_handle(settings, info):
+    def resolve_x_handle(settings: SiteSettings, info: GraphQLResolveInfo) -> str | None:
         return settings.x_handle or None
 
     @staticmethod
-    def resolve_json_ld(settings, info):
+    def resolve_json_ld(settings: SiteSettings, info: GraphQLResolveInfo) -> JsonLd:
         return structured_data(getattr(info, "context", None)).site()
 
     @staticmethod
-    def resolve_contact_email(settings, info):
+    def resolve_contact_email(settings: SiteSettings, info: GraphQLResolveInfo) -> str | None:
         return settings.contact_email or None
 
     @staticmethod
-    def resolve_footer_text(settings, info):
+    def resolve_footer_text(settings: SiteSettings, info: GraphQLResolveInfo) -> str | None:
         return settings.footer_text or None
 
     @staticmethod
-    def resolve_social_links(settings, info):
+    def resolve_social_links(settings: SiteSettings, info: GraphQLResolveInfo) -> list[SocialLink]:
         return [link for link in settings.social_links.all() if safe_url(link.url)]
 
 
@@ -105,8 +107,8 @@ class MenuType(graphene.ObjectType):
     )
 
     @staticmethod
-    def resolve_items(menu, info):
-        items = list(menu.items.all())
+    def resolve_items(menu: NavigationMenu, info: GraphQLResolveInfo) -> list[MenuItemType]:
+        items: list[MenuItem] = list(menu.items.all())
         page_ids = [item.page_id for item in items if item.page_id]
         pages = public_pages().filter(pk__in=page_ids).specific().in_bulk() if page_ids else {}
         result = []
@@ -136,9 +138,10 @@ class SiteQuery(graphene.ObjectType):
     )
 
     @staticmethod
-    def resolve_site_settings(root, info):
+    def resolve_site_settings(root: None, info: GraphQLResolveInfo) -> SiteSettings:
         return site_settings()
 
     @staticmethod
-    def resolve_menu(root, info, handle):
-        return NavigationMenu.objects.filter(handle=handle).first()
+    def resolve_menu(root: None, info: GraphQLResolveInfo, handle: str) -> NavigationMenu | None:
+        menu: NavigationMenu | None = NavigationMenu.objects.filter(handle=handle).first()
+        return menu
