@@ -16,7 +16,7 @@ from wagtail.rich_text import RichText
 
 from api.serving import links_to_hidden_pages
 from api.visibility import load_public_page_paths, public_media
-from cms.internals.wagtail_rich_text import link_rewriter, media_embeds, rewrite_embeds
+from cms.internals.wagtail_rich_text import link_rewriter, media_embeds, rewrite_embeds, stored_id
 from cms.paths import frontend_url, path_for_url_path
 from cms.request_objects import objects_by_id
 from cms.sanitise import clean_rich_text
@@ -40,7 +40,7 @@ def _remember(href: str) -> str:
 
 
 def _page_links(attrs_list: list[dict[str, str]]) -> list[str]:
-    ids = [int(attrs["id"]) if str(attrs.get("id")).isdigit() else None for attrs in attrs_list]
+    ids = [stored_id(attrs.get("id")) for attrs in attrs_list]
     url_paths = load_public_page_paths([pk for pk in ids if pk is not None])
     tags = []
     for pk in ids:
@@ -51,7 +51,7 @@ def _page_links(attrs_list: list[dict[str, str]]) -> list[str]:
 
 
 def _document_links(attrs_list: list[dict[str, str]]) -> list[str]:
-    ids = [int(attrs["id"]) if str(attrs.get("id")).isdigit() else None for attrs in attrs_list]
+    ids = [stored_id(attrs.get("id")) for attrs in attrs_list]
     documents = objects_by_id(get_document_model(), [pk for pk in ids if pk is not None])
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     tags = []

@@ -24,6 +24,15 @@ _MAX_ID = 2**63
 _SELF_DESCRIBED_LINKS = ("email", "external", "anchor")
 
 
+def stored_id(value: object) -> int | None:
+    """The id a stored link or embed names, or None when it names none a database could hold
+    (not digits, digits other than ASCII's such as "²", zero, or past a big integer)."""
+    text = str(value)
+    if text.isascii() and text.isdigit() and 0 < int(text) < _MAX_ID:
+        return int(text)
+    return None
+
+
 def linked_objects(html: str) -> Iterator[tuple[type[Model], int]]:
     """(model, id) of the objects stored rich text (database format) links to or embeds.
 
@@ -32,9 +41,9 @@ def linked_objects(html: str) -> Iterator[tuple[type[Model], int]]:
     """
     try:
         for model, object_id, _model_path, _content_path in extract_references_from_rich_text(html):
-            text = str(object_id)
-            if text.isascii() and text.isdigit() and 0 < int(text) < _MAX_ID:
-                yield model, int(text)
+            pk = stored_id(object_id)
+            if pk is not None:
+                yield model, pk
     except KeyError:
         return
 

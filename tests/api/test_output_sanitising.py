@@ -491,3 +491,15 @@ def test_blocks_stored_without_an_id_get_one(gql, site):
         {"id": "7", "blockType": "paragraph", "html": "<p>Text.</p>"},
         {"id": "block-2", "blockType": "button", "label": "Gone", "url": None},
     ]
+
+
+@pytest.mark.parametrize("bad_id", ["²", "١٢", "0", "-1", "1.5", "", "99999999999999999999999", "x"])
+@pytest.mark.parametrize("linktype", ["page", "document"])
+def test_a_link_naming_no_possible_id_keeps_its_text_and_fails_nothing(gql, site, bad_id, linktype):
+    # Stored text is not only what the editor writes: an import or a raw edit can hold anything.
+    page = NewsPageFactory(parent=site[1], slug="odd-ids")
+    write_raw(
+        NewsPage, page.pk, body=paragraphs(f'<p>Read <a linktype="{linktype}" id="{bad_id}">this</a>.</p>')
+    )
+    rendered = gql(BODY_QUERY, {"path": "/news/odd-ids/"})["page"]["body"][0]["html"]
+    assert same_dom(rendered, "<p>Read this.</p>")
