@@ -45,7 +45,11 @@ class RedirectType(graphene.ObjectType):
     class Meta:
         name = "Redirect"
 
-    old_path = graphene.String(required=True, description="The path that was asked for.")
+    old_path = graphene.String(
+        required=True,
+        description="The old path. From `redirect(path:)`, the path asked for; in `redirects`, as stored: "
+        "without its trailing slash, so match requests with and without one.",
+    )
     location = graphene.String(
         required=True, description="Frontend path or external URL to send visitors to."
     )
@@ -220,7 +224,9 @@ class PagesQuery(graphene.ObjectType):
     ) -> SearchResults:
         term = validate_search_term(query, "query")
         if not term:
-            raise UserInputError("`query` must not be empty.", argument="query")
+            raise UserInputError(
+                "`query` has no words to search for: send at least one letter or digit.", argument="query"
+            )
         ranked = matching_pages(Page.objects.live(), term, within=public_conditions())
         matches, pagination = paginate(ranked, page, page_size)
         items = prepare_pages(specific_pages(matches))

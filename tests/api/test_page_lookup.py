@@ -147,6 +147,14 @@ def test_search_finds_a_standing_page_by_a_word_in_its_summary(gql, site):
     assert results["items"] == [{"__typename": "StandardPage", "title": "Aims", "path": "/aims/"}]
 
 
+@pytest.mark.parametrize("term", ["", "   ", "*", "?!"])
+def test_a_search_with_no_words_is_refused_saying_so(gql, site, term):
+    status, errors = gql.errors("query ($q: String!) { search(query: $q) { items { title } } }", {"q": term})
+    assert status == 400
+    assert errors[0]["extensions"] == {"code": "BAD_USER_INPUT", "argument": "query"}
+    assert errors[0]["message"] == "`query` has no words to search for: send at least one letter or digit."
+
+
 BODY = """
 query($path: String) {
   page(path: $path) { ... on StandardPage { body { ... on ParagraphBlock { html } } } }
