@@ -63,6 +63,7 @@ class FeedEntry:
     summary: str
     date: datetime.date
     published: datetime.datetime
+    updated: datetime.datetime
     categories: list = field(default_factory=list)
     topics: list = field(default_factory=list)
     image: FeedImage | None = None
@@ -90,6 +91,14 @@ def news_page_url():
 
 def london_midnight(date):
     return datetime.datetime.combine(date, datetime.time.min, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
+def last_changed(page, published):
+    """When the item last changed for its readers: its last publishing, never before its date.
+
+    An item may be published ahead of its publication date; its entry is not older than that.
+    """
+    return max(published, page.last_published_at or published)
 
 
 def _tag_authority(request):
@@ -138,6 +147,7 @@ def latest_entries(request, topic=None, count=FEED_SIZE, images=True, srcset_fil
     entries = []
     for page in pages:
         topics = page.topic_list
+        published = london_midnight(page.publication_date)
         entries.append(
             FeedEntry(
                 id=entry_id(request, page),
@@ -145,7 +155,8 @@ def latest_entries(request, topic=None, count=FEED_SIZE, images=True, srcset_fil
                 url=frontend_url(frontend_path(page)),
                 summary=page.summary,
                 date=page.publication_date,
-                published=london_midnight(page.publication_date),
+                published=published,
+                updated=last_changed(page, published),
                 categories=[t.name for t in topics],
                 topics=topics,
                 image=_image(request, page, srcset_filters) if images else None,
@@ -231,6 +242,10 @@ class NewsRssFeed(Feed):
 
     def item_pubdate(self, item):
         return item.published
+
+    def item_updateddate(self, item):
+        # Atom requires one <updated> per entry (RFC 4287 §4.1.2); it also makes the feed's own.
+        return item.updated
 
     def item_author_name(self, item):
         return AUTHOR
@@ -334,6 +349,7 @@ def json_feed(request):
             "content_text": entry.summary,
             "summary": entry.summary,
             "date_published": entry.published.isoformat(),
+            "date_modified": entry.updated.isoformat(),
             "authors": [author],
             "tags": entry.categories,
         }
