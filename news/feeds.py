@@ -13,7 +13,6 @@ import mimetypes
 import zoneinfo
 from dataclasses import dataclass, field
 from functools import wraps
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -32,14 +31,13 @@ from api.visibility import public_media, public_pages
 from cms.paths import frontend_path, frontend_url
 from cms.request_cache import request_scope
 from news.models import NewsIndexPage, Topic
+from news.partner_urls import absolute, canonical_feed_url, entry_id
 from news.queries import news_items
 
 FEED_SIZE = 20
 AUTHOR = "Peru Support Group"
 FEED_LANGUAGE = "en-GB"
 FEED_IMAGE_FILTER = "width-800"
-# The date part of entry ids (RFC 4151): fixed, so an id never changes.
-TAG_DATE = "2016"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 JSON_FEED_CONTENT_TYPE = "application/feed+json; charset=utf-8"
 
@@ -101,16 +99,6 @@ def last_changed(page, published):
     return max(published, page.last_published_at or published)
 
 
-def _tag_authority(request):
-    host = urlsplit(settings.FRONTEND_URL).hostname if settings.FRONTEND_URL else None
-    return host or request.get_host().split(":")[0]
-
-
-def entry_id(request, page):
-    """A `tag:` URI (RFC 4151) that survives retitling, moves and date changes: it names the page id."""
-    return f"tag:{_tag_authority(request)},{TAG_DATE}:psg-news-{page.pk}"
-
-
 def _image(request, page, srcset_filters=()):
     image = public_media(page.main_image) if page.main_image_id else None
     if image is None:
@@ -148,11 +136,12 @@ def latest_entries(request, topic=None, count=FEED_SIZE, images=True, srcset_fil
     for page in pages:
         topics = page.topic_list
         published = london_midnight(page.publication_date)
+        url = frontend_url(frontend_path(page))
         entries.append(
             FeedEntry(
-                id=entry_id(request, page),
+                id=entry_id(page, absolute(request, url)),
                 title=page.title,
-                url=frontend_url(frontend_path(page)),
+                url=url,
                 summary=page.summary,
                 date=page.publication_date,
                 published=published,
@@ -218,7 +207,7 @@ class NewsRssFeed(Feed):
         return obj.home
 
     def feed_url(self, obj):
-        return obj.request.build_absolute_uri()
+        return canonical_feed_url(obj.request, obj.topic)
 
     def categories(self, obj):
         return [obj.topic.name] if obj.topic else None
@@ -263,7 +252,7 @@ class NewsAtomFeed(NewsRssFeed):
     feed_type = Atom1Feed
 
     def feed_guid(self, obj):
-        return obj.request.build_absolute_uri()
+        return canonical_feed_url(obj.request, obj.topic)
 
 
 def _scoped(view):
@@ -361,7 +350,7 @@ def json_feed(request):
         "version": JSON_FEED_VERSION,
         "title": feed.title(context),
         "home_page_url": home if "://" in home else request.build_absolute_uri(home),
-        "feed_url": request.build_absolute_uri(),
+        "feed_url": canonical_feed_url(request, topic),
         "description": plain_description(context),
         "language": FEED_LANGUAGE,
         "authors": [author],
