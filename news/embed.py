@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import translation
 from django.utils.dateformat import format as format_date
 from django.utils.http import http_date
@@ -70,6 +71,7 @@ class BadParameter(ValueError):
 
 
 OPTIONS = ("count", "images", "locale", "topic")
+FEED_KINDS = ("rss", "atom", "json")
 
 
 def _parse_options(params):
@@ -139,11 +141,15 @@ def news_iframe(request):
             images=options["images"],
             srcset_filters=SRCSET_FILTERS if options["images"] else (),
         )
-        more_url = news_page_url()
+        more_url = news_page_url(request)
     with translation.override(texts["language"]):
         for entry in entries:
             entry.display_date = format_date(entry.date, texts["date_format"])
     feed_query = "?" + urlencode({"topic": options["topic"].slug}) if options["topic"] else ""
+    # Absolute, like every other link on the page: readers and partners copy them from its source.
+    feeds = {
+        kind: request.build_absolute_uri(reverse(f"news-feed-{kind}")) + feed_query for kind in FEED_KINDS
+    }
     response = render(
         request,
         "news/embed_news.html",
@@ -153,7 +159,7 @@ def news_iframe(request):
             "locale": options["locale"],
             "topic": options["topic"],
             "more_url": more_url,
-            "feed_query": feed_query,
+            "feeds": feeds,
             "stylesheet": request.build_absolute_uri(static("news/embed/news.css")),
         },
     )

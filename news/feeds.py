@@ -1,7 +1,8 @@
 """Feeds of the latest public news for partner sites and feed readers: RSS 2.0, Atom and JSON Feed 1.1.
 
 Every feed lists the newest `FEED_SIZE` public items (`news.queries.news_items()`), optionally of
-one topic (`?topic=<slug>`; an unknown slug is a 404). Links point at the public frontend; images
+one topic (`?topic=<slug>`; an unknown slug is a 404). Links point at the public frontend, and
+are absolute whether or not FRONTEND_URL is set (news.partner_urls); images
 are absolute URLs (on MEDIA_BASE_URL: api.media.media_url) of a `width-800` rendition, and only of
 images anyone may see. The SQL a feed costs does not grow with the number of items
 (`prepare_pages` inside a `request_scope`).
@@ -80,11 +81,11 @@ def topic_from_slug(slug):
     return topic
 
 
-def news_page_url():
-    """The frontend URL of the news section (FRONTEND_URL + "/news/" if it cannot be found)."""
+def news_page_url(request):
+    """The absolute URL of the news section on the frontend ("/news/" if it cannot be found)."""
     index = public_pages(NewsIndexPage).only("url_path").first()
     path = frontend_path(index) if index is not None else None
-    return frontend_url(path or "/news/")
+    return absolute(request, frontend_url(path or "/news/"))
 
 
 def london_midnight(date):
@@ -136,10 +137,10 @@ def latest_entries(request, topic=None, count=FEED_SIZE, images=True, srcset_fil
     for page in pages:
         topics = page.topic_list
         published = london_midnight(page.publication_date)
-        url = frontend_url(frontend_path(page))
+        url = absolute(request, frontend_url(frontend_path(page)))
         entries.append(
             FeedEntry(
-                id=entry_id(page, absolute(request, url)),
+                id=entry_id(page, url),
                 title=page.title,
                 url=url,
                 summary=page.summary,
@@ -181,7 +182,7 @@ class _FeedContext:
     def __init__(self, request, topic):
         self.request, self.topic = request, topic
         self.entries = latest_entries(request, topic)
-        self.home = news_page_url()
+        self.home = news_page_url(request)
 
 
 class NewsRssFeed(Feed):
@@ -345,11 +346,10 @@ def json_feed(request):
         if entry.image is not None:
             item["image"] = entry.image.url
         items.append(item)
-    home = context.home
     body = {
         "version": JSON_FEED_VERSION,
         "title": feed.title(context),
-        "home_page_url": home if "://" in home else request.build_absolute_uri(home),
+        "home_page_url": context.home,
         "feed_url": canonical_feed_url(request, topic),
         "description": plain_description(context),
         "language": FEED_LANGUAGE,

@@ -95,9 +95,9 @@ def test_iframe_page_lists_latest_news(client, content):
     assert stylesheet["href"].endswith("/static/news/embed/news.css")
     feeds = {attrs["type"]: attrs["href"] for attrs in page.all("link") if attrs["rel"] == "alternate"}
     assert feeds == {
-        "application/rss+xml": "/feeds/news.rss",
-        "application/atom+xml": "/feeds/news.atom",
-        "application/feed+json": "/feeds/news.json",
+        "application/rss+xml": "http://testserver/feeds/news.rss",
+        "application/atom+xml": "http://testserver/feeds/news.atom",
+        "application/feed+json": "http://testserver/feeds/news.json",
     }
     more = [attrs["href"] for attrs in page.all("a") if attrs["href"] == f"{FRONTEND}/news/"]
     assert more
@@ -116,7 +116,7 @@ def test_iframe_options(client, content):
     assert image["src"].startswith("http://testserver/media/images/") and ".width-800." in image["src"]
     assert "400w" in image["srcset"] and image["width"] and image["height"]
     feeds = [attrs["href"] for attrs in page.all("link") if attrs["rel"] == "alternate"]
-    assert feeds == [f"/feeds/news.{kind}?topic=mining" for kind in ("rss", "atom", "json")]
+    assert feeds == [f"http://testserver/feeds/news.{kind}?topic=mining" for kind in ("rss", "atom", "json")]
 
 
 def test_iframe_may_be_framed_anywhere_and_is_cacheable(client, content):

@@ -72,9 +72,11 @@
     return node;
   }
 
-  function safeUrl(value) {
+  // Links from the API are resolved against the CMS, never the partner's page: a path must not
+  // turn into an address on the partner's own site. Only the partner's own attributes are theirs.
+  function safeUrl(value, base) {
     try {
-      var url = new URL(value, document.baseURI);
+      var url = new URL(value, base || ORIGIN);
       return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
     } catch (e) {
       return null;
@@ -102,7 +104,7 @@
       level: level,
       texts: texts,
       heading: data.heading || texts.heading,
-      fallbackUrl: safeUrl(data.fallbackUrl || ORIGIN + "/embed/news/") || ORIGIN + "/embed/news/"
+      fallbackUrl: safeUrl(data.fallbackUrl || ORIGIN + "/embed/news/", document.baseURI) || ORIGIN + "/embed/news/"
     };
   }
 
