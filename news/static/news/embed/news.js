@@ -2,6 +2,8 @@
 (function () {
   "use strict";
 
+  // Included twice: the first copy already mounts every container.
+  if (window.PSGNews && typeof window.PSGNews.mount === "function") return;
   // Captured now: document.currentScript is only set while this file first runs.
   var script = document.currentScript;
   if (!script || !script.src || typeof fetch !== "function") return;
@@ -226,13 +228,17 @@
     root.replaceChildren(paragraph);
   }
 
+  var SELECTOR = "[data-psg-news]";
+
+  // True when `host` is mounted now; false when it was already (by us or anything else that gave
+  // it a shadow root) or cannot be.
   function mount(host) {
-    if (host.shadowRoot) return; // already rendered (the script was included twice)
+    if (!host || host.nodeType !== 1 || host.shadowRoot) return false;
     var root;
     try {
       root = host.attachShadow({ mode: "open" });
     } catch (e) {
-      return;
+      return false;
     }
     adoptStyles(root);
     var opts = options(host);
@@ -250,16 +256,34 @@
       .finally(function () {
         host.removeAttribute("aria-busy");
       });
+    return true;
   }
 
-  function mountAll() {
-    var hosts = document.querySelectorAll("[data-psg-news]");
+  function mountWithin(node) {
+    if (node.nodeType !== 1) return;
+    if (node.matches(SELECTOR)) mount(node);
+    var hosts = node.querySelectorAll(SELECTOR);
     for (var i = 0; i < hosts.length; i++) mount(hosts[i]);
   }
 
+  // Containers a page adds later (a React or Vue app, a block loaded by AJAX) or marks later.
+  if (typeof MutationObserver === "function") {
+    new MutationObserver(function (records) {
+      records.forEach(function (record) {
+        if (record.type === "attributes") mountWithin(record.target);
+        for (var i = 0; i < record.addedNodes.length; i++) mountWithin(record.addedNodes[i]);
+      });
+    }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-psg-news"] });
+  }
+
+  // For containers the observer cannot see, such as those inside the partner's own shadow roots.
+  window.PSGNews = Object.freeze({ mount: mount });
+
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", mountAll);
+    document.addEventListener("DOMContentLoaded", function () {
+      mountWithin(document.documentElement);
+    });
   } else {
-    mountAll();
+    mountWithin(document.documentElement);
   }
 })();
