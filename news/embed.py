@@ -74,7 +74,16 @@ OPTIONS = ("count", "images", "locale", "topic")
 FEED_KINDS = ("rss", "atom", "json")
 
 
+IMAGES = {"1": True, "true": True, "0": False, "false": False}
+
+
 def _parse_options(params):
+    # A misspelt option would otherwise go unnoticed, its default shown instead. Nothing needs
+    # another parameter: the widget never calls this page with options, and every content change
+    # purges each of its variants from the HTTP cache, so there is nothing to bust.
+    unknown = next((name for name in params if name not in OPTIONS), None)
+    if unknown is not None:
+        raise BadParameter(f"`{unknown}` is not an option here; the options are: {', '.join(OPTIONS)}.")
     repeated = repeated_parameter(params, OPTIONS)
     if repeated:
         raise BadParameter(f"`{repeated}` is given more than once.")
@@ -82,8 +91,8 @@ def _parse_options(params):
     if count is None:
         raise BadParameter(f"`count` must be a whole number from 1 to {MAX_COUNT}, in digits 0-9.")
     images = params.get("images", "0")
-    if images not in ("0", "1", "true", "false"):
-        raise BadParameter("`images` must be 0 or 1.")
+    if images not in IMAGES:
+        raise BadParameter("`images` must be 1 or 0 (or true or false).")
     locale = params.get("locale", "en-GB")
     by_lower = {name.lower(): name for name in LOCALES}
     if locale.lower() not in by_lower:
@@ -95,10 +104,12 @@ def _parse_options(params):
         too_long = len(slug) > Topic._meta.get_field("slug").max_length
         topic = None if too_long or forbidden_character(slug) else Topic.objects.filter(slug=slug).first()
         if topic is None:
-            raise BadParameter("`topic` is not a known topic slug.")
+            known = ", ".join(Topic.objects.order_by("slug").values_list("slug", flat=True))
+            topics = f"the topics are: {known}" if known else "there are no topics yet"
+            raise BadParameter(f"`topic` is not a known topic slug; {topics}.")
     return {
         "count": count,
-        "images": images in ("1", "true"),
+        "images": IMAGES[images],
         "locale": by_lower[locale.lower()],
         "topic": topic,
     }

@@ -85,23 +85,55 @@
     }
   }
 
+  function warn(message) {
+    if (window.console && console.warn) console.warn("PSG news: " + message);
+  }
+
+  // The same options, values and locales as the iframe page (news/embed.py), which refuses
+  // anything else with a 400; here a refused option is named in the console and its default used.
+  var OPTIONS = ["psgNews", "count", "topic", "images", "locale", "heading", "headingLevel", "fallbackUrl"];
+  var LOCALES = ["en-GB", "es-PE"];
+
+  function attribute(name) {
+    return "data-" + name.replace(/[A-Z]/g, function (c) { return "-" + c.toLowerCase(); });
+  }
+
+  function checked(data, name, fallback, valid, rule) {
+    var value = data[name];
+    if (value == null || value === "") return fallback;
+    var result = valid(value);
+    if (result != null) return result;
+    warn(attribute(name) + '="' + value + '" is refused: ' + rule + "; using " + fallback + ".");
+    return fallback;
+  }
+
+  function whole(low, high) {
+    return function (value) {
+      var n = /^[0-9]+$/.test(value) ? +value : NaN;
+      return n >= low && n <= high ? n : null;
+    };
+  }
+
   function options(host) {
     var data = host.dataset;
-    var count = parseInt(data.count || "5", 10);
-    if (!(count >= 1)) count = 5;
-    var locale = data.locale || "en-GB";
-    try {
-      locale = Intl.DateTimeFormat.supportedLocalesOf([locale])[0] || "en-GB";
-    } catch (e) {
-      locale = "en-GB";
-    }
-    var level = parseInt(data.headingLevel || "2", 10);
-    if (!(level >= 2 && level <= 5)) level = 2;
-    var texts = TEXTS[locale.slice(0, 2).toLowerCase()] || TEXTS.en;
+    Object.keys(data).forEach(function (name) {
+      if (OPTIONS.indexOf(name) < 0) {
+        warn(attribute(name) + " is not an option; the options are " + OPTIONS.slice(1).map(attribute).join(", ") + ".");
+      }
+    });
+    var count = checked(data, "count", 5, whole(1, MAX_COUNT), "it must be a whole number from 1 to " + MAX_COUNT);
+    var images = checked(data, "images", false, function (value) {
+      return { "true": true, "1": true, "false": false, "0": false }[value];
+    }, "it must be true or false");
+    var locale = checked(data, "locale", "en-GB", function (value) {
+      return LOCALES.filter(function (known) { return known.toLowerCase() === value.toLowerCase(); })[0];
+    }, "it must be one of " + LOCALES.join(", "));
+    var level = checked(data, "headingLevel", 2, whole(2, 5), "it must be 2, 3, 4 or 5");
+    var texts = TEXTS[locale.slice(0, 2)];
     return {
-      count: Math.min(count, MAX_COUNT),
+      count: count,
       topic: data.topic || null,
-      images: data.images === "true" || data.images === "1",
+      images: images,
       locale: locale,
       level: level,
       texts: texts,
@@ -219,6 +251,19 @@
     root.replaceChildren(section);
   }
 
+  // The API lists no news for a topic it does not know; the iframe page says why it refuses one.
+  function checkTopic(slug) {
+    fetch(ORIGIN + "/embed/news/?count=1&topic=" + encodeURIComponent(slug), { credentials: "omit" })
+      .then(function (response) {
+        if (response.status === 400) {
+          return response.text().then(function (reason) {
+            warn('data-topic="' + slug + '" is refused: ' + reason);
+          });
+        }
+      })
+      .catch(function () {});
+  }
+
   function renderFallback(root, opts) {
     var paragraph = el("p", "fallback");
     paragraph.setAttribute("part", "fallback");
@@ -249,6 +294,7 @@
     load(opts)
       .then(function (items) {
         renderItems(root, opts, items);
+        if (opts.topic && !items.length) checkTopic(opts.topic);
       })
       .catch(function () {
         renderFallback(root, opts);
