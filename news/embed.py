@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import translation
 from django.utils.dateformat import format as format_date
 from django.utils.http import http_date
@@ -70,9 +71,19 @@ class BadParameter(ValueError):
 
 
 OPTIONS = ("count", "images", "locale", "topic")
+FEED_KINDS = ("rss", "atom", "json")
+
+
+IMAGES = {"1": True, "true": True, "0": False, "false": False}
 
 
 def _parse_options(params):
+    # A misspelt option would otherwise go unnoticed, its default shown instead. Nothing needs
+    # another parameter: the widget never calls this page with options, and every content change
+    # purges each of its variants from the HTTP cache, so there is nothing to bust.
+    unknown = next((name for name in params if name not in OPTIONS), None)
+    if unknown is not None:
+        raise BadParameter(f"`{unknown}` is not an option here; the options are: {', '.join(OPTIONS)}.")
     repeated = repeated_parameter(params, OPTIONS)
     if repeated:
         raise BadParameter(f"`{repeated}` is given more than once.")
@@ -80,8 +91,8 @@ def _parse_options(params):
     if count is None:
         raise BadParameter(f"`count` must be a whole number from 1 to {MAX_COUNT}, in digits 0-9.")
     images = params.get("images", "0")
-    if images not in ("0", "1", "true", "false"):
-        raise BadParameter("`images` must be 0 or 1.")
+    if images not in IMAGES:
+        raise BadParameter("`images` must be 1 or 0 (or true or false).")
     locale = params.get("locale", "en-GB")
     by_lower = {name.lower(): name for name in LOCALES}
     if locale.lower() not in by_lower:
@@ -93,10 +104,12 @@ def _parse_options(params):
         too_long = len(slug) > Topic._meta.get_field("slug").max_length
         topic = None if too_long or forbidden_character(slug) else Topic.objects.filter(slug=slug).first()
         if topic is None:
-            raise BadParameter("`topic` is not a known topic slug.")
+            known = ", ".join(Topic.objects.order_by("slug").values_list("slug", flat=True))
+            topics = f"the topics are: {known}" if known else "there are no topics yet"
+            raise BadParameter(f"`topic` is not a known topic slug; {topics}.")
     return {
         "count": count,
-        "images": images in ("1", "true"),
+        "images": IMAGES[images],
         "locale": by_lower[locale.lower()],
         "topic": topic,
     }
@@ -139,11 +152,15 @@ def news_iframe(request):
             images=options["images"],
             srcset_filters=SRCSET_FILTERS if options["images"] else (),
         )
-        more_url = news_page_url()
+        more_url = news_page_url(request)
     with translation.override(texts["language"]):
         for entry in entries:
             entry.display_date = format_date(entry.date, texts["date_format"])
     feed_query = "?" + urlencode({"topic": options["topic"].slug}) if options["topic"] else ""
+    # Absolute, like every other link on the page: readers and partners copy them from its source.
+    feeds = {
+        kind: request.build_absolute_uri(reverse(f"news-feed-{kind}")) + feed_query for kind in FEED_KINDS
+    }
     response = render(
         request,
         "news/embed_news.html",
@@ -153,7 +170,7 @@ def news_iframe(request):
             "locale": options["locale"],
             "topic": options["topic"],
             "more_url": more_url,
-            "feed_query": feed_query,
+            "feeds": feeds,
             "stylesheet": request.build_absolute_uri(static("news/embed/news.css")),
         },
     )

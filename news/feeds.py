@@ -1,7 +1,8 @@
 """Feeds of the latest public news for partner sites and feed readers: RSS 2.0, Atom and JSON Feed 1.1.
 
 Every feed lists the newest `FEED_SIZE` public items (`news.queries.news_items()`), optionally of
-one topic (`?topic=<slug>`; an unknown slug is a 404). Links point at the public frontend; images
+one topic (`?topic=<slug>`; an unknown slug is a 404). Links point at the public frontend, and
+are absolute whether or not FRONTEND_URL is set (news.partner_urls); images
 are absolute URLs (on MEDIA_BASE_URL: api.media.media_url) of a `width-800` rendition, and only of
 images anyone may see. The SQL a feed costs does not grow with the number of items
 (`prepare_pages` inside a `request_scope`).
@@ -13,7 +14,6 @@ import mimetypes
 import zoneinfo
 from dataclasses import dataclass, field
 from functools import wraps
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -32,14 +32,13 @@ from api.visibility import public_media, public_pages
 from cms.paths import frontend_path, frontend_url
 from cms.request_cache import request_scope
 from news.models import NewsIndexPage, Topic
+from news.partner_urls import absolute, canonical_feed_url, entry_id
 from news.queries import news_items
 
 FEED_SIZE = 20
 AUTHOR = "Peru Support Group"
 FEED_LANGUAGE = "en-GB"
 FEED_IMAGE_FILTER = "width-800"
-# The date part of entry ids (RFC 4151): fixed, so an id never changes.
-TAG_DATE = "2016"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 JSON_FEED_CONTENT_TYPE = "application/feed+json; charset=utf-8"
 
@@ -63,6 +62,7 @@ class FeedEntry:
     summary: str
     date: datetime.date
     published: datetime.datetime
+    updated: datetime.datetime
     categories: list = field(default_factory=list)
     topics: list = field(default_factory=list)
     image: FeedImage | None = None
@@ -81,25 +81,23 @@ def topic_from_slug(slug):
     return topic
 
 
-def news_page_url():
-    """The frontend URL of the news section (FRONTEND_URL + "/news/" if it cannot be found)."""
+def news_page_url(request):
+    """The absolute URL of the news section on the frontend ("/news/" if it cannot be found)."""
     index = public_pages(NewsIndexPage).only("url_path").first()
     path = frontend_path(index) if index is not None else None
-    return frontend_url(path or "/news/")
+    return absolute(request, frontend_url(path or "/news/"))
 
 
 def london_midnight(date):
     return datetime.datetime.combine(date, datetime.time.min, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
 
-def _tag_authority(request):
-    host = urlsplit(settings.FRONTEND_URL).hostname if settings.FRONTEND_URL else None
-    return host or request.get_host().split(":")[0]
+def last_changed(page, published):
+    """When the item last changed for its readers: its last publishing, never before its date.
 
-
-def entry_id(request, page):
-    """A `tag:` URI (RFC 4151) that survives retitling, moves and date changes: it names the page id."""
-    return f"tag:{_tag_authority(request)},{TAG_DATE}:psg-news-{page.pk}"
+    An item may be published ahead of its publication date; its entry is not older than that.
+    """
+    return max(published, page.last_published_at or published)
 
 
 def _image(request, page, srcset_filters=()):
@@ -138,14 +136,17 @@ def latest_entries(request, topic=None, count=FEED_SIZE, images=True, srcset_fil
     entries = []
     for page in pages:
         topics = page.topic_list
+        published = london_midnight(page.publication_date)
+        url = absolute(request, frontend_url(frontend_path(page)))
         entries.append(
             FeedEntry(
-                id=entry_id(request, page),
+                id=entry_id(page, url),
                 title=page.title,
-                url=frontend_url(frontend_path(page)),
+                url=url,
                 summary=page.summary,
                 date=page.publication_date,
-                published=london_midnight(page.publication_date),
+                published=published,
+                updated=last_changed(page, published),
                 categories=[t.name for t in topics],
                 topics=topics,
                 image=_image(request, page, srcset_filters) if images else None,
@@ -181,7 +182,7 @@ class _FeedContext:
     def __init__(self, request, topic):
         self.request, self.topic = request, topic
         self.entries = latest_entries(request, topic)
-        self.home = news_page_url()
+        self.home = news_page_url(request)
 
 
 class NewsRssFeed(Feed):
@@ -207,7 +208,7 @@ class NewsRssFeed(Feed):
         return obj.home
 
     def feed_url(self, obj):
-        return obj.request.build_absolute_uri()
+        return canonical_feed_url(obj.request, obj.topic)
 
     def categories(self, obj):
         return [obj.topic.name] if obj.topic else None
@@ -232,6 +233,10 @@ class NewsRssFeed(Feed):
     def item_pubdate(self, item):
         return item.published
 
+    def item_updateddate(self, item):
+        # Atom requires one <updated> per entry (RFC 4287 §4.1.2); it also makes the feed's own.
+        return item.updated
+
     def item_author_name(self, item):
         return AUTHOR
 
@@ -248,7 +253,7 @@ class NewsAtomFeed(NewsRssFeed):
     feed_type = Atom1Feed
 
     def feed_guid(self, obj):
-        return obj.request.build_absolute_uri()
+        return canonical_feed_url(obj.request, obj.topic)
 
 
 def _scoped(view):
@@ -334,18 +339,18 @@ def json_feed(request):
             "content_text": entry.summary,
             "summary": entry.summary,
             "date_published": entry.published.isoformat(),
+            "date_modified": entry.updated.isoformat(),
             "authors": [author],
             "tags": entry.categories,
         }
         if entry.image is not None:
             item["image"] = entry.image.url
         items.append(item)
-    home = context.home
     body = {
         "version": JSON_FEED_VERSION,
         "title": feed.title(context),
-        "home_page_url": home if "://" in home else request.build_absolute_uri(home),
-        "feed_url": request.build_absolute_uri(),
+        "home_page_url": context.home,
+        "feed_url": canonical_feed_url(request, topic),
         "description": plain_description(context),
         "language": FEED_LANGUAGE,
         "authors": [author],

@@ -2,6 +2,8 @@
 (function () {
   "use strict";
 
+  // Included twice: the first copy already mounts every container.
+  if (window.PSGNews && typeof window.PSGNews.mount === "function") return;
   // Captured now: document.currentScript is only set while this file first runs.
   var script = document.currentScript;
   if (!script || !script.src || typeof fetch !== "function") return;
@@ -72,37 +74,71 @@
     return node;
   }
 
-  function safeUrl(value) {
+  // Links from the API are resolved against the CMS, never the partner's page: a path must not
+  // turn into an address on the partner's own site. Only the partner's own attributes are theirs.
+  function safeUrl(value, base) {
     try {
-      var url = new URL(value, document.baseURI);
+      var url = new URL(value, base || ORIGIN);
       return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
     } catch (e) {
       return null;
     }
   }
 
+  function warn(message) {
+    if (window.console && console.warn) console.warn("PSG news: " + message);
+  }
+
+  // The same options, values and locales as the iframe page (news/embed.py), which refuses
+  // anything else with a 400; here a refused option is named in the console and its default used.
+  var OPTIONS = ["psgNews", "count", "topic", "images", "locale", "heading", "headingLevel", "fallbackUrl"];
+  var LOCALES = ["en-GB", "es-PE"];
+
+  function attribute(name) {
+    return "data-" + name.replace(/[A-Z]/g, function (c) { return "-" + c.toLowerCase(); });
+  }
+
+  function checked(data, name, fallback, valid, rule) {
+    var value = data[name];
+    if (value == null || value === "") return fallback;
+    var result = valid(value);
+    if (result != null) return result;
+    warn(attribute(name) + '="' + value + '" is refused: ' + rule + "; using " + fallback + ".");
+    return fallback;
+  }
+
+  function whole(low, high) {
+    return function (value) {
+      var n = /^[0-9]+$/.test(value) ? +value : NaN;
+      return n >= low && n <= high ? n : null;
+    };
+  }
+
   function options(host) {
     var data = host.dataset;
-    var count = parseInt(data.count || "5", 10);
-    if (!(count >= 1)) count = 5;
-    var locale = data.locale || "en-GB";
-    try {
-      locale = Intl.DateTimeFormat.supportedLocalesOf([locale])[0] || "en-GB";
-    } catch (e) {
-      locale = "en-GB";
-    }
-    var level = parseInt(data.headingLevel || "2", 10);
-    if (!(level >= 2 && level <= 5)) level = 2;
-    var texts = TEXTS[locale.slice(0, 2).toLowerCase()] || TEXTS.en;
+    Object.keys(data).forEach(function (name) {
+      if (OPTIONS.indexOf(name) < 0) {
+        warn(attribute(name) + " is not an option; the options are " + OPTIONS.slice(1).map(attribute).join(", ") + ".");
+      }
+    });
+    var count = checked(data, "count", 5, whole(1, MAX_COUNT), "it must be a whole number from 1 to " + MAX_COUNT);
+    var images = checked(data, "images", false, function (value) {
+      return { "true": true, "1": true, "false": false, "0": false }[value];
+    }, "it must be true or false");
+    var locale = checked(data, "locale", "en-GB", function (value) {
+      return LOCALES.filter(function (known) { return known.toLowerCase() === value.toLowerCase(); })[0];
+    }, "it must be one of " + LOCALES.join(", "));
+    var level = checked(data, "headingLevel", 2, whole(2, 5), "it must be 2, 3, 4 or 5");
+    var texts = TEXTS[locale.slice(0, 2)];
     return {
-      count: Math.min(count, MAX_COUNT),
+      count: count,
       topic: data.topic || null,
-      images: data.images === "true" || data.images === "1",
+      images: images,
       locale: locale,
       level: level,
       texts: texts,
       heading: data.heading || texts.heading,
-      fallbackUrl: safeUrl(data.fallbackUrl || ORIGIN + "/embed/news/") || ORIGIN + "/embed/news/"
+      fallbackUrl: safeUrl(data.fallbackUrl || ORIGIN + "/embed/news/", document.baseURI) || ORIGIN + "/embed/news/"
     };
   }
 
@@ -215,6 +251,19 @@
     root.replaceChildren(section);
   }
 
+  // The API lists no news for a topic it does not know; the iframe page says why it refuses one.
+  function checkTopic(slug) {
+    fetch(ORIGIN + "/embed/news/?count=1&topic=" + encodeURIComponent(slug), { credentials: "omit" })
+      .then(function (response) {
+        if (response.status === 400) {
+          return response.text().then(function (reason) {
+            warn('data-topic="' + slug + '" is refused: ' + reason);
+          });
+        }
+      })
+      .catch(function () {});
+  }
+
   function renderFallback(root, opts) {
     var paragraph = el("p", "fallback");
     paragraph.setAttribute("part", "fallback");
@@ -224,13 +273,17 @@
     root.replaceChildren(paragraph);
   }
 
+  var SELECTOR = "[data-psg-news]";
+
+  // True when `host` is mounted now; false when it was already (by us or anything else that gave
+  // it a shadow root) or cannot be.
   function mount(host) {
-    if (host.shadowRoot) return; // already rendered (the script was included twice)
+    if (!host || host.nodeType !== 1 || host.shadowRoot) return false;
     var root;
     try {
       root = host.attachShadow({ mode: "open" });
     } catch (e) {
-      return;
+      return false;
     }
     adoptStyles(root);
     var opts = options(host);
@@ -241,6 +294,7 @@
     load(opts)
       .then(function (items) {
         renderItems(root, opts, items);
+        if (opts.topic && !items.length) checkTopic(opts.topic);
       })
       .catch(function () {
         renderFallback(root, opts);
@@ -248,16 +302,34 @@
       .finally(function () {
         host.removeAttribute("aria-busy");
       });
+    return true;
   }
 
-  function mountAll() {
-    var hosts = document.querySelectorAll("[data-psg-news]");
+  function mountWithin(node) {
+    if (node.nodeType !== 1) return;
+    if (node.matches(SELECTOR)) mount(node);
+    var hosts = node.querySelectorAll(SELECTOR);
     for (var i = 0; i < hosts.length; i++) mount(hosts[i]);
   }
 
+  // Containers a page adds later (a React or Vue app, a block loaded by AJAX) or marks later.
+  if (typeof MutationObserver === "function") {
+    new MutationObserver(function (records) {
+      records.forEach(function (record) {
+        if (record.type === "attributes") mountWithin(record.target);
+        for (var i = 0; i < record.addedNodes.length; i++) mountWithin(record.addedNodes[i]);
+      });
+    }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-psg-news"] });
+  }
+
+  // For containers the observer cannot see, such as those inside the partner's own shadow roots.
+  window.PSGNews = Object.freeze({ mount: mount });
+
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", mountAll);
+    document.addEventListener("DOMContentLoaded", function () {
+      mountWithin(document.documentElement);
+    });
   } else {
-    mountAll();
+    mountWithin(document.documentElement);
   }
 })();
