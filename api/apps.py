@@ -13,7 +13,7 @@ class ApiConfig(AppConfig):
     name = "api"
     verbose_name = "PSG API"
 
-    def ready(self):
+    def ready(self) -> None:
         from api import api_keys, previews, serving, signals  # noqa: F401  (page-serving hooks register themselves)
 
         for extension, media_type in MEDIA_TYPES.items():

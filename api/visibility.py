@@ -4,15 +4,18 @@ Within one API request (`request_scope()`), the facts these checks need (restric
 branches, restricted collections) are read once, so a check costs no query per item.
 """
 
-from datetime import timedelta
+from collections import abc
+from datetime import datetime, timedelta
 from functools import reduce
 from operator import or_
+from typing import NotRequired, TypedDict, TypeVar
 
 from django.core.cache import cache
 from django.db.models import Min, Q
 from django.utils import timezone
 from wagtail import hooks
-from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
+from wagtail.models import Collection, CollectionMember, CollectionViewRestriction, Page, PageViewRestriction
+from wagtail.query import PageQuerySet
 
 from cms.compiled_sql import traced
 from cms.generation import current_generation
@@ -24,13 +27,38 @@ from cms.request_cache import store
 # changes what their listings show (None if never), e.g. when the next upcoming event ends.
 CLOCK_TRANSITIONS_HOOK = "register_clock_transition"
 
+# What public_media() takes and gives back: an image or a document.
+Member = TypeVar("Member", bound=CollectionMember)
 
-def request_now():
+
+class _Facts(TypedDict):
+    """What hides content, as kept in the cache for a content generation."""
+
+    hidden: list[str]
+    restricted_collections: frozenset[int]
+    # Absent from facts kept before it was recorded.
+    as_of: NotRequired[datetime]
+    valid_until: datetime
+
+
+# (as of, valid until, site roots, hidden paths): what a public_pages() queryset was built from.
+_BuiltKey = tuple[datetime, datetime, tuple[str, ...], tuple[str, ...]]
+
+
+class _ProcessFacts(TypedDict):
+    """The facts this process last read, and the cache key (generation) they were read under."""
+
+    key: str | None
+    facts: _Facts | None
+
+
+def request_now() -> datetime:
     """The time of the current request (one clock reading per request scope)."""
-    return _memoised("now", timezone.now)
+    now: datetime = _memoised("now", timezone.now)
+    return now
 
 
-def _compute_facts(now):
+def _compute_facts(now: datetime) -> _Facts:
     hidden = Page.objects.filter(numchild__gt=0).filter(
         Q(live=False) | Q(expire_at__lte=now) | Q(go_live_at__gt=now)
     )
@@ -67,37 +95,38 @@ def _compute_facts(now):
 
 # The facts a process last read and the generation they belong to: while the generation and the
 # clock allow, a request needs no cache round trip for them at all.
-_process_facts = {"key": None, "facts": None}
+_process_facts: _ProcessFacts = {"key": None, "facts": None}
 
 
-def _facts():
+def _facts() -> _Facts:
     """What hides content (hidden branches, restricted collections), shared across requests.
 
     Kept in the cache under the current content generation, which every content change bumps,
     and only until the next scheduled go-live or expiry, so it can never be stale.
     """
 
-    def compute():
+    def compute() -> _Facts:
         now = request_now()
         key = f"visibility:facts:{current_generation()}"
-        facts = _process_facts["facts"] if _process_facts["key"] == key else None
+        facts: _Facts | None = _process_facts["facts"] if _process_facts["key"] == key else None
         if facts is None or facts["valid_until"] <= now:
             facts = cache.get(key)
         if facts is None or facts["valid_until"] <= now:
             facts = _compute_facts(now)
             cache.set(key, facts, timeout=max(1, int((facts["valid_until"] - now).total_seconds())))
-        _process_facts.update(key=key, facts=facts)
+        _process_facts.update({"key": key, "facts": facts})
         return facts
 
-    return _memoised("facts", compute)
+    facts: _Facts = _memoised("facts", compute)
+    return facts
 
 
-def facts_valid_until():
+def facts_valid_until() -> datetime:
     """The next moment the clock alone changes what anonymous visitors see (at most an hour away)."""
     return _facts()["valid_until"]
 
 
-def listing_now():
+def listing_now() -> datetime:
     """The moment a listing filtered by the clock (upcoming events) compares with: the facts' own
     while they stand, else the request's. Every moment the clock alone changes a listing ends the
     facts (CLOCK_TRANSITIONS_HOOK), so until `facts_valid_until()` both select the same items;
@@ -108,18 +137,18 @@ def listing_now():
     return as_of if as_of is not None and as_of <= now < facts["valid_until"] else now
 
 
-def facts_as_of():
+def facts_as_of() -> datetime | None:
     """The moment the facts were read, which public_pages() may filter on in place of the request's
     (same pages until `facts_valid_until()`); None for facts kept before it was recorded."""
     return _facts().get("as_of")
 
 
-def _hidden_branch_paths():
+def _hidden_branch_paths() -> list[str]:
     """Tree paths whose whole subtree is hidden: unpublished, expired, not yet live, or restricted."""
     return _facts()["hidden"]
 
 
-def public_pages(model=Page):
+def public_pages(model: type[Page] = Page) -> PageQuerySet:
     """Live, unrestricted, in-date pages inside a site, none of whose ancestors is hidden.
 
     Wagtail's `live()` looks at the page alone and `publish_scheduled` may not have run yet,
@@ -145,13 +174,13 @@ def public_pages(model=Page):
     return built[1].all()
 
 
-def public_conditions():
+def public_conditions() -> Q:
     """public_pages()'s filter as one condition on Page, for a query that must stay one query (a
     ranked search: as `pk__in` a subquery, PostgreSQL looked each match up again)."""
     return _public(request_now(), tuple(root.root_path for root in site_root_paths()), _hidden_branch_paths())
 
 
-def _public(now, roots, hidden):
+def _public(now: datetime, roots: tuple[str, ...], hidden: list[str]) -> Q:
     if not roots:
         return Q(pk__in=[])  # matches nothing
     condition = (
@@ -166,25 +195,27 @@ def _public(now, roots, hidden):
 
 
 # {model: (the facts it was built from, public_pages() queryset)}: only the current facts' are kept.
-_built = {}
+_built: dict[type[Page], tuple[_BuiltKey, PageQuerySet]] = {}
 
 
-def is_public(page):
+def is_public(page: Page | None) -> bool:
     if page is None:
         return False
     known = public_page_paths_known()
     if known is not None and page.pk in known:
         return known[page.pk] is not None
-    return public_pages().filter(pk=page.pk).exists()
+    public: bool = public_pages().filter(pk=page.pk).exists()
+    return public
 
 
-def public_page_paths_known():
+def public_page_paths_known() -> dict[int, str | None] | None:
     """Public url_paths of pages prefetched for this request ({id: url_path or None}), if any."""
     memo = store()
-    return None if memo is None else memo.setdefault("public_page_paths", {})
+    known: dict[int, str | None] | None = None if memo is None else memo.setdefault("public_page_paths", {})
+    return known
 
 
-def load_public_page_paths(ids):
+def load_public_page_paths(ids: abc.Collection[int]) -> dict[int, str | None]:
     """Look up in one query which of `ids` are public, remembering the answer for this request."""
     known = public_page_paths_known()
     wanted = [pk for pk in ids if known is None or pk not in known]
@@ -196,12 +227,12 @@ def load_public_page_paths(ids):
     return {pk: known[pk] for pk in ids}
 
 
-def restricted_collection_ids():
+def restricted_collection_ids() -> frozenset[int]:
     """Collections with a view restriction, and every collection under them."""
     return _facts()["restricted_collections"]
 
 
-def public_media(item):
+def public_media(item: Member | None) -> Member | None:
     """An image or document if anonymous visitors may see it, else None."""
     if item is None or item.collection_id in restricted_collection_ids():
         return None

@@ -1,6 +1,8 @@
 """Documents (reports, agendas) as the API serves them."""
 
 import graphene
+from graphql import GraphQLResolveInfo
+from wagtail.documents.models import AbstractDocument
 
 from api.media import cms_file_url
 
@@ -18,9 +20,10 @@ class DocumentType(graphene.ObjectType):
     file_size = graphene.Int(description="Size in bytes, if known.")
 
     @staticmethod
-    def resolve_url(document, info):
+    def resolve_url(document: AbstractDocument, info: GraphQLResolveInfo) -> str:
         return cms_file_url(document.url)
 
     @staticmethod
-    def resolve_file_size(document, info):
-        return document.file_size
+    def resolve_file_size(document: AbstractDocument, info: GraphQLResolveInfo) -> int | None:
+        size: int | None = document.file_size
+        return size

@@ -3,7 +3,8 @@
 import logging
 
 import graphene
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLResolveInfo
+from wagtail.models import Page
 
 from api.graphql.interfaces import PageInterface
 from api.previews import InvalidToken, token_page
@@ -17,11 +18,11 @@ MAX_TOKEN_LENGTH = 512
 INVALID_TOKEN_MESSAGE = "This preview link is invalid or has expired. Press Preview in the admin again."  # noqa: S105 - a message, not a secret
 
 
-def invalid_token_error():
+def invalid_token_error() -> GraphQLError:
     return GraphQLError(INVALID_TOKEN_MESSAGE, extensions={"code": "PREVIEW_TOKEN_INVALID"})
 
 
-def page_for_token(token):
+def page_for_token(token: str) -> Page:
     """The draft a preview token was issued for, or raise the one invalid-token error."""
     try:
         return token_page(token)
@@ -41,7 +42,7 @@ class PreviewQuery(graphene.ObjectType):
     )
 
     @staticmethod
-    def resolve_preview(root, info, token):
+    def resolve_preview(root: object, info: GraphQLResolveInfo, token: str) -> Page:
         if len(token) > MAX_TOKEN_LENGTH:
             raise invalid_token_error()
         return page_for_token(token)

@@ -23,11 +23,13 @@ import json
 import logging
 import re
 from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from graphql import GraphQLError, OperationDefinitionNode, value_from_ast_untyped
 
@@ -51,8 +53,12 @@ GENERATION_SEEN = "psg.generation"
 DEFERRED_WRITES = "psg.deferred_cache_writes"
 _WHITESPACE = re.compile(r"\s+")
 
+# A request's query, variables and operation name, as the view reads them.
+Params = tuple[str, dict[str, Any] | None, str | None]
+_Operations = dict[str | None, tuple[tuple[str, bool, Any], ...]]
 
-def adopt_generation(request):
+
+def adopt_generation(request: HttpRequest) -> None:
     """Take the generation the fast path read for this request as the request's own."""
     generation = request.META.get(GENERATION_SEEN)
     memo = store()
@@ -60,13 +66,13 @@ def adopt_generation(request):
         memo.setdefault("generation", generation)
 
 
-def next_transition():
+def next_transition() -> datetime:
     """When a cached answer must go: the next moment the clock alone changes what is public or
     listed (scheduled go-live and expiry, and what the content apps register; api.visibility)."""
     return facts_valid_until()
 
 
-def _cache_key(request, params):
+def _cache_key(request: HttpRequest, params: Params) -> str:
     # A miss asks twice (the lookup, then the store): the key is worked out once per request.
     memo = store()
     if memo is not None:
@@ -80,7 +86,7 @@ def _cache_key(request, params):
     return key
 
 
-def _work_out_key(request, params):
+def _work_out_key(request: HttpRequest, params: Params) -> str:
     query, variables, operation_name = params
     operation_name, variables = _what_changes_the_answer(query, variables, operation_name)
     material = json.dumps(
@@ -92,7 +98,9 @@ def _work_out_key(request, params):
     return f"graphql:response:{current_generation()}:{digest}"
 
 
-def _what_changes_the_answer(query, variables, operation_name):
+def _what_changes_the_answer(
+    query: str, variables: dict[str, Any] | None, operation_name: str | None
+) -> tuple[str, dict[str, Any]]:
     """(operation name, variables) as execution sees them: the selected operation's name (however
     it was chosen), and only the variables it declares, a missing one as its default if it has one.
 
@@ -110,7 +118,7 @@ def _what_changes_the_answer(query, variables, operation_name):
     if selected is None:
         return operation_name or "", variables
     name, declared = selected
-    used = {}
+    used: dict[str, Any] = {}
     for variable, has_default, default in declared:
         if variable in variables:
             used[variable] = variables[variable]
@@ -120,7 +128,7 @@ def _what_changes_the_answer(query, variables, operation_name):
 
 
 @functools.lru_cache(maxsize=128)
-def _declared_variables(query, max_tokens):
+def _declared_variables(query: str, max_tokens: int) -> _Operations | None:
     """{operation name (None: anonymous): ((variable, has default, default), …)}, or None if the
     query does not parse. Worked out at most once per query and process while it is in use, from
     the document the view validates (api/graphql/parsing.py)."""
@@ -130,7 +138,7 @@ def _declared_variables(query, max_tokens):
         document = parse_query(query, max_tokens)
     except (GraphQLError, RecursionError):
         return None
-    operations = {}
+    operations: _Operations = {}
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
             name = definition.name.value if definition.name else None
@@ -147,10 +155,10 @@ def _declared_variables(query, max_tokens):
     return operations
 
 
-def may_add_entry(meta: Mapping) -> bool:
+def may_add_entry(meta: Mapping[str, Any]) -> bool:
     """Count one new cached answer against its client's budget for the window (`meta`: request.META
     or a WSGI environ): False once the client has added GRAPHQL_RESPONSE_CACHE_CLIENT_ENTRIES."""
-    budget = settings.GRAPHQL_RESPONSE_CACHE_CLIENT_ENTRIES
+    budget: int = settings.GRAPHQL_RESPONSE_CACHE_CLIENT_ENTRIES
     # A trusted frontend is bounded by its key's rate limit (one entry a request at most), which an
     # admin chose; its build of many pages should warm the cache for every reader.
     if budget <= 0 or api_keys.verified(meta) is not None:
@@ -166,10 +174,11 @@ def may_add_entry(meta: Mapping) -> bool:
 
 def fits(size: int) -> bool:
     """Whether an answer of `size` bytes may be kept."""
-    return size <= settings.GRAPHQL_RESPONSE_CACHE_MAX_ENTRY_BYTES
+    limit: int = settings.GRAPHQL_RESPONSE_CACHE_MAX_ENTRY_BYTES
+    return size <= limit
 
 
-def is_cacheable_request(request, query):
+def is_cacheable_request(request: HttpRequest, query: str) -> bool:
     """Anonymous requests only (no session, no credentials but a verified API key), and never
     preview answers."""
     if not settings.GRAPHQL_RESPONSE_CACHE or settings.SESSION_COOKIE_NAME in request.COOKIES:
@@ -179,7 +188,7 @@ def is_cacheable_request(request, query):
     return "preview" not in query
 
 
-def forbid_caching():
+def forbid_caching() -> None:
     """Keep the current answer out of every cache (it holds something made for this request alone:
     a form's token, a mutation's result); what the view then sends is `no-store`."""
     memo = store()
@@ -187,12 +196,12 @@ def forbid_caching():
         memo["no_store"] = True
 
 
-def caching_forbidden():
+def caching_forbidden() -> bool:
     memo = store()
     return bool(memo and memo.get("no_store"))
 
 
-def cached_response(request, params):
+def cached_response(request: HttpRequest, params: Params) -> HttpResponse | None:
     entry = cache.get(_cache_key(request, params))
     if entry is None:
         return None
@@ -205,7 +214,7 @@ def cached_response(request, params):
     return response
 
 
-def store_response(request, params, response):
+def store_response(request: HttpRequest, params: Params, response: HttpResponse) -> None:
     response["X-Cache"] = "miss"
     if not fits(len(response.content)):
         return  # sent, not kept
@@ -223,12 +232,12 @@ def store_response(request, params, response):
     _mark_for_fast_path(request, expires_at)
 
 
-def _mark_for_fast_path(request, expires_at):
+def _mark_for_fast_path(request: HttpRequest, expires_at: datetime) -> None:
     # current_generation() is memoised for the request: the one the key above was made under.
     request.META[FAST_PATH_MARKER] = (current_generation(), expires_at.timestamp())
 
 
-def add_http_caching(request, response, cacheable):
+def add_http_caching(request: HttpRequest, response: HttpResponse, cacheable: bool) -> HttpResponse:
     """Public answers to GET are cacheable by browsers and CDNs, with a strong ETag; others are not."""
     if response.status_code != 200 or not cacheable or request.method != "GET":
         response["Cache-Control"] = "no-store" if not cacheable else "no-cache"
