@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils.html import escape
 from graphql import ValueNode
 from wagtail.documents import get_document_model
+from wagtail.documents.models import AbstractDocument
 from wagtail.rich_text import RichText
 
 from api.serving import links_to_hidden_pages
@@ -56,7 +57,8 @@ def _document_links(attrs_list: list[dict[str, str]]) -> list[str]:
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     tags = []
     for pk in ids:
-        document = public_media(documents.get(pk) if pk is not None else None)
+        found: AbstractDocument | None = documents.get(pk) if pk is not None else None
+        document = public_media(found)
         tags.append(f'<a href="{escape(_remember(base + document.url))}">' if document else _UNLINK_MARK)
     return tags
 
