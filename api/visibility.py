@@ -45,13 +45,6 @@ class _Facts(TypedDict):
 _BuiltKey = tuple[datetime, datetime, tuple[str, ...], tuple[str, ...]]
 
 
-class _ProcessFacts(TypedDict):
-    """The facts this process last read, and the cache key (generation) they were read under."""
-
-    key: str | None
-    facts: _Facts | None
-
-
 def request_now() -> datetime:
     """The time of the current request (one clock reading per request scope)."""
     now: datetime = _memoised("now", timezone.now)
@@ -93,9 +86,11 @@ def _compute_facts(now: datetime) -> _Facts:
     }
 
 
-# The facts a process last read and the generation they belong to: while the generation and the
-# clock allow, a request needs no cache round trip for them at all.
-_process_facts: _ProcessFacts = {"key": None, "facts": None}
+# The facts a process last read, with the generation they belong to: while the generation and the
+# clock allow, a request needs no cache round trip for them at all. One tuple, replaced whole, so a
+# thread never pairs one request's generation with another's facts (older facts under a newer
+# generation would hide nothing a privacy change since has hidden).
+_process_facts: tuple[str, _Facts] | None = None
 
 
 def _facts() -> _Facts:
@@ -106,15 +101,17 @@ def _facts() -> _Facts:
     """
 
     def compute() -> _Facts:
+        global _process_facts
         now = request_now()
         key = f"visibility:facts:{current_generation()}"
-        facts: _Facts | None = _process_facts["facts"] if _process_facts["key"] == key else None
+        kept = _process_facts
+        facts: _Facts | None = kept[1] if kept is not None and kept[0] == key else None
         if facts is None or facts["valid_until"] <= now:
             facts = cache.get(key)
         if facts is None or facts["valid_until"] <= now:
             facts = _compute_facts(now)
             cache.set(key, facts, timeout=max(1, int((facts["valid_until"] - now).total_seconds())))
-        _process_facts.update({"key": key, "facts": facts})
+        _process_facts = (key, facts)
         return facts
 
     facts: _Facts = _memoised("facts", compute)

@@ -152,7 +152,7 @@ def test_a_django_cache_hit_is_served_even_when_its_expiry_needs_the_absent_data
     get()
     # The visibility facts gone from the cache and the process, and the database down.
     caches["default"].delete(f"visibility:facts:{current_generation()}")
-    monkeypatch.setitem(visibility._process_facts, "key", None)
+    monkeypatch.setattr(visibility, "_process_facts", None)
 
     def down(now):
         raise OperationalError("connection refused")
