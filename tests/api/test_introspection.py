@@ -135,3 +135,16 @@ def test_introspection_answer_multiplied_by_aliases_is_refused(client):
     response, payload = post(client, doubled)
     assert response.status_code == 400, payload
     assert "introspection lists" in payload["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("scalar", "says"),
+    [("Date", "`YYYY-MM-DD`"), ("DateTime", "Europe/London"), ("Decimal", "JSON string")],
+)
+def test_the_scalars_describe_what_arrives_not_python(client, settings, scalar, says):
+    settings.GRAPHQL_INTROSPECTION = True
+    query = json.dumps({"query": f'{{ __type(name: "{scalar}") {{ description }} }}'})
+    response = client.post("/graphql/", data=query, content_type="application/json")
+    description = response.json()["data"]["__type"]["description"]
+    assert says in description
+    assert "python" not in description.lower()
