@@ -455,6 +455,13 @@ class EventPage(FormPageMixin, BasePage):
     def has_form(self):
         return self.registration_form and super().has_form()
 
+    # Shown when deleting registrations under Forms (cms/templates/wagtailforms/confirm_delete.html).
+    deleting_submissions_note = (
+        "Deleting a confirmed registration frees its place: the first on the waiting list, in the "
+        "order they registered, get the freed places and are emailed. The people deleted are not "
+        "emailed."
+    )
+
     def accept_submission(self, form, request):
         """A place, the waiting list or a refusal (closed, full), by the rules of events/registering.py;
         the emails are the registration's own, not the form's."""

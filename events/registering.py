@@ -4,7 +4,8 @@ does (everyone registered is told). Emails are queued for the worker once the ch
 (events/registration_emails.py), so no request waits on a mail server.
 
 Places are counted and given under a lock on the event's row (PostgreSQL's SELECT … FOR UPDATE), so
-two people sending the form at once for the last place cannot both get it.
+two people sending the form at once for the last place cannot both get it. Deleting a registration,
+however it is done, frees its place as cancelling does (`_place_freed`, below).
 """
 
 import datetime
@@ -12,8 +13,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Count
+from django.db.models.signals import post_delete, pre_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
 from events.registration_emails import Notice, send_after_commit
@@ -209,3 +213,27 @@ def event_changed(event: Any) -> None:
             )
             if event.registration_form:
                 promote_waiting(event)
+
+
+# Deleting a registration (Wagtail's Forms submissions, erasure, retention, the ORM) frees a confirmed
+# place as cancelling does. Django sends every pre_delete of a deletion before deleting any row, and
+# each post_delete after its rows are gone, all in the deletion's transaction: the event is locked
+# first, as registering and cancelling lock it before touching registrations, so two deletions at
+# once neither deadlock nor both give the same place away.
+@receiver(pre_delete, sender=Registration, dispatch_uid="events-registration-lock-before-delete")
+def _lock_before_delete(sender: Any, instance: Registration, **kwargs: Any) -> None:
+    event_model = apps.get_model("events", "EventPage")
+    instance._locked_event = (
+        event_model.objects.select_for_update(of=("self",)).filter(pk=instance.page_id).first()
+    )
+    # The place held now, under the lock: the instance may have been loaded before a promotion.
+    status = Registration.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
+    instance._held_place = status == Status.CONFIRMED
+
+
+@receiver(post_delete, sender=Registration, dispatch_uid="events-registration-place-freed")
+def _place_freed(sender: Any, instance: Registration, **kwargs: Any) -> None:
+    event = getattr(instance, "_locked_event", None)
+    if event is not None and getattr(instance, "_held_place", False):
+        # The people deleted are not written to: only those given the places.
+        promote_waiting(event)
