@@ -168,9 +168,19 @@ def _gives_places(event: Any, now: datetime.datetime | None) -> bool:
     return bool(event.registration_form and event.status not in CALLED_OFF and now < event.starts_at)
 
 
-def cancel(registration_id: int) -> Registration | None:
-    """Cancels a place (or a place on the waiting list) and gives a freed place to the first waiting.
-    None if there is no such registration; an already cancelled one is returned unchanged."""
+@dataclass(frozen=True)
+class Cancellation:
+    """A cancelled registration and who was given the place it freed."""
+
+    registration: Registration
+    promoted: list[Registration]
+    cancelled_now: bool
+
+
+def cancel_place(registration_id: int, notice: Notice = Notice.CANCELLED) -> Cancellation | None:
+    """Cancels a place (or a place on the waiting list), writes `notice` to the person and gives a
+    freed place to the first waiting. None if there is no such registration; an already cancelled
+    one is left as it is and nobody is written to."""
     with transaction.atomic():
         found: Registration | None = (
             Registration.objects.filter(pk=registration_id).select_related("page").first()
@@ -181,15 +191,20 @@ def cancel(registration_id: int) -> Registration | None:
         # Read again under the event's lock: the place it holds now, not before the lock.
         registration: Registration = Registration.objects.get(pk=registration_id)
         if registration.status == Status.CANCELLED:
-            return registration
+            return Cancellation(registration, [], cancelled_now=False)
         freed = registration.status == Status.CONFIRMED
         registration.status = Status.CANCELLED
         registration.status_changed_at = timezone.now()
         registration.save(update_fields=["status", "status_changed_at"])
-        send_after_commit(registration, Notice.CANCELLED)
-        if freed:
-            promote_waiting(event)
-    return registration
+        send_after_commit(registration, notice)
+        promoted = promote_waiting(event) if freed else []
+    return Cancellation(registration, promoted, cancelled_now=True)
+
+
+def cancel(registration_id: int) -> Registration | None:
+    """The person's own cancelling (their link, or erasure): `cancel_place` with their notice."""
+    cancellation = cancel_place(registration_id)
+    return cancellation.registration if cancellation else None
 
 
 def event_changed(event: Any) -> None:
