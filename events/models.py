@@ -193,7 +193,11 @@ class EventPage(FormPageMixin, BasePage):
                 FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
                 FieldPanel(
                     "status",
-                    help_text="Whether it goes ahead. Postponed and cancelled events stay listed, marked so.",
+                    help_text=(
+                        "Whether it goes ahead. Postponed and cancelled events stay listed, marked so. "
+                        "Publishing a change to Postponed or Cancelled emails everyone registered here "
+                        "(confirmed and waiting) and closes registration."
+                    ),
                 ),
             ],
             "When",

@@ -9,6 +9,7 @@ however it is done, frees its place as cancelling does (`_place_freed`, below).
 """
 
 import datetime
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -207,9 +208,16 @@ def cancel(registration_id: int) -> Registration | None:
     return cancellation.registration if cancellation else None
 
 
-def event_changed(event: Any) -> None:
+# The last event this thread told of a postponement or cancellation, and how many people: (event
+# id, count), for the message the admin shows after publishing (events/wagtail_hooks.py).
+announced = threading.local()
+
+
+def event_changed(event: Any) -> int:
     """After an event is published: tell everyone registered that it is postponed or cancelled
-    (once per status), or give places to those waiting if more places were added."""
+    (once per status), or give places to those waiting if more places were added. How many people
+    are being told (0 when going ahead)."""
+    told = 0
     with transaction.atomic():
         event = _locked(event)
         if event.status in CALLED_OFF:
@@ -221,6 +229,7 @@ def event_changed(event: Any) -> None:
                 registration.told_of_event_status = event.status
                 registration.save(update_fields=["told_of_event_status"])
                 send_after_commit(registration, notice)
+                told += 1
         else:
             # Going ahead again: a later postponement or cancellation is news to everyone.
             Registration.objects.filter(page_id=event.pk).exclude(told_of_event_status="").update(
@@ -228,6 +237,8 @@ def event_changed(event: Any) -> None:
             )
             if event.registration_form:
                 promote_waiting(event)
+    announced.told = (event.pk, told)
+    return told
 
 
 # Deleting a registration (Wagtail's Forms submissions, erasure, retention, the ORM) frees a confirmed
