@@ -15,7 +15,7 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.permission_policies.base import ModelPermissionPolicy
@@ -72,6 +72,17 @@ class RegistrationIndexView(IndexView):
         return buttons
 
 
+class RegistrationInspectView(InspectView):
+    """A registration's place, then its answers one per row, under the questions' labels."""
+
+    def get_fields_context(self) -> list[dict[str, Any]]:
+        place = [self.get_context_for_field(name) for name in self.fields]
+        answers = [
+            {"label": label, "value": text, "component": None} for label, text in self.object.answer_rows()
+        ]
+        return [*place, *answers]
+
+
 class RegistrationViewSet(ModelViewSet):
     """Everyone who registered for events through the site, newest first."""
 
@@ -96,7 +107,8 @@ class RegistrationViewSet(ModelViewSet):
     search_backend_name = None
     ordering = ["-submit_time"]
     inspect_view_enabled = True
-    inspect_view_fields = ["name", "email", "status", "submit_time", "status_changed_at", "form_data"]
+    inspect_view_class = RegistrationInspectView
+    inspect_view_fields = ["name", "email", "status", "submit_time", "status_changed_at"]
     copy_view_enabled = False
     form_fields: list[str] = []  # never used: the policy allows no add or edit
 
