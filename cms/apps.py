@@ -12,6 +12,9 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from cms import checks, lockouts_admin  # noqa: F401  (system checks and the admin hook register themselves)
+        from cms.internals import wagtail_exports
+
+        wagtail_exports.install()
 
 
 class UsersConfig(WagtailUsersAppConfig):

@@ -21,11 +21,18 @@ PERSONAL_DATA_HOOK = "register_personal_data"
 
 # Only the "Membership and events" group is given it (cms/roles.py); superusers have every permission.
 VIEW_PERMISSION = "wagtailforms.view_formsubmission"
+# Erasing a person, deleting answers, cancelling a registration: the same group's, given apart.
+DELETE_PERMISSION = "wagtailforms.delete_formsubmission"
 
 
 def may_see_personal_data(user: Any) -> bool:
     """Whether `user` may see what people sent: form submissions and event registrations."""
     return bool(user.is_active and user.has_perm(VIEW_PERMISSION))
+
+
+def may_change_personal_data(user: Any) -> bool:
+    """Whether `user` may also erase, delete or cancel what people sent."""
+    return may_see_personal_data(user) and bool(user.has_perm(DELETE_PERMISSION))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
 from cms.personal_data import (
+    DELETE_PERMISSION,
     PERSONAL_DATA_HOOK,
     erase_person,
     export_person,
@@ -29,8 +30,6 @@ from cms.personal_data import (
     registered_kinds,
     summary,
 )
-
-ERASE_PERMISSION = "wagtailforms.delete_formsubmission"
 
 
 @hooks.register("filter_form_submissions_for_user")
@@ -64,7 +63,7 @@ class PersonalDataView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.setdefault("form", PersonForm())
-        context["may_erase"] = self.request.user.has_perm(ERASE_PERMISSION)
+        context["may_erase"] = self.request.user.has_perm(DELETE_PERMISSION)
         return context
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -80,7 +79,7 @@ class PersonalDataView(WagtailAdminTemplateMixin, TemplateView):
                 f'attachment; filename="personal-data-{timezone.localdate():%Y-%m-%d}.json"'
             )
             return response
-        if action != "erase" or not request.user.has_perm(ERASE_PERMISSION):
+        if action != "erase" or not request.user.has_perm(DELETE_PERMISSION):
             raise PermissionDenied
         if request.POST.get("confirm") != "yes":
             counts = {kind.name: len(kind.export(email)) for kind in registered_kinds()}

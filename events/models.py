@@ -193,7 +193,11 @@ class EventPage(FormPageMixin, BasePage):
                 FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
                 FieldPanel(
                     "status",
-                    help_text="Whether it goes ahead. Postponed and cancelled events stay listed, marked so.",
+                    help_text=(
+                        "Whether it goes ahead. Postponed and cancelled events stay listed, marked so. "
+                        "Publishing a change to Postponed or Cancelled emails everyone registered here "
+                        "(confirmed and waiting) and closes registration."
+                    ),
                 ),
             ],
             "When",
@@ -454,6 +458,13 @@ class EventPage(FormPageMixin, BasePage):
 
     def has_form(self):
         return self.registration_form and super().has_form()
+
+    # Shown when deleting registrations under Forms (cms/templates/wagtailforms/confirm_delete.html).
+    deleting_submissions_note = (
+        "Deleting a confirmed registration frees its place: the first on the waiting list, in the "
+        "order they registered, get the freed places and are emailed. The people deleted are not "
+        "emailed."
+    )
 
     def accept_submission(self, form, request):
         """A place, the waiting list or a refusal (closed, full), by the rules of events/registering.py;

@@ -4,16 +4,21 @@ does (everyone registered is told). Emails are queued for the worker once the ch
 (events/registration_emails.py), so no request waits on a mail server.
 
 Places are counted and given under a lock on the event's row (PostgreSQL's SELECT … FOR UPDATE), so
-two people sending the form at once for the last place cannot both get it.
+two people sending the form at once for the last place cannot both get it. Deleting a registration,
+however it is done, frees its place as cancelling does (`_place_freed`, below).
 """
 
 import datetime
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Count
+from django.db.models.signals import post_delete, pre_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
 from events.registration_emails import Notice, send_after_commit
@@ -164,9 +169,19 @@ def _gives_places(event: Any, now: datetime.datetime | None) -> bool:
     return bool(event.registration_form and event.status not in CALLED_OFF and now < event.starts_at)
 
 
-def cancel(registration_id: int) -> Registration | None:
-    """Cancels a place (or a place on the waiting list) and gives a freed place to the first waiting.
-    None if there is no such registration; an already cancelled one is returned unchanged."""
+@dataclass(frozen=True)
+class Cancellation:
+    """A cancelled registration and who was given the place it freed."""
+
+    registration: Registration
+    promoted: list[Registration]
+    cancelled_now: bool
+
+
+def cancel_place(registration_id: int, notice: Notice = Notice.CANCELLED) -> Cancellation | None:
+    """Cancels a place (or a place on the waiting list), writes `notice` to the person and gives a
+    freed place to the first waiting. None if there is no such registration; an already cancelled
+    one is left as it is and nobody is written to."""
     with transaction.atomic():
         found: Registration | None = (
             Registration.objects.filter(pk=registration_id).select_related("page").first()
@@ -177,20 +192,32 @@ def cancel(registration_id: int) -> Registration | None:
         # Read again under the event's lock: the place it holds now, not before the lock.
         registration: Registration = Registration.objects.get(pk=registration_id)
         if registration.status == Status.CANCELLED:
-            return registration
+            return Cancellation(registration, [], cancelled_now=False)
         freed = registration.status == Status.CONFIRMED
         registration.status = Status.CANCELLED
         registration.status_changed_at = timezone.now()
         registration.save(update_fields=["status", "status_changed_at"])
-        send_after_commit(registration, Notice.CANCELLED)
-        if freed:
-            promote_waiting(event)
-    return registration
+        send_after_commit(registration, notice)
+        promoted = promote_waiting(event) if freed else []
+    return Cancellation(registration, promoted, cancelled_now=True)
 
 
-def event_changed(event: Any) -> None:
+def cancel(registration_id: int) -> Registration | None:
+    """The person's own cancelling (their link, or erasure): `cancel_place` with their notice."""
+    cancellation = cancel_place(registration_id)
+    return cancellation.registration if cancellation else None
+
+
+# The last event this thread told of a postponement or cancellation, and how many people: (event
+# id, count), for the message the admin shows after publishing (events/wagtail_hooks.py).
+announced = threading.local()
+
+
+def event_changed(event: Any) -> int:
     """After an event is published: tell everyone registered that it is postponed or cancelled
-    (once per status), or give places to those waiting if more places were added."""
+    (once per status), or give places to those waiting if more places were added. How many people
+    are being told (0 when going ahead)."""
+    told = 0
     with transaction.atomic():
         event = _locked(event)
         if event.status in CALLED_OFF:
@@ -202,6 +229,7 @@ def event_changed(event: Any) -> None:
                 registration.told_of_event_status = event.status
                 registration.save(update_fields=["told_of_event_status"])
                 send_after_commit(registration, notice)
+                told += 1
         else:
             # Going ahead again: a later postponement or cancellation is news to everyone.
             Registration.objects.filter(page_id=event.pk).exclude(told_of_event_status="").update(
@@ -209,3 +237,29 @@ def event_changed(event: Any) -> None:
             )
             if event.registration_form:
                 promote_waiting(event)
+    announced.told = (event.pk, told)
+    return told
+
+
+# Deleting a registration (Wagtail's Forms submissions, erasure, retention, the ORM) frees a confirmed
+# place as cancelling does. Django sends every pre_delete of a deletion before deleting any row, and
+# each post_delete after its rows are gone, all in the deletion's transaction: the event is locked
+# first, as registering and cancelling lock it before touching registrations, so two deletions at
+# once neither deadlock nor both give the same place away.
+@receiver(pre_delete, sender=Registration, dispatch_uid="events-registration-lock-before-delete")
+def _lock_before_delete(sender: Any, instance: Registration, **kwargs: Any) -> None:
+    event_model = apps.get_model("events", "EventPage")
+    instance._locked_event = (
+        event_model.objects.select_for_update(of=("self",)).filter(pk=instance.page_id).first()
+    )
+    # The place held now, under the lock: the instance may have been loaded before a promotion.
+    status = Registration.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
+    instance._held_place = status == Status.CONFIRMED
+
+
+@receiver(post_delete, sender=Registration, dispatch_uid="events-registration-place-freed")
+def _place_freed(sender: Any, instance: Registration, **kwargs: Any) -> None:
+    event = getattr(instance, "_locked_event", None)
+    if event is not None and getattr(instance, "_held_place", False):
+        # The people deleted are not written to: only those given the places.
+        promote_waiting(event)

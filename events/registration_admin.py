@@ -8,12 +8,14 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django_filters import ChoiceFilter, ModelChoiceFilter
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.permission_policies.base import ModelPermissionPolicy
@@ -21,12 +23,13 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 from cms.personal_data import PERSONAL_DATA_HOOK, PersonalDataKind, may_see_personal_data, submission_record
 from events.models import EventPage
 from events.registering import Status, cancel
+from events.registration_cancel_admin import CancelRegistrationView, may_cancel
 from events.registrations import Registration
 
 
 class PersonalDataPolicy(ModelPermissionPolicy):
-    """Listed, inspected and exported by the group only; changed by nobody here (a place moves only
-    through the registration rules: the person's cancel link, or erasure)."""
+    """Listed, inspected and exported by the group only; edited by nobody here (a place moves only
+    through the registration rules: the person's cancel link, “Cancel registration”, erasure)."""
 
     actions = frozenset({"view"})
 
@@ -58,10 +61,33 @@ class RegistrationFilterSet(WagtailFilterSet):
         fields: list[str] = []
 
 
+class RegistrationIndexView(IndexView):
+    """Each registration's ⋯ menu: Inspect, and Cancel registration for those who may."""
+
+    def get_list_more_buttons(self, instance: Registration) -> list[Any]:
+        buttons: list[Any] = super().get_list_more_buttons(instance)
+        if may_cancel(self.request.user, instance):
+            url = reverse("registrations:cancel", args=[instance.pk])
+            buttons.append(MenuItem("Cancel registration", url=url, icon_name="cross", priority=30))
+        return buttons
+
+
+class RegistrationInspectView(InspectView):
+    """A registration's place, then its answers one per row, under the questions' labels."""
+
+    def get_fields_context(self) -> list[dict[str, Any]]:
+        place = [self.get_context_for_field(name) for name in self.fields]
+        answers = [
+            {"label": label, "value": text, "component": None} for label, text in self.object.answer_rows()
+        ]
+        return [*place, *answers]
+
+
 class RegistrationViewSet(ModelViewSet):
     """Everyone who registered for events through the site, newest first."""
 
     model = Registration
+    index_view_class = RegistrationIndexView
     icon = "group"
     menu_label = "Registrations"
     menu_order = 160
@@ -81,7 +107,8 @@ class RegistrationViewSet(ModelViewSet):
     search_backend_name = None
     ordering = ["-submit_time"]
     inspect_view_enabled = True
-    inspect_view_fields = ["name", "email", "status", "submit_time", "status_changed_at", "form_data"]
+    inspect_view_class = RegistrationInspectView
+    inspect_view_fields = ["name", "email", "status", "submit_time", "status_changed_at"]
     copy_view_enabled = False
     form_fields: list[str] = []  # never used: the policy allows no add or edit
 
@@ -91,6 +118,10 @@ class RegistrationViewSet(ModelViewSet):
 
     def get_queryset(self, request: Any) -> Any:
         return Registration.objects.select_related("page")
+
+    def get_urlpatterns(self) -> list[Any]:
+        cancel_view = CancelRegistrationView.as_view()
+        return [*super().get_urlpatterns(), path("cancel/<int:pk>/", cancel_view, name="cancel")]
 
 
 class RegistrationsPanel(Component):

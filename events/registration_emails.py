@@ -1,5 +1,6 @@
 """The emails a registration sends: the confirmation (or the waiting list) with a signed link to
-cancel, a place given from the waiting list, a cancellation, and the event postponed or cancelled.
+cancel, a place given from the waiting list, a cancellation (by the person, or by PSG's staff), and
+the event postponed or cancelled.
 
 Each is a django-tasks task on the worker's backend (the `webhooks` alias, queued in the database in
 production) and carries only the registration's id: the address is read when the email is sent, so
@@ -31,6 +32,7 @@ class Notice(enum.StrEnum):
     PROMOTED = "promoted"
     REMINDER = "reminder"
     CANCELLED = "cancelled"
+    CANCELLED_BY_PSG = "cancelled_by_psg"
     EVENT_POSTPONED = "event_postponed"
     EVENT_CANCELLED = "event_cancelled"
 
@@ -78,6 +80,11 @@ def _subject_and_opening(notice: Notice, title: str) -> tuple[str, str]:
             f"Your registration for {title} is cancelled",
             f"Your registration for {title} is cancelled. Thank you for letting us know.",
         ),
+        Notice.CANCELLED_BY_PSG: (
+            f"Your registration for {title} is cancelled",
+            f"We have cancelled your registration for {title}. If you did not expect this, please "
+            "get in touch with us.",
+        ),
         Notice.EVENT_POSTPONED: (
             f"{title} is postponed",
             f"We are sorry: {title} is postponed. We will announce the new date; your registration is kept.",
@@ -96,7 +103,7 @@ def compose(registration: Registration, notice: Notice) -> tuple[str, str]:
     # No name: whoever registers types it along with the address, so it could be anyone's words
     # to anyone, sent by PSG's server.
     lines = ["Hello,", "", opening, ""]
-    if notice not in {Notice.CANCELLED, Notice.EVENT_CANCELLED}:
+    if notice not in {Notice.CANCELLED, Notice.CANCELLED_BY_PSG, Notice.EVENT_CANCELLED}:
         lines.append(f"When: {timezone.localtime(event.starts_at):%A %-d %B %Y, %H:%M} (London time)")
         if event.venue_id:
             lines.append(f"Where: {event.venue}")

@@ -87,6 +87,19 @@ class Registration(AbstractFormSubmission):
         """Every answer on one line, as the CSV export shows them."""
         return "; ".join(f"{question}: {answer}" for question, answer in self.form_data.items())
 
+    def answer_rows(self) -> list[tuple[str, str]]:
+        """Each answer under its question's label, as the admin shows them: ticks as Yes or No."""
+        labels = {question.clean_name: question.label for question in self.page.specific.get_form_fields()}
+        return [(labels.get(name, name), _answer_text(answer)) for name, answer in self.form_data.items()]
+
     def get_data(self) -> dict:
         # Wagtail's submissions listing and its CSV export show the place beside the answers.
         return {**super().get_data(), "status": self.get_status_display()}
+
+
+def _answer_text(answer: object) -> str:
+    if isinstance(answer, bool):
+        return "Yes" if answer else "No"
+    if isinstance(answer, list):
+        return ", ".join(str(item) for item in answer) or "—"
+    return "—" if answer in (None, "") else str(answer)

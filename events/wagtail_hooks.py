@@ -3,6 +3,7 @@ filterable by publishing status, event status and date, with bulk actions; a das
 as snippets that can be added from an event's form), when events' listings change by the clock
 alone, and the paths an events change shows on."""
 
+from django.contrib import messages
 from django.forms import RadioSelect
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +30,7 @@ from cms.publishing_status import GoLiveColumn, GoLiveListingMixin, PublishingSt
 from events import registration_admin  # noqa: F401  (the registrations admin registers itself)
 from events.models import EventIndexPage, EventPage, Venue
 from events.queries import ended_between, next_listing_change, next_registration_change, upcoming_events
+from events.registering import announced
 from events.schema import EventPageType, EventsQuery
 from webhooks.paths import listing_path, live_paths
 
@@ -149,6 +151,21 @@ class UpcomingEventsPanel(Component):
         events = visible_to(parent_context["request"].user, upcoming)
         context["events"] = events.order_by("starts_at").select_related("venue")[:5]
         return context
+
+
+@hooks.register("after_publish_page")
+def say_who_is_emailed(request, page):
+    """After the admin's Publish: how many people registered are being told it is called off."""
+    event_id, told = getattr(announced, "told", None) or (None, 0)
+    announced.told = None
+    if event_id != page.pk or not told:
+        return
+    people = "1 person registered" if told == 1 else f"{told} people registered"
+    messages.success(
+        request,
+        f"{people} for “{page.title}” {'is' if told == 1 else 'are'} being emailed that it is "
+        f"{page.specific.get_status_display().lower()}.",
+    )
 
 
 @hooks.register("construct_homepage_panels")

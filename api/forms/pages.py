@@ -24,7 +24,6 @@ from wagtail.contrib.forms.forms import FormBuilder
 from wagtail.contrib.forms.models import AbstractFormField, FormMixin, FormSubmission
 
 from api.forms.emails import plain_address, queue_emails
-from api.forms.exports import safe_submissions_view
 from api.graphql.fields import graphql_field
 from cms.panels import item_titles
 
@@ -243,9 +242,6 @@ class FormPageMixin(FormMixin, models.Model):
     @property
     def default_preview_mode(self) -> Any:
         return super(FormMixin, self).default_preview_mode
-
-    def get_submissions_list_view_class(self) -> Any:
-        return safe_submissions_view(self.submissions_list_view_class)
 
     def clean(self) -> None:
         super().clean()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from events.registering import register
 from events.registrations import default_questions
+from tests.admin.conftest import event_form
 from tests.factories import EventPageFactory, make_site
 
 CANCEL_LINK = re.compile(r"http://testserver(/registrations/cancel/[^/\s]+/)")
@@ -61,3 +62,41 @@ def user_in(django_user_model, username, *group_names):
     user = django_user_model.objects.create_user(username, f"{username}@example.org", "pw-for-tests")
     user.groups.add(*Group.objects.filter(name__in=group_names))
     return user
+
+
+def edit_form(event, **overrides):
+    """The event's edit form as the admin posts it to publish, its questions kept."""
+    local = timezone.localtime(event.starts_at)
+    form = event_form(
+        title=event.title,
+        slug=event.slug,
+        starts_at=f"{local:%d/%m/%Y %H:%M}",
+        ends_at="",
+        registration_form="on",
+        registration_capacity=str(event.registration_capacity or ""),
+        registration_waiting_list="on",
+        **overrides,
+    )
+    questions = list(event.form_fields.all())
+    form.update(
+        {
+            "form_fields-TOTAL_FORMS": str(len(questions)),
+            "form_fields-INITIAL_FORMS": str(len(questions)),
+            "form_fields-MIN_NUM_FORMS": "0",
+            "form_fields-MAX_NUM_FORMS": "1000",
+        }
+    )
+    for index, question in enumerate(questions):
+        form.update(
+            {
+                f"form_fields-{index}-id": str(question.pk),
+                f"form_fields-{index}-ORDER": str(index + 1),
+                f"form_fields-{index}-label": question.label,
+                f"form_fields-{index}-field_type": question.field_type,
+                f"form_fields-{index}-required": "on",
+                f"form_fields-{index}-choices": "",
+                f"form_fields-{index}-default_value": "",
+                f"form_fields-{index}-help_text": question.help_text,
+            }
+        )
+    return form

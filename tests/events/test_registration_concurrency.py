@@ -58,3 +58,39 @@ def test_simultaneous_submissions_for_the_last_place_confirm_exactly_one():
     assert all(result["data"]["submitForm"]["ok"] for result in results), results
     statuses = sorted(Registration.objects.values_list("status", flat=True))
     assert statuses == ["confirmed"] + ["waitlisted"] * (PEOPLE - 1)
+
+
+def test_two_confirmed_registrations_deleted_at_once_give_two_places_not_more():
+    event = event_taking_registrations(site_with_roles()[2], capacity=2)
+    for n in range(5):
+        Registration.objects.create(
+            page=event,
+            form_data={},
+            email=f"person-{n}@example.org",
+            name=f"Person {n}",
+            status="confirmed" if n < 2 else "waitlisted",
+        )
+    confirmed = list(Registration.objects.filter(status="confirmed").values_list("pk", flat=True))
+    start = threading.Barrier(len(confirmed))
+    failures = []
+
+    def delete(pk):
+        try:
+            start.wait()
+            Registration.objects.get(pk=pk).delete()
+        except Exception as exc:  # reported below, in the test's thread
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=delete, args=(pk,)) for pk in confirmed]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert list(Registration.objects.order_by("pk").values_list("name", "status")) == [
+        ("Person 2", "confirmed"),
+        ("Person 3", "confirmed"),
+        ("Person 4", "waitlisted"),
+    ]

@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from events.models import EventPage
 from events.registrations import Registration
-from tests.admin.conftest import event_form
-from tests.events.registration_setup import event_taking_registrations, registered, site_with_roles
+from tests.events.registration_setup import edit_form, event_taking_registrations, registered, site_with_roles
 
 pytestmark = pytest.mark.django_db
 
@@ -81,38 +80,7 @@ def test_cancelling_the_event_in_the_admin_emails_everyone_registered_once(
         registered(event, name.title(), f"{name}@example.org", django_capture_on_commit_callbacks)
     mail.outbox.clear()
     edit = f"/admin/pages/{event.pk}/edit/"
-    local = timezone.localtime(event.starts_at)
-    form = event_form(
-        title=event.title,
-        slug=event.slug,
-        starts_at=f"{local:%d/%m/%Y %H:%M}",
-        ends_at="",
-        status="cancelled",
-        registration_form="on",
-        registration_capacity="1",
-        registration_waiting_list="on",
-    )
-    form.update(
-        {
-            "form_fields-TOTAL_FORMS": "3",
-            "form_fields-INITIAL_FORMS": "3",
-            "form_fields-MIN_NUM_FORMS": "0",
-            "form_fields-MAX_NUM_FORMS": "1000",
-        }
-    )
-    for index, question in enumerate(event.form_fields.all()):
-        form.update(
-            {
-                f"form_fields-{index}-id": str(question.pk),
-                f"form_fields-{index}-ORDER": str(index + 1),
-                f"form_fields-{index}-label": question.label,
-                f"form_fields-{index}-field_type": question.field_type,
-                f"form_fields-{index}-required": "on",
-                f"form_fields-{index}-choices": "",
-                f"form_fields-{index}-default_value": "",
-                f"form_fields-{index}-help_text": question.help_text,
-            }
-        )
+    form = edit_form(event, status="cancelled")
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(edit, form)
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -103,11 +103,3 @@ def test_the_listing_shows_an_answer_as_text(editor_client, join_page):
     assert response.status_code == 200
     assert b"<script>alert(1)</script>" not in response.content
     assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in response.content
-
-
-def test_the_csv_format_is_named_as_wagtails_exports_name_it():
-    from wagtail.admin.views.mixins import SpreadsheetExportMixin
-
-    from api.forms.exports import SpreadsheetSafeExport
-
-    assert SpreadsheetSafeExport.FORMAT_CSV == SpreadsheetExportMixin.FORMAT_CSV

@@ -1,0 +1,109 @@
+"""Deleting a confirmed registration frees its place as cancelling does, however it is deleted
+(Wagtail's Forms submissions, several at once, the ORM): the first waiting get it and are emailed,
+the people deleted are not, and the next to register joins the waiting list behind them."""
+
+import pytest
+from django.core import mail
+
+from events.registering import register
+from events.registrations import Registration
+from tests.events.registration_setup import answers, event_taking_registrations, registered, site_with_roles
+from tests.factories import JoinPageFactory
+
+pytestmark = pytest.mark.django_db
+
+Status = Registration.Status
+
+
+@pytest.fixture
+def event(django_capture_on_commit_callbacks):
+    """Two places, Ana and Bob in them, Carla then Dina waiting."""
+    event = event_taking_registrations(site_with_roles()[2], capacity=2)
+    for name in ("Ana", "Bob", "Carla", "Dina"):
+        registered(event, name, f"{name.lower()}@example.org", django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    return event
+
+
+def _status(name):
+    return Registration.objects.get(name=name).status
+
+
+def _delete_url(event, *names):
+    ids = Registration.objects.filter(name__in=names).values_list("pk", flat=True)
+    query = "&".join(f"selected-submissions={pk}" for pk in ids)
+    return f"/admin/forms/submissions/{event.pk}/delete/?{query}"
+
+
+def test_the_confirmation_says_what_deleting_registrations_does(event, admin_client):
+    page = admin_client.get(_delete_url(event, "Ana")).content.decode()
+    assert "Are you sure you want to delete this form submission?" in page
+    assert "frees its place: the first on the waiting list" in page
+    assert "The people deleted are not emailed." in page
+
+
+def test_another_forms_confirmation_says_nothing_of_places(event, admin_client):
+    join_page = JoinPageFactory(parent=event.get_parent().get_parent())
+    page = admin_client.get(f"/admin/forms/submissions/{join_page.pk}/delete/").content.decode()
+    assert "Are you sure you want to delete" in page
+    assert "waiting list" not in page
+
+
+def test_deleting_a_confirmed_registration_under_forms_gives_its_place_to_the_first_waiting(
+    event, admin_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(_delete_url(event, "Ana"))
+    assert response.status_code == 302
+    assert not Registration.objects.filter(name="Ana").exists()
+    assert (_status("Bob"), _status("Carla"), _status("Dina")) == (
+        Status.CONFIRMED,
+        Status.CONFIRMED,
+        Status.WAITLISTED,
+    )
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["carla@example.org"], f"A place at {event.title} is now yours")
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = register(event, answers("Emil", "emil@example.org"))
+    assert outcome.registration.status == Status.WAITLISTED
+    assert outcome.message.startswith("The event is full")
+
+
+def test_deleting_several_at_once_gives_each_freed_place_once(
+    event, admin_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(_delete_url(event, "Ana", "Bob", "Carla"))
+    # Carla deleted with them: Dina has one place, the other stays free.
+    assert list(Registration.objects.values_list("name", "status")) == [("Dina", Status.CONFIRMED)]
+    assert [m.to for m in mail.outbox] == [["dina@example.org"]]
+
+
+def test_deleting_someone_waiting_frees_no_place(event, admin_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(_delete_url(event, "Carla"))
+    assert _status("Dina") == Status.WAITLISTED
+    assert mail.outbox == []
+
+
+def test_a_deletion_in_code_frees_the_place_too(event, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        Registration.objects.filter(name="Bob").delete()
+    assert _status("Carla") == Status.CONFIRMED
+    with django_capture_on_commit_callbacks(execute=True):
+        Registration.objects.get(name="Ana").delete()
+    assert _status("Dina") == Status.CONFIRMED
+    assert [m.to for m in mail.outbox] == [["carla@example.org"], ["dina@example.org"]]
+
+
+def test_a_registration_loaded_before_its_promotion_still_frees_the_place_it_holds(
+    event, django_capture_on_commit_callbacks
+):
+    carla = Registration.objects.get(name="Carla")  # loaded while waiting
+    with django_capture_on_commit_callbacks(execute=True):
+        Registration.objects.filter(name="Ana").delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        carla.delete()
+    assert _status("Dina") == Status.CONFIRMED
