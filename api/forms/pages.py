@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import django.forms
 from django.conf import settings
@@ -26,7 +27,9 @@ from wagtail.contrib.forms.models import AbstractFormField, FormMixin, FormSubmi
 from api.forms.emails import plain_address, queue_emails
 from api.forms.exports import safe_submissions_view
 from api.graphql.fields import graphql_field
+from api.visibility import public_pages
 from cms.panels import item_titles
+from cms.paths import site_root_paths
 
 # The kinds of field editors may add; each is a Django form field on the server (`PublicFormBuilder`)
 # and a `FormFieldType` value in the API.
@@ -254,7 +257,29 @@ class FormPageMixin(FormMixin, models.Model):
             raise ValidationError(
                 {"redirect_path": "Give a path on the site starting with /, e.g. /thank-you/."}
             )
+        # Only a path being set is checked: one saved earlier whose page was unpublished since must
+        # not stop the page being saved or published (the edit view warns of it instead).
+        if path and path not in self._saved_redirect_paths() and not redirect_target_is_public(path):
+            raise ValidationError(
+                {
+                    "redirect_path": f"No published page has the path {path}: give the path of a "
+                    "published page of the site (publish it first if it is new), or leave this blank "
+                    "to keep readers on the form's page."
+                }
+            )
         self.redirect_path = path
+
+    def _saved_redirect_paths(self) -> set[str]:
+        """The redirect paths this page has now: the published one and the latest draft's."""
+        if self.pk is None:
+            return set()
+        row = (
+            type(self).objects.filter(pk=self.pk).values("redirect_path", "latest_revision__content").first()
+        )
+        if row is None:
+            return set()
+        draft = row["latest_revision__content"] or {}
+        return {row["redirect_path"], draft.get("redirect_path", "")} - {""}
 
     def get_form_fields(self) -> Sequence[Any]:
         """The form's questions in order; `extra_form_fields()` first (a list, prefetched by the API)."""
@@ -294,6 +319,16 @@ class FormPageMixin(FormMixin, models.Model):
         # An override that keeps the emails queues them itself, with the message its reader gets.
         transaction.on_commit(lambda: queue_emails(submission.pk, outcome.message))
         return outcome
+
+
+def redirect_target_is_public(path: str) -> bool:
+    """Whether a redirect path (query and fragment aside) is a page anonymous readers can open,
+    looked up as the API's `page(path:)` looks it up."""
+    page_path = urlsplit(path).path
+    page_path = page_path if page_path.endswith("/") else page_path + "/"
+    url_paths = [root.root_path.rstrip("/") + page_path for root in site_root_paths()]
+    found: bool = public_pages().filter(url_path__in=url_paths).exists()
+    return found
 
 
 def form_panels() -> list[Panel]:
