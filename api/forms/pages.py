@@ -257,9 +257,10 @@ class FormPageMixin(FormMixin, models.Model):
             raise ValidationError(
                 {"redirect_path": "Give a path on the site starting with /, e.g. /thank-you/."}
             )
-        # Only a path being set is checked: one saved earlier whose page was unpublished since must
-        # not stop the page being saved or published (the edit view warns of it instead).
-        if path and path not in self._saved_redirect_paths() and not redirect_target_is_public(path):
+        # Only a path the page never had is checked: one saved earlier whose page was unpublished
+        # since must not stop the page being saved, or a revision naming it being published (by
+        # the schedule, on approval); the edit view warns of it instead.
+        if path and not redirect_target_is_public(path) and not self._had_redirect_path(path):
             raise ValidationError(
                 {
                     "redirect_path": f"No published page has the path {path}: give the path of a "
@@ -269,17 +270,13 @@ class FormPageMixin(FormMixin, models.Model):
             )
         self.redirect_path = path
 
-    def _saved_redirect_paths(self) -> set[str]:
-        """The redirect paths this page has now: the published one and the latest draft's."""
+    def _had_redirect_path(self, path: str) -> bool:
+        """Whether this page had `path` as its redirect path: saved, or in any of its revisions."""
         if self.pk is None:
-            return set()
-        row = (
-            type(self).objects.filter(pk=self.pk).values("redirect_path", "latest_revision__content").first()
-        )
-        if row is None:
-            return set()
-        draft = row["latest_revision__content"] or {}
-        return {row["redirect_path"], draft.get("redirect_path", "")} - {""}
+            return False
+        saved = type(self).objects.filter(pk=self.pk, redirect_path=path).exists()
+        had: bool = saved or self.revisions.filter(content__redirect_path=path).exists()
+        return had
 
     def get_form_fields(self) -> Sequence[Any]:
         """The form's questions in order; `extra_form_fields()` first (a list, prefetched by the API)."""

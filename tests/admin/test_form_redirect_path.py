@@ -64,6 +64,10 @@ def test_a_form_whose_page_was_unpublished_since_still_publishes_and_the_editor_
     assert admin_client.post(edit_url, data).status_code == 302
     form_page.refresh_from_db()
     assert form_page.live and form_page.redirect_path == "/thank-you/"
+    # A revision naming it is published too, as the schedule or an approval publishes it.
+    form_page.refresh_from_db()
+    form_page.title = "Newsletter sign-up, renamed"
+    form_page.save_revision().publish()
     # A different path to no page is still refused.
     data = form_page_data([question("Email", "email")], slug="newsletter", redirect_path="/thanks/")
     assert "redirect_path" in admin_client.post(edit_url, data).context["form"].errors
