@@ -28,6 +28,7 @@ from api.forms.emails import plain_address, queue_emails
 from api.forms.exports import safe_submissions_view
 from api.graphql.fields import graphql_field
 from api.visibility import public_pages
+from cms.admin_fields import no_such_date
 from cms.panels import item_titles
 from cms.paths import site_root_paths
 
@@ -103,6 +104,38 @@ class FormField(AbstractFormField):
             raise ValidationError({"choices": "Give at least one choice, one per line."})
         if self.field_type not in CHOICE_TYPES and self.choices.strip():
             raise ValidationError({"choices": "Only checkboxes, drop-downs and radio buttons have choices."})
+        message = self._default_value_problem()
+        if message:
+            raise ValidationError({"default_value": message})
+
+    def _default_value_problem(self) -> str | None:
+        """What is wrong with the answer filled in at first, checked as a reader's answer would be:
+        a default the form itself would refuse is sent to every reader, who cannot tell why."""
+        lines = [line.strip() for line in self.default_value.splitlines() if line.strip()]
+        if not lines:
+            return None
+        if len(lines) > 1 and self.field_type not in {*MULTIPLE_TYPES, "multiline"}:
+            return "Give one answer, on one line (only checkboxes take one ticked choice per line)."
+        if self.field_type in CHOICE_TYPES:
+            choices = self.choice_list()
+            missing = next((line for line in lines if line not in choices), None)
+            if missing is None:
+                return None
+            return (
+                f"“{missing}” is not one of the choices: copy one exactly as it is written there, "
+                "or leave this blank."
+            )
+        create = PublicFormBuilder([]).get_create_field_function(self.field_type)
+        try:
+            create(self, {"required": False}).clean("\n".join(lines))
+        except ValidationError as error:
+            if self.field_type == "date":
+                return no_such_iso_date(lines[0]) or (
+                    f"“{lines[0]}” is not a date written as the form fills it in, YYYY-MM-DD: "
+                    "e.g. 2026-12-10 for 10 December 2026."
+                )
+            return _DEFAULT_MESSAGES.get(self.field_type, " ".join(error.messages)).format(lines[0])
+        return None
 
     @property
     def name(self) -> str:
@@ -120,6 +153,20 @@ class FormField(AbstractFormField):
             "email": EMAIL_MAX_LENGTH,
             "url": URL_MAX_LENGTH,
         }.get(self.field_type)
+
+
+_DEFAULT_MESSAGES = {
+    "number": "“{}” is not a number: give one such as 10 or 2.5, or leave this blank.",
+    "email": "“{}” is not an email address: give one such as name@example.org, or leave this blank.",
+    "url": "“{}” is not a web address: give one such as https://www.example.org/, or leave this blank.",
+    "checkbox": "Write true to have the box ticked at first, or leave this blank.",
+}
+
+
+def no_such_iso_date(typed: str) -> str | None:
+    """“There is no 31 February 2026: …” for a YYYY-MM-DD date that does not exist; else None."""
+    year, month, day = (typed.split("-") + ["", "", ""])[:3]
+    return no_such_date(f"{day}/{month}/{year}") if year.isdigit() and len(year) == 4 else None
 
 
 class TickField(django.forms.BooleanField):
