@@ -19,7 +19,8 @@ def _add(admin_client, home, redirect_path):
 
 def _warnings(response):
     soup = BeautifulSoup(response.content, "html.parser")
-    return [item.get_text(" ", strip=True) for item in soup.select(".messages li.warning")]
+    texts = [item.get_text(" ", strip=True) for item in soup.select(".messages li.warning")]
+    return [text for text in texts if text.startswith("Redirect path")]
 
 
 def test_a_path_no_published_page_has_is_refused_on_its_field(site, admin_client):
