@@ -1,6 +1,7 @@
 """Admin: “API keys” under Settings, for superusers only: the keys trusted frontends send (named,
 with their own rate limit), each shown once when made, revocable; api/api_keys.py checks them.
-And “Persisted queries”, the frontend build's allowlist (api/persisted_admin.py)."""
+And “Persisted queries”, the frontend build's allowlist (api/persisted_admin.py); the warnings
+about forms on pages (api/forms/admin.py)."""
 
 from typing import Any
 
@@ -18,6 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from api import api_keys
+from api.forms import admin as forms_admin  # noqa: F401 (registers its hooks)
 from api.models import ApiKey
 from api.persisted_admin import PersistedQueryViewSet
 

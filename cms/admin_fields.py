@@ -2,7 +2,12 @@
 that gives the format when one cannot be read; text boxes with a limit that count instead of cutting
 what is pasted; topics ticked from a list. cms/wagtail_hooks.py registers them for every form."""
 
+import calendar
+import re
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
 from wagtail.admin.forms.tags import TagField
 from wagtail.admin.widgets import (
     AdminAutoHeightTextInput,
@@ -13,13 +18,59 @@ from wagtail.admin.widgets import (
 
 DATETIME_HINT = "DD/MM/YYYY HH:MM"
 
+_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s|$)")
+
+
+def no_such_date(typed: Any) -> str | None:
+    """What is wrong with a DD/MM/YYYY date (a time may follow) that is written right but does not
+    exist, “There is no 31 February 2026: February 2026 has 28 days.”; None for anything else.
+
+    Without it the admin would answer “Enter the date as DD/MM/YYYY” to a date written just so.
+    """
+    match = _DAY_FIRST.match(str(typed).strip())
+    if match is None:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    # A month past 12 is most likely a date written month first: the format message fits that.
+    if not (1 <= month <= 12 and day >= 1 and year >= 1):
+        return None
+    days = calendar.monthrange(year, month)[1]
+    if day <= days:
+        return None
+    month_name = calendar.month_name[month]
+    return f"There is no {day} {month_name} {year}: {month_name} {year} has {days} days."
+
+
+class _SaysWhichDateIsMissing:
+    """A date field whose message, for a well-written date that does not exist, says so."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)  # type: ignore[misc]
+        except ValidationError:
+            message = no_such_date(value)
+            if message is None:
+                raise
+            raise ValidationError(message, code="no_such_date") from None
+
+
+class UKDateField(_SaysWhichDateIsMissing, forms.DateField):
+    """A date typed DD/MM/YYYY."""
+
+
+class UKDateTimeField(_SaysWhichDateIsMissing, forms.DateTimeField):
+    """A date and time typed DD/MM/YYYY HH:MM."""
+
+
 DATETIME_FIELD = {
+    "form_class": UKDateTimeField,
     "widget": AdminDateTimeInput(attrs={"placeholder": DATETIME_HINT}),
     "error_messages": {
         "invalid": "Enter the date and time as DD/MM/YYYY HH:MM, 24-hour, e.g. 10/12/2026 18:30.",
     },
 }
 DATE_FIELD = {
+    "form_class": UKDateField,
     "widget": AdminDateInput(attrs={"placeholder": "DD/MM/YYYY"}),
     "error_messages": {"invalid": "Enter the date as DD/MM/YYYY, e.g. 10/12/2026."},
 }

@@ -135,7 +135,12 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
     """Organisation-wide facts the frontend shows on every page (name, contact, footer)."""
 
     organisation_name = models.CharField(max_length=255, default="Peru Support Group")
-    contact_email = models.EmailField(blank=True, help_text="Shown in the footer and on contact links.")
+    contact_email = models.EmailField(
+        blank=True,
+        help_text="Shown in the footer and on contact links, and where every form's answers are "
+        "emailed as they arrive (names, addresses, messages: use an address only PSG staff read). "
+        "Left blank, nobody is emailed when a form is sent; the answers stay under Forms.",
+    )
     footer_text = models.TextField(blank=True, help_text="A short line shown in the footer of every page.")
     organisation_logo = models.ForeignKey(
         "wagtailimages.Image",

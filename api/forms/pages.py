@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import django.forms
 from django.conf import settings
@@ -25,7 +26,10 @@ from wagtail.contrib.forms.models import AbstractFormField, FormMixin, FormSubmi
 
 from api.forms.emails import plain_address, queue_emails
 from api.graphql.fields import graphql_field
+from api.visibility import public_pages
+from cms.admin_fields import no_such_date
 from cms.panels import item_titles
+from cms.paths import site_root_paths
 
 # The kinds of field editors may add; each is a Django form field on the server (`PublicFormBuilder`)
 # and a `FormFieldType` value in the API.
@@ -99,6 +103,38 @@ class FormField(AbstractFormField):
             raise ValidationError({"choices": "Give at least one choice, one per line."})
         if self.field_type not in CHOICE_TYPES and self.choices.strip():
             raise ValidationError({"choices": "Only checkboxes, drop-downs and radio buttons have choices."})
+        message = self._default_value_problem()
+        if message:
+            raise ValidationError({"default_value": message})
+
+    def _default_value_problem(self) -> str | None:
+        """What is wrong with the answer filled in at first, checked as a reader's answer would be:
+        a default the form itself would refuse is sent to every reader, who cannot tell why."""
+        lines = [line.strip() for line in self.default_value.splitlines() if line.strip()]
+        if not lines:
+            return None
+        if len(lines) > 1 and self.field_type not in {*MULTIPLE_TYPES, "multiline"}:
+            return "Give one answer, on one line (only checkboxes take one ticked choice per line)."
+        if self.field_type in CHOICE_TYPES:
+            choices = self.choice_list()
+            missing = next((line for line in lines if line not in choices), None)
+            if missing is None:
+                return None
+            return (
+                f"“{missing}” is not one of the choices: copy one exactly as it is written there, "
+                "or leave this blank."
+            )
+        create = PublicFormBuilder([]).get_create_field_function(self.field_type)
+        try:
+            create(self, {"required": False}).clean("\n".join(lines))
+        except ValidationError as error:
+            if self.field_type == "date":
+                return no_such_iso_date(lines[0]) or (
+                    f"“{lines[0]}” is not a date written as the form fills it in, YYYY-MM-DD: "
+                    "e.g. 2026-12-10 for 10 December 2026."
+                )
+            return _DEFAULT_MESSAGES.get(self.field_type, " ".join(error.messages)).format(lines[0])
+        return None
 
     @property
     def name(self) -> str:
@@ -116,6 +152,20 @@ class FormField(AbstractFormField):
             "email": EMAIL_MAX_LENGTH,
             "url": URL_MAX_LENGTH,
         }.get(self.field_type)
+
+
+_DEFAULT_MESSAGES = {
+    "number": "“{}” is not a number: give one such as 10 or 2.5, or leave this blank.",
+    "email": "“{}” is not an email address: give one such as name@example.org, or leave this blank.",
+    "url": "“{}” is not a web address: give one such as https://www.example.org/, or leave this blank.",
+    "checkbox": "Write true to have the box ticked at first, or leave this blank.",
+}
+
+
+def no_such_iso_date(typed: str) -> str | None:
+    """“There is no 31 February 2026: …” for a YYYY-MM-DD date that does not exist; else None."""
+    year, month, day = (typed.split("-") + ["", "", ""])[:3]
+    return no_such_date(f"{day}/{month}/{year}") if year.isdigit() and len(year) == 4 else None
 
 
 class TickField(django.forms.BooleanField):
@@ -250,7 +300,26 @@ class FormPageMixin(FormMixin, models.Model):
             raise ValidationError(
                 {"redirect_path": "Give a path on the site starting with /, e.g. /thank-you/."}
             )
+        # Only a path the page never had is checked: one saved earlier whose page was unpublished
+        # since must not stop the page being saved, or a revision naming it being published (by
+        # the schedule, on approval); the edit view warns of it instead.
+        if path and not redirect_target_is_public(path) and not self._had_redirect_path(path):
+            raise ValidationError(
+                {
+                    "redirect_path": f"No published page has the path {path}: give the path of a "
+                    "published page of the site (publish it first if it is new), or leave this blank "
+                    "to keep readers on the form's page."
+                }
+            )
         self.redirect_path = path
+
+    def _had_redirect_path(self, path: str) -> bool:
+        """Whether this page had `path` as its redirect path: saved, or in any of its revisions."""
+        if self.pk is None:
+            return False
+        saved = type(self).objects.filter(pk=self.pk, redirect_path=path).exists()
+        had: bool = saved or self.revisions.filter(content__redirect_path=path).exists()
+        return had
 
     def get_form_fields(self) -> Sequence[Any]:
         """The form's questions in order; `extra_form_fields()` first (a list, prefetched by the API)."""
@@ -290,6 +359,16 @@ class FormPageMixin(FormMixin, models.Model):
         # An override that keeps the emails queues them itself, with the message its reader gets.
         transaction.on_commit(lambda: queue_emails(submission.pk, outcome.message))
         return outcome
+
+
+def redirect_target_is_public(path: str) -> bool:
+    """Whether a redirect path (query and fragment aside) is a page anonymous readers can open,
+    looked up as the API's `page(path:)` looks it up."""
+    page_path = urlsplit(path).path
+    page_path = page_path if page_path.endswith("/") else page_path + "/"
+    url_paths = [root.root_path.rstrip("/") + page_path for root in site_root_paths()]
+    found: bool = public_pages().filter(url_path__in=url_paths).exists()
+    return found
 
 
 def form_panels() -> list[Panel]:

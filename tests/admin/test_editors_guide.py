@@ -89,3 +89,29 @@ def test_the_guide_is_for_signed_in_admin_users(site, client):
     response = client.get("/admin/editors-guide/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+# What only developers and administrators act on: commands, settings, the repository's files.
+DEVELOPER_MATERIAL = ["manage.py", ".venv", "pytest", "make run", "127.0.0.1", "localhost", ".md", "tests/"]
+
+
+def test_the_guide_in_the_admin_is_for_editors_alone(site, editor, client):
+    client.force_login(editor)
+    guide = BeautifulSoup(client.get("/admin/editors-guide/").content, "html.parser").select_one(
+        "article.psg-guide"
+    )
+    text = guide.get_text(" ")
+    for material in DEVELOPER_MATERIAL:
+        assert material not in text, material
+    assert "This guide is also in the admin" not in text
+    # Every link leads somewhere in the admin or the guide itself: no file of the repository, and
+    # nothing that only works on a developer's machine.
+    anchors = {element["id"] for element in guide.find_all(id=True)}
+    links = [link["href"] for link in guide.find_all("a")]
+    assert "/admin/" in links
+    for href in links:
+        assert href.startswith(("/admin/", "#", "https://")), href
+        if href.startswith("#"):
+            assert href[1:] in anchors, href
+        elif href.startswith("/admin/"):
+            assert client.get(href).status_code == 200, href

@@ -52,6 +52,36 @@ def test_a_date_the_admin_cannot_read_is_an_error_on_that_field(site, admin_clie
     assert not EventPage.objects.exists()
 
 
+def test_a_date_written_right_that_does_not_exist_is_named_as_such(site, admin_client):
+    response = _post_event(admin_client, site, starts_at="31/02/2026 18:30", ends_at="29/02/2028 21:00")
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    # 2028 is a leap year: only the start is refused, with what is wrong with it.
+    assert dict(errors) == {"starts_at": ["There is no 31 February 2026: February 2026 has 28 days."]}
+    assert 'value="31/02/2026 18:30"' in response.content.decode()
+
+    data = news_form(publication_date="31/04/2026", go_live_at="30/02/2031 09:00")
+    response = admin_client.post(f"/admin/pages/add/news/newspage/{site[1].id}/", data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["publication_date"] == [
+        "There is no 31 April 2026: April 2026 has 30 days."
+    ]
+    assert response.context["form"].errors["go_live_at"] == [
+        "There is no 30 February 2031: February 2031 has 28 days."
+    ]
+    assert not NewsPage.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["00/02/2026", "13/13/2026", "31-02-2026", "31/02/26"])
+def test_a_date_not_written_dd_mm_yyyy_still_gets_the_format(site, admin_client, typed):
+    response = admin_client.post(
+        f"/admin/pages/add/news/newspage/{site[1].id}/", news_form(publication_date=typed)
+    )
+    assert response.context["form"].errors["publication_date"] == [
+        "Enter the date as DD/MM/YYYY, e.g. 10/12/2026."
+    ]
+
+
 def test_the_event_form_shows_dates_and_times_in_the_uk_formats(site, admin_client):
     event = EventPageFactory(
         parent=site[2],

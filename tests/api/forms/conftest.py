@@ -10,6 +10,7 @@ from tests.factories import (
     JoinFormFieldFactory,
     JoinPageFactory,
     MembershipOptionFactory,
+    StandardPageFactory,
     make_site,
 )
 
@@ -107,6 +108,7 @@ VALID = [
 @pytest.fixture
 def contact_page(db):
     home, _news, _events = make_site()
+    StandardPageFactory(parent=home, title="Thanks", slug="thanks")  # where readers are sent
     page = FormPageFactory(parent=home, title="Contact", slug="contact", redirect_path="/thanks/")
     for label, field_type, extra in [
         ("Email", "email", {}),

@@ -9,6 +9,7 @@ from api.forms.emails import queue_emails
 from api.forms.pages import SubmissionOutcome
 from home.models import JoinPage
 from tests.api.forms.conftest import VALID, submit
+from tests.factories import StandardPageFactory
 
 
 def answer(client):
@@ -61,6 +62,7 @@ def test_a_refusal_of_the_whole_form_is_under_all(client, join_page, monkeypatch
 
 
 def test_the_default_redirect_path_is_the_pages(client, join_page):
+    StandardPageFactory(parent=join_page.get_parent(), title="Thank you", slug="thank-you")
     join_page.redirect_path = "/thank-you/"
     join_page.save_revision().publish()
     assert answer(client)["redirectPath"] == "/thank-you/"
