@@ -5,6 +5,7 @@ import datetime
 import graphene
 from django.utils import timezone
 
+from api.graphql.enums import described
 from api.graphql.errors import UserInputError
 from api.graphql.page_types import page_type
 from api.graphql.pagination import PaginationInfo, paginate, pagination_arguments
@@ -22,7 +23,17 @@ def EventPageType():  # noqa: N802 - a lazy type reference, named like the type 
     return page_type(EventPage)
 
 
-EventStatus = graphene.Enum.from_enum(EventPage.Status, description="Whether an event goes ahead as planned.")
+EventStatus = graphene.Enum.from_enum(
+    EventPage.Status,
+    description=described(
+        "Whether an event goes ahead as planned.",
+        {
+            "SCHEDULED": "Going ahead as announced.",
+            "POSTPONED": "Not on its date; a new one is announced on the page when known. Still listed.",
+            "CANCELLED": "Called off. Still listed, so readers who look for it learn so.",
+        },
+    ),
+)
 
 
 class VenueType(graphene.ObjectType):

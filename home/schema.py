@@ -2,6 +2,7 @@
 
 import graphene
 
+from api.graphql.enums import described
 from api.graphql.page_types import page_type
 from api.serving import public_link
 from api.visibility import public_pages
@@ -21,7 +22,15 @@ class JoinReasonType(graphene.ObjectType):
 MembershipPeriod = graphene.Enum(
     "MembershipPeriod",
     [(value.upper(), value) for value, _label in MembershipOption.PERIODS],
-    description="How often a membership is paid: YEAR, MONTH, LIFE (once, for life) or ONCE.",
+    description=described(
+        "How often a membership is paid: YEAR, MONTH, LIFE (once, for life) or ONCE.",
+        {
+            "YEAR": "Paid every year.",
+            "MONTH": "Paid every month.",
+            "LIFE": "Paid once, for membership for life.",
+            "ONCE": "A one-off payment.",
+        },
+    ),
 )
 
 

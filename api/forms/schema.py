@@ -18,6 +18,7 @@ from graphql import GraphQLError, GraphQLResolveInfo
 from api import ratelimit
 from api.forms import guards
 from api.forms.pages import CHOICE_TYPES, MULTIPLE_TYPES, FormPageMixin
+from api.graphql.enums import described
 from api.graphql.errors import UserInputError
 from api.graphql.pages import public_page_at
 from api.graphql.response_cache import forbid_caching
@@ -38,10 +39,22 @@ FormFieldTypeEnum = graphene.Enum(
         ("DROPDOWN", "dropdown"),
         ("RADIO", "radio"),
     ],
-    description=(
+    description=described(
         "What kind of answer a question takes. CHECKBOX is one tick (send `true` or `false`); "
         "CHECKBOXES any of its `choices` (send the name once per ticked choice); DROPDOWN and RADIO "
-        "one of its `choices`; NUMBER a decimal number; DATE `YYYY-MM-DD`; URL a web address."
+        "one of its `choices`; NUMBER a decimal number; DATE `YYYY-MM-DD`; URL a web address.",
+        {
+            "SINGLE_LINE": "One line of text.",
+            "MULTI_LINE": "Text of several lines.",
+            "EMAIL": "An email address.",
+            "NUMBER": "A decimal number.",
+            "DATE": "A day, sent as `YYYY-MM-DD`.",
+            "URL": "A web address.",
+            "CHECKBOX": "One tick: send `true` or `false`.",
+            "CHECKBOXES": "Any of its `choices`: send the name once per ticked choice.",
+            "DROPDOWN": "One of its `choices`, picked from a list.",
+            "RADIO": "One of its `choices`, picked from buttons.",
+        },
     ),
 )
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from graphql import GraphQLResolveInfo
 from wagtail.images.models import AbstractImage, AbstractRendition
 
+from api.graphql.enums import described
 from api.image_sizes import made_spec
 from api.media import media_url
 from api.prefetch import image_preview, renditions
@@ -26,12 +27,23 @@ def _enum_name(spec: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "_", spec.upper())
 
 
+def _filter_description(spec: str) -> str:
+    operation, size = spec.split("-", 1)
+    if operation == "fill":
+        width, height = size.split("x")
+        return f"Cut to {width}×{height} around the focal point."
+    return f"Scaled to {size} pixels wide."
+
+
 ImageFilter = graphene.Enum(
     "ImageFilter",
     [(_enum_name(spec), spec) for spec in settings.ALLOWED_IMAGE_FILTERS],
-    description="The renditions the API may produce (settings.ALLOWED_IMAGE_FILTERS), "
-    "e.g. FILL_400X300 crops to 400×300 around the focal point, WIDTH_800 scales to 800 pixels wide. "
-    "None enlarges: an original narrower than the filter gives its own width.",
+    description=described(
+        "The renditions the API may produce (settings.ALLOWED_IMAGE_FILTERS), "
+        "e.g. FILL_400X300 crops to 400×300 around the focal point, WIDTH_800 scales to 800 pixels wide. "
+        "None enlarges: an original narrower than the filter gives its own width.",
+        {_enum_name(spec): _filter_description(spec) for spec in settings.ALLOWED_IMAGE_FILTERS},
+    ),
 )
 
 
@@ -51,11 +63,20 @@ class ImageFormat(graphene.Enum):
         }.get(self)
 
 
+def _crop_description(ratio: tuple[int, int] | None) -> str:
+    return (
+        "The upload's own shape." if ratio is None else f"{ratio[0]}:{ratio[1]}, cut around the focal point."
+    )
+
+
 ImageCrop = graphene.Enum(
     "ImageCrop",
     [(_enum_name(name), name) for name in settings.IMAGE_CROPS],
-    description="The shape of a responsive image: ORIGINAL keeps the upload's; LANDSCAPE is 4:3 and "
-    "WIDE 16:9, each cut around the focal point when an editor set one.",
+    description=described(
+        "The shape of a responsive image: ORIGINAL keeps the upload's; LANDSCAPE is 4:3 and "
+        "WIDE 16:9, each cut around the focal point when an editor set one.",
+        {_enum_name(name): _crop_description(ratio) for name, ratio in settings.IMAGE_CROPS.items()},
+    ),
 )
 
 

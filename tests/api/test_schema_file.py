@@ -23,4 +23,11 @@ def test_every_type_and_field_has_a_description():
         for field_name, field in getattr(graphql_type, "fields", {}).items():
             if not field.description:
                 missing.append(f"{name}.{field_name}")
+            for argument_name, argument in getattr(field, "args", {}).items():
+                if not argument.description:
+                    missing.append(f"{name}.{field_name}({argument_name}:)")
+        # Codegen writes each enum value's description beside it; editors show it on hover.
+        for value_name, value in getattr(graphql_type, "values", {}).items():
+            if not value.description:
+                missing.append(f"{name}.{value_name}")
     assert missing == []
