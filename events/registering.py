@@ -16,10 +16,11 @@ from typing import Any
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
+from wagtail.models import Page
 
 from events.registration_emails import Notice, send_after_commit
 from events.registrations import Registration
@@ -241,25 +242,84 @@ def event_changed(event: Any) -> int:
     return told
 
 
-# Deleting a registration (Wagtail's Forms submissions, erasure, retention, the ORM) frees a confirmed
-# place as cancelling does. Django sends every pre_delete of a deletion before deleting any row, and
-# each post_delete after its rows are gone, all in the deletion's transaction: the event is locked
-# first, as registering and cancelling lock it before touching registrations, so two deletions at
-# once neither deadlock nor both give the same place away.
-@receiver(pre_delete, sender=Registration, dispatch_uid="events-registration-lock-before-delete")
-def _lock_before_delete(sender: Any, instance: Registration, **kwargs: Any) -> None:
-    event_model = apps.get_model("events", "EventPage")
-    instance._locked_event = (
-        event_model.objects.select_for_update(of=("self",)).filter(pk=instance.page_id).first()
+# Deleting registrations (Wagtail's Forms submissions, erasure, retention, the ORM) frees the confirmed
+# places as cancelling does. Django sends every pre_delete of a deletion before deleting any row, and
+# each post_delete after its rows are gone, all in the deletion's transaction, each with the
+# deletion's `origin` (the instance or queryset `delete()` was called on). So, once per deletion: the
+# events it touches are locked in the order of their ids (as registering and cancelling lock an event
+# before touching its registrations: two deletions at once neither deadlock nor give one place away),
+# which of its rows held a place is read under those locks, and each event whose places were freed
+# fills them once, after its rows are gone. An event deleted with its registrations fills nothing.
+@dataclass
+class _Deletion:
+    events: dict[int, Any]  # id: the event, locked
+    held: set[int]  # registrations that held a place, read under the locks
+    freed: set[int]  # events whose places are filled after the rows are gone
+    filled: set[int]
+
+
+def _deletion(origin: Any, instance: Registration) -> _Deletion:
+    known: _Deletion | None = getattr(origin, "_psg_registrations_deletion", None)
+    if known is not None and instance.page_id in known.events:
+        return known
+    # The whole deletion when it is a queryset of registrations (its rows are all still there).
+    rows = (
+        origin
+        if isinstance(origin, QuerySet) and origin.model is Registration
+        else Registration.objects.filter(pk=instance.pk)
     )
-    # The place held now, under the lock: the instance may have been loaded before a promotion.
-    status = Registration.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
-    instance._held_place = status == Status.CONFIRMED
+    event_ids = sorted({*rows.values_list("page_id", flat=True), instance.page_id})
+    event_model = apps.get_model("events", "EventPage")
+    # An event deleted (or under a page deleted) goes with its registrations: nothing to fill.
+    gone = _deleted_with(origin, event_ids)
+    event_ids = [pk for pk in event_ids if pk not in gone]
+    events = {
+        event.pk: event
+        for event in event_model.objects.select_for_update(of=("self",))
+        .filter(pk__in=event_ids)
+        .order_by("pk")
+    }
+    held = set(
+        Registration.objects.filter(pk__in=rows.values("pk"), status=Status.CONFIRMED).values_list(
+            "pk", flat=True
+        )
+    )
+    deletion = known or _Deletion(events={}, held=set(), freed=set(), filled=set())
+    deletion.events.update(events)
+    deletion.events.setdefault(instance.page_id, None)
+    deletion.held |= held
+    try:
+        origin._psg_registrations_deletion = deletion
+    except AttributeError:  # an origin that takes no attributes: this row is its own deletion
+        pass
+    return deletion
+
+
+def _deleted_with(origin: Any, event_ids: list[int]) -> set[int]:
+    """Of `event_ids`, the pages this deletion deletes too: a page's deletion takes the pages below."""
+    if isinstance(origin, Page):
+        roots = [origin.path]
+    elif isinstance(origin, QuerySet) and issubclass(origin.model, Page):
+        roots = list(origin.values_list("path", flat=True))
+    else:
+        return set()
+    events = Page.objects.filter(pk__in=event_ids).values_list("pk", "path")
+    return {pk for pk, path in events if path.startswith(tuple(roots))}
+
+
+@receiver(pre_delete, sender=Registration, dispatch_uid="events-registration-lock-before-delete")
+def _lock_before_delete(sender: Any, instance: Registration, origin: Any = None, **kwargs: Any) -> None:
+    deletion = _deletion(origin, instance)
+    if instance.pk in deletion.held and deletion.events.get(instance.page_id) is not None:
+        deletion.freed.add(instance.page_id)
+    instance._psg_registrations_deletion = deletion
 
 
 @receiver(post_delete, sender=Registration, dispatch_uid="events-registration-place-freed")
 def _place_freed(sender: Any, instance: Registration, **kwargs: Any) -> None:
-    event = getattr(instance, "_locked_event", None)
-    if event is not None and getattr(instance, "_held_place", False):
-        # The people deleted are not written to: only those given the places.
-        promote_waiting(event)
+    deletion: _Deletion | None = getattr(instance, "_psg_registrations_deletion", None)
+    if deletion is None or instance.page_id not in deletion.freed or instance.page_id in deletion.filled:
+        return
+    deletion.filled.add(instance.page_id)
+    # The people deleted are not written to: only those given the places.
+    promote_waiting(deletion.events[instance.page_id])

@@ -22,7 +22,7 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from cms.personal_data import PERSONAL_DATA_HOOK, PersonalDataKind, may_see_personal_data, submission_record
 from events.models import EventPage
-from events.registering import Status, cancel
+from events.registering import Status
 from events.registration_cancel_admin import CancelRegistrationView, may_cancel
 from events.registrations import Registration
 
@@ -180,11 +180,9 @@ def registrations() -> PersonalDataKind:
         return [{**submission_record(r), "status": r.get_status_display()} for r in found]
 
     def erase(email: str) -> int:
-        found = list(Registration.objects.filter(email__iexact=email.strip()).values_list("pk", flat=True))
-        for registration_id in found:
-            # A confirmed place at an event still to come goes to the first waiting.
-            cancel(registration_id)
-        return int(Registration.objects.filter(pk__in=found).delete()[0])
+        # In one transaction: a confirmed place at an event still to come goes to the first waiting
+        # as the rows go (events/registering.py), and the person erased is not written to.
+        return int(Registration.objects.filter(email__iexact=email.strip()).delete()[0])
 
     def purge(cutoff: datetime.datetime) -> int:
         ended = EventPage.objects.annotate(ended_at=Coalesce("ends_at", "starts_at")).filter(
