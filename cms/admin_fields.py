@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from taggit.managers import TaggableManager
 from wagtail.admin.forms.tags import TagField
 from wagtail.admin.widgets import (
     AdminAutoHeightTextInput,
@@ -84,8 +86,8 @@ class CountedTextarea(AdminAutoHeightTextInput):
     """A text box whose limit is counted (cms/static/cms/character-count.js), not enforced by the
     browser: with `maxlength` a pasted text is cut at the limit without a word, mid-sentence."""
 
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context(name, value, attrs)
         widget_attrs = context["widget"]["attrs"]
         if "maxlength" in widget_attrs:
             widget_attrs["data-max-characters"] = widget_attrs.pop("maxlength")
@@ -109,7 +111,7 @@ class TickedTagsField(forms.ModelMultipleChoiceField):
 
     widget = forms.CheckboxSelectMultiple
 
-    def __init__(self, queryset, help_text="", **kwargs):
+    def __init__(self, queryset: QuerySet[Any], help_text: str = "", **kwargs: Any) -> None:
         where = f"Snippets → {queryset.model._meta.verbose_name_plural.capitalize()}"
         kwargs["error_messages"] = {
             "invalid_choice": f"“%(value)s” is not in the list. Tick from the list, or add it under {where}.",
@@ -118,12 +120,12 @@ class TickedTagsField(forms.ModelMultipleChoiceField):
         help_text = f"{help_text} Missing one? Add it under {where}.".strip()
         super().__init__(queryset, help_text=help_text, **kwargs)
 
-    def clean(self, value):
+    def clean(self, value: Any) -> QuerySet[Any]:
         # An empty value says “none ticked”, as the typed field's empty text did.
         return super().clean([item for item in value or [] if item != ""])
 
 
-def tag_field(db_field):
+def tag_field(db_field: TaggableManager) -> dict[str, Any]:
     """Wagtail's typed tags where anyone may add tags; ticked from the list where they are curated."""
     tag_model = db_field.related_model
     if getattr(tag_model, "free_tagging", True):

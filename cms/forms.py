@@ -1,5 +1,7 @@
 """Admin forms: images must carry alt text (WAGTAILIMAGES_IMAGE_FORM_BASE points here)."""
 
+from typing import Any
+
 from wagtail.images.forms import BaseImageForm
 
 ALT_TEXT_HELP = (
@@ -12,7 +14,7 @@ ALT_TEXT_HELP = (
 class ImageForm(BaseImageForm):
     """Wagtail's image form with the description (used as alt text) required."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "description" in self.fields:
             field = self.fields["description"]

@@ -1,6 +1,8 @@
 """The navigation menu's admin forms: its handle stays as the frontend knows it, and a link's URL is
 refused as a URL, not as missing (cms.models.NavigationMenu uses them)."""
 
+from typing import Any
+
 from wagtail.admin.forms.models import WagtailAdminModelForm
 
 
@@ -8,7 +10,7 @@ class NavigationMenuForm(WagtailAdminModelForm):
     """A menu's form: once the menu exists, only a site administrator may change its handle, which
     the frontend asks for the menu by."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user = self.for_user
         if self.instance.pk and not (user and user.is_superuser):
@@ -29,12 +31,12 @@ MENU_URL_REFUSED = (
 class MenuItemForm(WagtailAdminModelForm):
     """A menu link's form: a URL that is not a web address is refused as such, not as missing."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["url"].error_messages["invalid"] = MENU_URL_REFUSED
 
-    def clean(self):
-        cleaned_data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned_data: dict[str, Any] = super().clean()
         if self.has_error("url"):
             # MenuItem.clean (a page or a URL) runs next and would take the refused URL for none.
             self.instance.url = self.data.get(self.add_prefix("url"), "")

@@ -1,14 +1,20 @@
 """What every app shares: the abstract base page, site settings and the navigation menu."""
 
+import datetime
+from collections.abc import Collection, Iterable
+from typing import Any, Protocol, Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.images.models import AbstractImage
 from wagtail.models import Orderable, Page
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
@@ -20,8 +26,25 @@ from cms.paths import frontend_path, frontend_url
 
 SUMMARY_MAX_LENGTH = 300
 
+JsonLd = dict[str, Any]
 
-def summary_field(help_text):
+
+class StructuredDataContext(Protocol):
+    """What page types describe themselves with: api/seo.py's StructuredData, which this module
+    cannot import (the delivery layer sits above it)."""
+
+    def url(self, page: Page) -> str | None: ...
+
+    def london(self, moment: datetime.datetime | None) -> str | None: ...
+
+    def organization(self) -> JsonLd: ...
+
+    def share_image(self, page: Page) -> JsonLd | None: ...
+
+    def web_page(self, page: Page) -> JsonLd: ...
+
+
+def summary_field(help_text: str) -> models.TextField:
     """The plain-text summary lists, feeds and partner embeds show; its limit is enforced on save too."""
     return models.TextField(
         max_length=SUMMARY_MAX_LENGTH,
@@ -59,51 +82,65 @@ class BasePage(HeadlessPreviewMixin, Page):
         abstract = True
 
     @classmethod
-    def from_db(cls, db, field_names, values):
+    def from_db(cls, db: str, field_names: Collection[str], values: Collection[Any]) -> Self:
         # Without modelcluster's and Wagtail's constructors, which do nothing for a loaded page.
         return load(cls, db, field_names, values)
 
-    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+    def refresh_from_db(
+        self,
+        using: str | None = None,
+        fields: Iterable[str] | None = None,
+        from_queryset: models.QuerySet[Any] | None = None,
+    ) -> None:
         # A deferred column read on a page of a listing loads for the whole listing at once.
         if using is None and from_queryset is None and fields and load_left_out(self, fields):
             return
         super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
 
-    def __getstate__(self):
-        state = super().__getstate__()
+    def __getstate__(self) -> dict[str, Any]:
+        state: dict[str, Any] = super().__getstate__()
         state.pop(PEERS, None)  # the other pages of its listing are not part of a page
         return state
 
-    def share_image_fallback(self):
+    def share_image_fallback(self) -> AbstractImage | None:
         """The page's own picture, shared when no share image is chosen; page types that have one say so."""
         return None
 
-    def structured_data(self, context):
+    def structured_data(self, context: StructuredDataContext) -> list[JsonLd]:
         """schema.org objects describing the page (JSON-LD), built with the delivery layer's `context`;
         page types with richer facts (a news article, an event) give more."""
         return [context.web_page(self)]
 
-    def get_client_root_url(self, request):
+    def get_client_root_url(self, request: HttpRequest) -> str:
         # Read at request time so FRONTEND_URL can differ per environment (and per test).
         return f"{settings.FRONTEND_URL}/preview/"
 
-    def serve(self, request, *args, **kwargs):
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Published pages live on the frontend; without one configured, show them here plainly.
         if settings.FRONTEND_URL:
-            return redirect(frontend_url(frontend_path(self)))
-        return super().serve(request, *args, **kwargs)
+            path = frontend_path(self)
+            if path is None:
+                # Under no site's root, so at no address on the frontend (Wagtail routes only
+                # within a site, so only a direct call gets here).
+                raise Http404
+            return redirect(frontend_url(path))
+        response: HttpResponse = super().serve(request, *args, **kwargs)
+        return response
 
-    def get_template(self, request, *args, **kwargs):
+    def get_template(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
         # Only the admin preview renders here (when no frontend is configured): one plain template.
         return "cms/page_preview.html"
 
-    def serve_preview(self, request, preview_mode):
+    def serve_preview(self, request: HttpRequest, preview_mode: str) -> HttpResponse:
+        response: HttpResponse
         if settings.FRONTEND_URL:
-            return super().serve_preview(request, preview_mode)
-        return Page.serve_preview(self, request, preview_mode)
+            response = super().serve_preview(request, preview_mode)
+        else:
+            response = Page.serve_preview(self, request, preview_mode)
+        return response
 
     @property
-    def frontend_path(self):
+    def frontend_path(self) -> str | None:
         return frontend_path(self)
 
 
@@ -126,7 +163,7 @@ class SocialLink(Orderable):
 
     panels = [FieldPanel("platform"), FieldPanel("url")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_platform_display()}: {self.url}"
 
 
@@ -215,7 +252,7 @@ class NavigationMenu(ClusterableModel):
     class Meta:
         ordering = ["name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -237,12 +274,12 @@ class MenuItem(Orderable):
         )
     ]
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.page_id and self.url:
             raise ValidationError({"url": "Choose a page or enter an external URL, not both: clear one."})
         if not (self.page_id or self.url):
             raise ValidationError({"page": "Choose a page of this site, or enter an external URL below."})
 
-    def __str__(self):
-        return self.label or (self.page.title if self.page_id else self.url)
+    def __str__(self) -> str:
+        return self.label or (self.page.title if self.page is not None else self.url)

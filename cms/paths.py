@@ -1,34 +1,44 @@
 """Frontend paths and URLs of pages, computed without a query per page."""
 
+from typing import TypedDict, overload
+
 from django.conf import settings
-from wagtail.models import Site
+from wagtail.models import Page, Site
+from wagtail.models.sites import SiteRootPath
 
 from cms.generation import current_generation
 from cms.request_cache import memoised
 
+
+class _ProcessRoots(TypedDict):
+    generation: str | None
+    roots: list[SiteRootPath]
+
+
 # Sites change rarely, and every change bumps the content generation (cms.generation).
-_process_roots = {"generation": None, "roots": None}
+_process_roots: _ProcessRoots = {"generation": None, "roots": []}
 
 
-def site_root_paths():
+def site_root_paths() -> list[SiteRootPath]:
     """(site id, root url_path, root url) for every site: read once per content generation by each
     process (Wagtail's own cache costs a round trip per request), and once per API request."""
 
-    def read():
+    def read() -> list[SiteRootPath]:
         generation = current_generation()
         if _process_roots["generation"] != generation:
-            _process_roots.update(generation=generation, roots=Site.get_site_root_paths())
+            _process_roots.update({"generation": generation, "roots": Site.get_site_root_paths()})
         return _process_roots["roots"]
 
-    return memoised("site_root_paths", read)
+    roots: list[SiteRootPath] = memoised("site_root_paths", read)
+    return roots
 
 
-def frontend_path(page):
+def frontend_path(page: Page) -> str | None:
     """The path a page has on the public frontend: `/news/loreto-oil-spills-conflict-continues/`."""
     return path_for_url_path(page.url_path)
 
 
-def path_for_url_path(url_path):
+def path_for_url_path(url_path: str | None) -> str | None:
     """The frontend path for a Wagtail `url_path` (which starts with the site root's slug)."""
     if url_path is None:
         return None
@@ -38,7 +48,14 @@ def path_for_url_path(url_path):
     return None
 
 
-def frontend_url(path):
+# A path always gives a URL: callers that have one need not check for None.
+@overload
+def frontend_url(path: str) -> str: ...
+@overload
+def frontend_url(path: None) -> None: ...
+@overload
+def frontend_url(path: str | None) -> str | None: ...
+def frontend_url(path: str | None) -> str | None:
     """An absolute URL on the frontend for a frontend path (the path alone when none is configured)."""
     if path is None:
         return None

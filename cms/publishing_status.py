@@ -2,6 +2,7 @@
 Events listings filter and show, and what the dashboard's and the report's overview lists."""
 
 import datetime
+from typing import Any
 
 from django.db.models import CharField, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
@@ -25,12 +26,18 @@ def with_go_live(pages: QuerySet[Page]) -> QuerySet[Page]:
     scheduled = Revision.page_revisions.filter(
         object_id=Cast(OuterRef("pk"), output_field=CharField()), approved_go_live_at__isnull=False
     ).order_by("approved_go_live_at")
-    return pages.annotate(scheduled_go_live_at=Subquery(scheduled.values("approved_go_live_at")[:1]))
+    annotated: QuerySet[Page] = pages.annotate(
+        scheduled_go_live_at=Subquery(scheduled.values("approved_go_live_at")[:1])
+    )
+    return annotated
 
 
-def _scheduled_ids() -> QuerySet[Revision]:
+def _scheduled_ids() -> QuerySet[Revision, dict[str, Any]]:
     scheduled = Revision.page_revisions.filter(approved_go_live_at__isnull=False)
-    return scheduled.annotate(page_id=Cast("object_id", output_field=IntegerField())).values("page_id")
+    ids: QuerySet[Revision, dict[str, Any]] = scheduled.annotate(
+        page_id=Cast("object_id", output_field=IntegerField())
+    ).values("page_id")
+    return ids
 
 
 def with_status(pages: QuerySet[Page], status: str) -> QuerySet[Page]:
@@ -74,18 +81,18 @@ def london_time(moment: datetime.datetime | None) -> str:
 class PublishingStatusFilter(ChoiceFilter):
     """Live, draft or scheduled."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("choices", STATUS_CHOICES)
         super().__init__(empty_label="Any", label="Publishing status", **kwargs)
 
-    def filter(self, qs, value):
+    def filter(self, qs: QuerySet[Page], value: str) -> QuerySet[Page]:
         return with_status(qs, value) if value else qs
 
 
 class GoLiveColumn(Column):
     """When a scheduled page goes live, in London time: what its “scheduled” tag does not say."""
 
-    def __init__(self, name="go_live", **kwargs):
+    def __init__(self, name: str = "go_live", **kwargs: Any) -> None:
         kwargs.setdefault("label", "Goes live")
         kwargs.setdefault("classname", "psg-go-live")  # hidden on a phone (cms/static/cms/admin.css)
         super().__init__(
@@ -96,5 +103,6 @@ class GoLiveColumn(Column):
 class GoLiveListingMixin:
     """A Wagtail page listing view whose pages carry `scheduled_go_live_at`."""
 
-    def annotate_queryset(self, pages):
+    def annotate_queryset(self, pages: QuerySet[Page]) -> QuerySet[Page]:
+        # The listing view it is mixed into has the method; mypy sees only `object` above the mixin.
         return with_go_live(super().annotate_queryset(pages))  # type: ignore[misc]

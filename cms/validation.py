@@ -1,5 +1,7 @@
 """Validation shared by the apps' models, with messages editors can act on."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 
 # ISO 4217's active currency codes (list one, as amended to 2025), for prices: without the fund
@@ -20,7 +22,7 @@ ISO_4217_CURRENCIES = frozenset(
 CURRENCY_EXAMPLES = "GBP, EUR, USD or PEN"
 
 
-def currency_error(currency):
+def currency_error(currency: str) -> str | None:
     """Why `currency` is no currency code to price in, or None if it is one."""
     if currency in ISO_4217_CURRENCIES:
         return None
@@ -32,9 +34,11 @@ def currency_error(currency):
     )
 
 
-def validate_money(amount, currency, amount_field="amount", currency_field="currency"):
+def validate_money(
+    amount: Decimal | None, currency: str, amount_field: str = "amount", currency_field: str = "currency"
+) -> None:
     """A price's amount and currency, both prices (events) and membership options (home) alike."""
-    errors = {}
+    errors: dict[str, str] = {}
     if amount is not None and amount < 0:
         errors[amount_field] = "A price cannot be negative."
     if currency and (message := currency_error(currency)):

@@ -2,16 +2,20 @@
 checks as endpoints saved in the admin, so a bad value stops `manage.py migrate` (and so the
 container's start) with a clear message instead of being refused silently at every publish."""
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import CheckMessage, Error, Warning, register
 
 from webhooks.addresses import HostNotFound, UnsafeURL, check_url, vetted_addresses
 
 
 @register()
-def check_webhook_urls(app_configs=None, **kwargs) -> list:
+def check_webhook_urls(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """cms.E020 a refused URL, cms.W020 a host that does not resolve now, cms.E021 dev hosts in production."""
-    messages = []
+    messages: list[CheckMessage] = []
     if getattr(settings, "PRODUCTION", False) and getattr(settings, "PUBLISH_WEBHOOK_DEV_HOSTS", []):
         messages.append(
             Error(

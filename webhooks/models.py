@@ -6,6 +6,8 @@ every migration to stay compatible with the code one release behind). A later re
 them with AlterModelTable once no replica of that release is left.
 """
 
+from collections.abc import Collection
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -26,13 +28,13 @@ class WebhookEndpoint(models.Model):
         ordering = ["url"]
         verbose_name = "webhook endpoint"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.url
 
-    def clean_fields(self, exclude=None):
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         # Here rather than in clean() so that the admin form, which leaves out a field that
         # already failed its own validation, does not check the URL a second time.
-        errors = {}
+        errors: dict[str, list[ValidationError]] = {}
         try:
             super().clean_fields(exclude=exclude)
         except ValidationError as exc:
@@ -41,7 +43,7 @@ class WebhookEndpoint(models.Model):
             try:
                 check_url_and_addresses(self.url)
             except UnsafeURL as exc:
-                errors["url"] = [str(exc)]
+                errors["url"] = [ValidationError(str(exc))]
         if errors:
             raise ValidationError(errors)
 
@@ -66,6 +68,6 @@ class WebhookDelivery(models.Model):
         verbose_name = "webhook delivery"
         verbose_name_plural = "webhook deliveries"
 
-    def __str__(self):
+    def __str__(self) -> str:
         outcome = self.status_code or self.error or "?"
         return f"{self.event_type} → {self.endpoint_url} (attempt {self.attempt}: {outcome})"

@@ -10,6 +10,11 @@ index is current then (Wagtail updates it in the request), and a deleted object'
 still exist (pre_delete).
 """
 
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -22,28 +27,34 @@ from webhooks import payloads
 from webhooks.delivery import send
 
 
-def _published(sender, instance, **kwargs):
+def _published(sender: type[Model], instance: Page, **kwargs: Any) -> None:
     send(payloads.PAGE_PUBLISHED, payloads.page_data(instance))
 
 
-def _unpublished(sender, instance, **kwargs):
+def _unpublished(sender: type[Model], instance: Page, **kwargs: Any) -> None:
     # Wagtail unpublishes a live page just before deleting it: then page.deleted says it all.
-    def deleted():
+    def deleted() -> bool:
         return not Page.objects.filter(pk=instance.pk).exists()
 
     send(payloads.PAGE_UNPUBLISHED, payloads.page_data(instance), unless=deleted)
 
 
 def _moved(
-    sender, instance, parent_page_before, parent_page_after, url_path_before, url_path_after, **kwargs
-):
+    sender: type[Model],
+    instance: Page,
+    parent_page_before: Page,
+    parent_page_after: Page,
+    url_path_before: str,
+    url_path_after: str,
+    **kwargs: Any,
+) -> None:
     data = payloads.moved_page_data(
         instance, parent_page_before, parent_page_after, url_path_before, url_path_after
     )
     send(payloads.PAGE_MOVED, data)
 
 
-def _slug_changed(sender, instance, instance_before, **kwargs):
+def _slug_changed(sender: type[Model], instance: Page, instance_before: Page, **kwargs: Any) -> None:
     # A live page published under a new slug: its old path (and its descendants') is gone.
     if instance.live:
         parent = instance.get_parent()
@@ -51,7 +62,7 @@ def _slug_changed(sender, instance, instance_before, **kwargs):
         send(payloads.PAGE_MOVED, data)
 
 
-def _page_deleted(sender, instance, **kwargs):
+def _page_deleted(sender: type[Model], instance: Page, **kwargs: Any) -> None:
     # pre_delete runs inside the deletion's transaction, while the page, its parent and the
     # references to it still exist; send() waits for that transaction to commit. Fires once per
     # page, descendants included.
@@ -59,7 +70,7 @@ def _page_deleted(sender, instance, **kwargs):
         send(payloads.PAGE_DELETED, payloads.page_data(instance))
 
 
-def _page_privacy_changed(sender, instance, **kwargs):
+def _page_privacy_changed(sender: type[Model], instance: PageViewRestriction, **kwargs: Any) -> None:
     # Saved after the restriction's row is (post_save), or deleted (post_delete): the page may be
     # gone with it when the whole page is being deleted, and then page.deleted says it all.
     page = Page.objects.filter(pk=instance.page_id).first()
@@ -67,20 +78,20 @@ def _page_privacy_changed(sender, instance, **kwargs):
         send(payloads.PAGE_PRIVACY_CHANGED, payloads.privacy_data(page))
 
 
-def _saved(sender, instance, **kwargs):
+def _saved(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     if sender is SiteSettings:
         send(payloads.SETTINGS_CHANGED, payloads.settings_data(instance))
     elif revalidation.is_snippet(sender):
         send(payloads.SNIPPET_CHANGED, payloads.snippet_data(instance))
 
 
-def _deleting(sender, instance, **kwargs):
+def _deleting(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     if revalidation.is_snippet(sender):
         send(payloads.SNIPPET_CHANGED, payloads.snippet_data(instance))
 
 
-def _media_changed(event_type):
-    def changed(sender, instance, raw=False, **kwargs):
+def _media_changed(event_type: str) -> Callable[..., None]:
+    def changed(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
         # An image or document no live page uses sends nothing (an upload, say).
         paths = revalidation.media_paths([instance])
         if paths.paths and not raw:
@@ -93,7 +104,9 @@ _image_changed = _media_changed(payloads.IMAGE_CHANGED)
 _document_changed = _media_changed(payloads.DOCUMENT_CHANGED)
 
 
-def _collection_privacy_changed(sender, instance, **kwargs):
+def _collection_privacy_changed(
+    sender: type[Model], instance: CollectionViewRestriction, **kwargs: Any
+) -> None:
     collection = Collection.objects.filter(pk=instance.collection_id).first()
     if collection is None:
         return
@@ -102,13 +115,13 @@ def _collection_privacy_changed(sender, instance, **kwargs):
         send(payloads.MEDIA_PRIVACY_CHANGED, payloads.media_data(collection, paths))
 
 
-def _schedule_reached(sender, since, until, **kwargs):
+def _schedule_reached(sender: Any, since: datetime.datetime, until: datetime.datetime, **kwargs: Any) -> None:
     paths = revalidation.clock_paths(since, until)
     if paths.paths:
         send(payloads.SCHEDULE_REACHED, payloads.schedule_data(since, until, paths))
 
 
-def connect():
+def connect() -> None:
     page_published.connect(_published, dispatch_uid="psg-webhook-published")
     page_unpublished.connect(_unpublished, dispatch_uid="psg-webhook-unpublished")
     post_page_move.connect(_moved, dispatch_uid="psg-webhook-moved")

@@ -1,6 +1,10 @@
 """Admin: “Webhooks” in the menu, for superusers only: the endpoints (editable) and the delivery log
 (read-only: a list and an inspect view, no add, edit or delete). Wagtail finds it by its name."""
 
+from collections.abc import Collection
+from typing import Any
+
+from django.db.models import Model
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
@@ -11,15 +15,15 @@ from webhooks.models import WebhookDelivery, WebhookEndpoint
 class SuperuserPolicy(ModelPermissionPolicy):
     """Only active superusers, and only for `actions` (all actions when None)."""
 
-    def __init__(self, model, actions=None):
+    def __init__(self, model: type[Model], actions: Collection[str] | None = None) -> None:
         super().__init__(model)
         self.actions = actions
 
-    def user_has_permission(self, user, action):
+    def user_has_permission(self, user: Any, action: str) -> bool:
         allowed = self.actions is None or action in self.actions
-        return allowed and user.is_active and user.is_superuser
+        return bool(allowed and user.is_active and user.is_superuser)
 
-    def users_with_any_permission(self, actions):
+    def users_with_any_permission(self, actions: Any) -> Any:
         return super().users_with_any_permission(actions).filter(is_superuser=True)
 
 
@@ -33,7 +37,7 @@ class WebhookEndpointViewSet(ModelViewSet):
     copy_view_enabled = False
 
     @property
-    def permission_policy(self):
+    def permission_policy(self) -> SuperuserPolicy:
         return SuperuserPolicy(WebhookEndpoint)
 
 
@@ -54,10 +58,10 @@ class WebhookDeliveryViewSet(ModelViewSet):
     search_fields = ["endpoint_url", "message_id", "event_type"]
     inspect_view_enabled = True
     copy_view_enabled = False
-    form_fields = []  # never used: the policy allows no add or edit
+    form_fields: list[str] = []  # never used: the policy allows no add or edit
 
     @property
-    def permission_policy(self):
+    def permission_policy(self) -> SuperuserPolicy:
         return SuperuserPolicy(WebhookDelivery, actions={"view"})
 
 
@@ -69,5 +73,5 @@ class WebhooksGroup(ModelViewSetGroup):
 
 
 @hooks.register("register_admin_viewset")
-def register_webhooks_admin():
+def register_webhooks_admin() -> WebhooksGroup:
     return WebhooksGroup()
