@@ -219,3 +219,12 @@ def _calendar_paths():
 
 
 register_purged_paths(_calendar_paths)
+
+
+@hooks.register("before_edit_page")
+@hooks.register("before_create_page")
+def forget_what_was_announced(request, *args):
+    # The count is handed from the publish to this request's message through the thread: a thread
+    # serves other requests (a workflow's approval publishes with no message), so each editor's
+    # request starts with none.
+    announced.told = None

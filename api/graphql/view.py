@@ -433,12 +433,11 @@ class GraphQLHTTPView(View):
         # all, as a parse or validation error has none (GraphQL over HTTP).
         before_execution = result.data is None and all(error.path is None for error in result.errors or ())
         payload: dict[str, Any] = {}
-        if (status < 500 or result.data) and not (before_execution and formatted):
+        # A server error keeps nothing of the answer either.
+        if status < 500 and not (before_execution and formatted):
             payload["data"] = result.data
         if formatted:
             payload["errors"] = formatted
-        if status >= 500:
-            payload.pop("data", None)
         return status, payload
 
     @staticmethod

@@ -4,6 +4,7 @@ and told after publishing how many are being emailed."""
 import pytest
 from django.core import mail
 
+from events.registering import announced
 from tests.events.registration_setup import edit_form, event_taking_registrations, registered, site_with_roles
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +54,14 @@ def test_publishing_an_event_going_ahead_says_nothing_of_emails(
 ):
     page = _publish(admin_client, event, django_capture_on_commit_callbacks, status="scheduled")
     assert "being emailed" not in page
+
+
+def test_an_editors_request_starts_with_no_count_left_on_its_thread(event, admin_client):
+    # A workflow's approval publishes with no message and leaves its count on the thread: the next
+    # editor's request on that thread must not show it after a Publish that counted nothing.
+    announced.told = (event.pk, 2)
+    assert admin_client.get(f"/admin/pages/{event.pk}/edit/").status_code == 200
+    assert announced.told is None
+    announced.told = (event.pk, 2)
+    assert admin_client.get(f"/admin/pages/add/events/eventpage/{event.get_parent().pk}/").status_code == 200
+    assert announced.told is None
