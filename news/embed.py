@@ -4,6 +4,7 @@ The iframe page is plain server-rendered HTML with its own stylesheet and no Jav
 framed by any site (EMBED_FRAME_ANCESTORS). The script is a static file served from a fixed URL.
 """
 
+import difflib
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -77,13 +78,22 @@ FEED_KINDS = ("rss", "atom", "json")
 IMAGES = {"1": True, "true": True, "0": False, "false": False}
 
 
+def _misspelt_option(name):
+    """The option `name` looks like a typo of, if any (`cuont`, `Count`, `image`)."""
+    close = difflib.get_close_matches(name.lower(), OPTIONS, n=1, cutoff=0.7)
+    return close[0] if close and name not in OPTIONS else None
+
+
 def _parse_options(params):
-    # A misspelt option would otherwise go unnoticed, its default shown instead. Nothing needs
-    # another parameter: the widget never calls this page with options, and every content change
-    # purges each of its variants from the HTTP cache, so there is nothing to bust.
-    unknown = next((name for name in params if name not in OPTIONS), None)
-    if unknown is not None:
-        raise BadParameter(f"`{unknown}` is not an option here; the options are: {', '.join(OPTIONS)}.")
+    # A misspelt option would otherwise go unnoticed, its default shown instead. Any other parameter
+    # (`utm_source`, a plugin's `ver`) is left alone, as it always was: frames already on partners'
+    # pages keep working.
+    misspelt = next(((name, _misspelt_option(name)) for name in params if _misspelt_option(name)), None)
+    if misspelt is not None:
+        name, meant = misspelt
+        raise BadParameter(
+            f"`{name}` is not an option here: did you mean `{meant}`? The options are: {', '.join(OPTIONS)}."
+        )
     repeated = repeated_parameter(params, OPTIONS)
     if repeated:
         raise BadParameter(f"`{repeated}` is given more than once.")

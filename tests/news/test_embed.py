@@ -183,13 +183,23 @@ def test_widget_script_is_small_and_plain():
     assert "adoptedStyleSheets" in source
 
 
-@pytest.mark.parametrize("name", ["cuont", "utm_source", "Count"])
-def test_unknown_iframe_options_are_named_with_the_known_ones(client, content, name):
+@pytest.mark.parametrize(
+    ("name", "meant"), [("cuont", "count"), ("Count", "count"), ("image", "images"), ("locla", "locale")]
+)
+def test_a_misspelt_iframe_option_is_named_with_the_known_ones(client, content, name, meant):
     response = client.get("/embed/news/", {"count": "2", name: "5"})
     assert response.status_code == 400
     assert response.content.decode() == (
-        f"`{name}` is not an option here; the options are: count, images, locale, topic."
+        f"`{name}` is not an option here: did you mean `{meant}`? "
+        "The options are: count, images, locale, topic."
     )
+
+
+@pytest.mark.parametrize("name", ["utm_source", "ver", "v", "_", "fbclid"])
+def test_other_parameters_are_left_alone_as_they_always_were(client, content, name):
+    # Frames already on partners' pages may carry tracking or cache-busting parameters.
+    response = client.get("/embed/news/", {"count": "2", name: "5"})
+    assert response.status_code == 200
 
 
 def test_an_unknown_topic_is_answered_with_the_known_ones(client, content):

@@ -123,7 +123,8 @@
     });
     var count = checked(data, "count", 5, whole(1, MAX_COUNT), "it must be a whole number from 1 to " + MAX_COUNT);
     var images = checked(data, "images", false, function (value) {
-      return { "true": true, "1": true, "false": false, "0": false }[value];
+      // Not an object lookup: "constructor" would be found on every object, and count as true.
+      return value === "true" || value === "1" ? true : value === "false" || value === "0" ? false : undefined;
     }, "it must be true or false");
     var locale = checked(data, "locale", "en-GB", function (value) {
       return LOCALES.filter(function (known) { return known.toLowerCase() === value.toLowerCase(); })[0];
