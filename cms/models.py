@@ -176,7 +176,8 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
         blank=True,
         help_text="Shown in the footer and on contact links, and where every form's answers are "
         "emailed as they arrive (names, addresses, messages: use an address only PSG staff read). "
-        "Left blank, nobody is emailed when a form is sent; the answers stay under Forms.",
+        "Left blank, the answers go to the server's fallback address if the site's administrator "
+        "set one, else to nobody; they always stay under Forms.",
     )
     footer_text = models.TextField(blank=True, help_text="A short line shown in the footer of every page.")
     organisation_logo = models.ForeignKey(

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='sitesettings',
             name='contact_email',
-            field=models.EmailField(blank=True, help_text="Shown in the footer and on contact links, and where every form's answers are emailed as they arrive (names, addresses, messages: use an address only PSG staff read). Left blank, nobody is emailed when a form is sent; the answers stay under Forms.", max_length=254),
+            field=models.EmailField(blank=True, help_text="Shown in the footer and on contact links, and where every form's answers are emailed as they arrive (names, addresses, messages: use an address only PSG staff read). Left blank, the answers go to the server's fallback address if the site's administrator set one, else to nobody; they always stay under Forms.", max_length=254),
         ),
     ]

@@ -83,4 +83,4 @@ def test_the_contact_email_says_what_it_receives(site, admin_client):
     default_site = _contact_email("")
     content = admin_client.get(f"/admin/settings/cms/sitesettings/{default_site.pk}/").content.decode()
     assert "where every form&#x27;s answers are emailed as they arrive" in content
-    assert "Left blank, nobody is emailed when a form is sent" in content
+    assert "the answers go to the server&#x27;s fallback address if the site&#x27;s administrator" in content
