@@ -51,10 +51,9 @@ def warn_on_a_new_form(request: HttpRequest, parent_page: Page, page_class: type
 
 @hooks.register("before_edit_page")
 def warn_on_a_form(request: HttpRequest, page: Page) -> None:
-    if request.method != "GET":
-        return
-    draft: Any = page.get_latest_revision_as_object()
-    if not isinstance(draft, FormPageMixin):
+    # Wagtail's edit view hands its hooks the latest revision, as the editor sees it.
+    draft: Any = page
+    if request.method != "GET" or not isinstance(draft, FormPageMixin):
         return
     if emails_psg(type(draft)):
         _warn_if_answers_reach_nobody(request, page)
