@@ -185,8 +185,26 @@ class _FeedContext:
         self.home = news_page_url(request)
 
 
+# With no entries Django dates a feed "now": its bytes, and so its ETag, would change every second
+# and no reader's conditional request would ever get a 304.
+EMPTY_FEED_DATE = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+class _DatedWhenEmpty:
+    def latest_post_date(self):
+        return super().latest_post_date() if self.items else EMPTY_FEED_DATE
+
+
+class _RssFeed(_DatedWhenEmpty, Rss201rev2Feed):
+    pass
+
+
+class _AtomFeed(_DatedWhenEmpty, Atom1Feed):
+    pass
+
+
 class NewsRssFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = _RssFeed
     language = FEED_LANGUAGE
     author_name = AUTHOR
     item_guid_is_permalink = False
@@ -250,7 +268,7 @@ class NewsRssFeed(Feed):
 
 
 class NewsAtomFeed(NewsRssFeed):
-    feed_type = Atom1Feed
+    feed_type = _AtomFeed
 
     def feed_guid(self, obj):
         return canonical_feed_url(obj.request, obj.topic)

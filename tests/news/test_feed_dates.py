@@ -77,3 +77,21 @@ def test_an_unchanged_item_keeps_its_dates(client, items):
     again = client.get("/feeds/news.atom")
     assert first.content == again.content
     assert client.get("/feeds/news.atom", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+@pytest.mark.parametrize("path", ["/feeds/news.rss", "/feeds/news.atom"])
+def test_an_empty_feed_keeps_its_date_and_etag_from_one_second_to_the_next(client, path):
+    make_site()  # no news yet: a new site, or a topic nothing is filed under
+    answers = []
+    for moment in ("2026-12-01 10:00:00", "2026-12-01 10:00:07"):
+        with freeze_time(moment):
+            answers.append(client.get(path))
+    assert answers[0].status_code == answers[1].status_code == 200
+    assert answers[0]["ETag"] == answers[1]["ETag"]
+    parsed = feedparser.parse(answers[0].content)
+    assert parsed.entries == []
+    assert parsed.feed.get("updated_parsed") and parsed.feed.updated_parsed[:3] == (2000, 1, 1)
+    # A conditional request gets its 304.
+    with freeze_time("2026-12-01 10:01:00"):
+        again = client.get(path, HTTP_IF_NONE_MATCH=answers[0]["ETag"])
+    assert again.status_code == 304
