@@ -171,6 +171,14 @@ def public_pages(model: type[Page] = Page) -> PageQuerySet:
     return built[1].all()
 
 
+def public_pages_at(page_path: str) -> PageQuerySet:
+    """Public pages whose frontend path is `page_path` (with its trailing slash), under any site's
+    root: how `page(path:)` finds a page, and a form's redirect path is checked."""
+    roots = [root.root_path.rstrip("/") for root in site_root_paths()]
+    found: PageQuerySet = public_pages().filter(url_path__in=[root + page_path for root in roots])
+    return found
+
+
 def public_conditions() -> Q:
     """public_pages()'s filter as one condition on Page, for a query that must stay one query (a
     ranked search: as `pk__in` a subquery, PostgreSQL looked each match up again)."""

@@ -26,10 +26,9 @@ from wagtail.contrib.forms.models import AbstractFormField, FormMixin, FormSubmi
 
 from api.forms.emails import plain_address, queue_emails
 from api.graphql.fields import graphql_field
-from api.visibility import public_pages
+from api.visibility import public_pages_at
 from cms.admin_fields import no_such_date
 from cms.panels import item_titles
-from cms.paths import site_root_paths
 
 # The kinds of field editors may add; each is a Django form field on the server (`PublicFormBuilder`)
 # and a `FormFieldType` value in the API.
@@ -365,9 +364,7 @@ def redirect_target_is_public(path: str) -> bool:
     """Whether a redirect path (query and fragment aside) is a page anonymous readers can open,
     looked up as the API's `page(path:)` looks it up."""
     page_path = urlsplit(path).path
-    page_path = page_path if page_path.endswith("/") else page_path + "/"
-    url_paths = [root.root_path.rstrip("/") + page_path for root in site_root_paths()]
-    found: bool = public_pages().filter(url_path__in=url_paths).exists()
+    found: bool = public_pages_at(page_path if page_path.endswith("/") else page_path + "/").exists()
     return found
 
 

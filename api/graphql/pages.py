@@ -15,8 +15,8 @@ from api.prefetch import prepare_pages
 from api.search import highlights, matching_pages, specific_pages, validate_search_term
 from api.seo import default_site, noindex_page_ids
 from api.serving import links_to_hidden_pages, public_redirect_target
-from api.visibility import public_conditions, public_pages
-from cms.paths import frontend_path, frontend_url, site_root_paths
+from api.visibility import public_conditions, public_pages, public_pages_at
+from cms.paths import frontend_path, frontend_url
 from cms.sanitise import safe_url
 
 # Page ids are a 32-bit integer column; a larger number is no page, on every database.
@@ -33,9 +33,7 @@ def normalise_path(path: str | None) -> str:
 
 def public_page_at(path: str | None) -> Page | None:
     """The public page at frontend `path` as its specific type, prepared for the API; None if none."""
-    path = normalise_path(path)
-    roots = [root.root_path for root in site_root_paths()]
-    page = public_pages().filter(url_path__in=[root.rstrip("/") + path for root in roots]).specific().first()
+    page = public_pages_at(normalise_path(path)).specific().first()
     return prepare_pages([page])[0] if page else None
 
 
