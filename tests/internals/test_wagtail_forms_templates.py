@@ -7,9 +7,7 @@ from pathlib import Path
 
 import wagtail.contrib.forms
 
-from cms.settings.base import BASE_DIR
-
-OURS = BASE_DIR / "cms" / "templates" / "wagtailforms" / "confirm_delete.html"
+OURS = Path(__file__).resolve().parents[2] / "cms" / "templates" / "wagtailforms" / "confirm_delete.html"
 WAGTAILS = Path(wagtail.contrib.forms.__file__).parent / "templates" / "wagtailforms" / "confirm_delete.html"
 NOTE = re.compile(r"\{% if page\.deleting_submissions_note %\}.*?\{% endif %\}", re.DOTALL)
 
